@@ -1,0 +1,207 @@
+"""Undo what PDF extraction did to a text: pages, footnotes, link lines, hyphens.
+
+The input is text "exactly as it was extracted from its PDF": a page's first
+line starts with a single space (or a form feed), footnotes and the PDF's link
+annotations sit at the bottom of a page, and words are hyphenated at line ends.
+The output is a list of :class:`Block` (runs of lines between blank lines, with
+paragraphs cut by a page break spliced together again, their lines joined) and
+the document's footnotes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+URL_LINE = re.compile(r"^https?://\S+$")
+FOOTNOTE_START = re.compile(r"^(\d{1,3}) (\S.*)$")
+PAGE_START = re.compile(r"^ \S")
+SUSPENDED_COMPOUND_JOINERS = {"och", "eller", "samt", "respektive", "resp.", "som"}
+SENTENCE_END = (".", "!", "?", "”", '"', ")", ";", ",")
+QUOTE_END = re.compile(r"”\s*\([^()]*\)$")
+HEADING_MAX_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines between blank lines, joined into one clean string."""
+
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A numbered footnote from the bottom of a page."""
+
+    number: int
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A document's body blocks, its footnotes and the URLs its PDF linked."""
+
+    blocks: list[Block]
+    footnotes: dict[int, Footnote]
+
+
+def clean_characters(text: str) -> str:
+    """NFC; drop stray combining marks and control characters; unify spaces.
+
+    After NFC a combining mark that is still on its own (a PDF artefact such as
+    "Övertorneå" + U+030A) has no letter to combine with, so it is removed.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Mn":
+            continue
+        if char in "\n\f":
+            out.append(char)
+        elif char == "\t" or category == "Zs":
+            out.append(" ")
+        elif category in ("Cc", "Cf"):
+            continue
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def split_pages(text: str, leading_space_pages: bool) -> list[list[str]]:
+    """Split into pages at form feeds and, for PDF text, at lines starting with one space."""
+    pages: list[list[str]] = [[]]
+    for raw in text.split("\n"):
+        parts = raw.split("\f")
+        for i, part in enumerate(parts):
+            new_page = i > 0 or (leading_space_pages and PAGE_START.match(part) is not None)
+            if new_page and any(not is_blank(line) for line in pages[-1]):
+                pages.append([])
+            pages[-1].append(part)
+    return pages
+
+
+def _split_link_annotations(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Separate the trailing run of bare URL lines (the PDF's link annotations)."""
+    end = len(lines)
+    urls: list[str] = []
+    while end > 0 and (is_blank(lines[end - 1]) or URL_LINE.match(lines[end - 1].strip())):
+        end -= 1
+        if not is_blank(lines[end]):
+            urls.append(lines[end].strip())
+    return lines[:end], urls
+
+
+def _footnote_region_start(lines: list[str], next_number: int) -> int | None:
+    """Index of the blank line that opens the page's footnotes, if there are any."""
+    for i in range(len(lines) - 1):
+        match = FOOTNOTE_START.match(lines[i + 1].strip())
+        if is_blank(lines[i]) and match and int(match.group(1)) == next_number:
+            return i
+    return None
+
+
+def join_lines(lines: list[str], urls: set[str]) -> str:
+    """Join lines of one block, undoing line-end hyphenation and split URLs."""
+    text = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        text = _join(text, line, urls) if text else line
+    return re.sub(r" {2,}", " ", text)
+
+
+def _join(left: str, right: str, urls: set[str]) -> str:
+    last = left.split()[-1]
+    glued = last + right.split()[0]
+    if "://" in last and any(url.startswith(glued) for url in urls):
+        return left + right
+    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
+        if right.split()[0].lower() in SUSPENDED_COMPOUND_JOINERS:
+            return f"{left} {right}"
+        if left[-2].isupper():
+            return left + right
+        return left[:-1] + right
+    return f"{left} {right}"
+
+
+def _looks_like_heading(line: str, following: str | None) -> bool:
+    """A short line without closing punctuation, followed by a blank line."""
+    stripped = line.strip()
+    return (
+        bool(stripped)
+        and len(stripped) <= HEADING_MAX_CHARS
+        and not stripped.endswith(SENTENCE_END)
+        and "://" not in stripped
+        and (following is None or is_blank(following))
+    )
+
+
+def _parse_footnotes(lines: list[str], page: int, urls: set[str]) -> list[Footnote]:
+    groups: list[tuple[int, list[str]]] = []
+    for line in lines:
+        match = FOOTNOTE_START.match(line.strip())
+        if match and (not groups or int(match.group(1)) == groups[-1][0] + 1):
+            groups.append((int(match.group(1)), [match.group(2)]))
+        elif groups and not is_blank(line):
+            groups[-1][1].append(line)
+    return [Footnote(n, join_lines(body, urls), page) for n, body in groups]
+
+
+def analyse(text: str, leading_space_pages: bool = True) -> Layout:
+    """Turn extracted text into body blocks and footnotes."""
+    pages = split_pages(clean_characters(text), leading_space_pages)
+    bodies: list[list[str]] = []
+    urls: set[str] = set()
+    footnotes: dict[int, Footnote] = {}
+    for number, lines in enumerate(pages, start=1):
+        body, page_urls = _split_link_annotations(lines)
+        urls.update(page_urls)
+        start = _footnote_region_start(body, len(footnotes) + 1)
+        if start is not None:
+            for note in _parse_footnotes(body[start:], number, urls):
+                footnotes[note.number] = note
+            body = body[:start]
+        bodies.append(body)
+    return Layout(blocks=_blocks(bodies, urls), footnotes=footnotes)
+
+
+def _blocks(bodies: list[list[str]], urls: set[str]) -> list[Block]:
+    """Group body lines into blocks; a page break splits only before a heading or after a quote."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    current_page = 1
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block(join_lines(current, urls), current_page))
+            current.clear()
+
+    for page, lines in enumerate(bodies, start=1):
+        content = list(lines)
+        while content and is_blank(content[-1]):
+            content.pop()
+        first = next((i for i, line in enumerate(content) if not is_blank(line)), None)
+        if first is not None and current:
+            following = content[first + 1] if first + 1 < len(content) else None
+            if _looks_like_heading(content[first], following) or QUOTE_END.search(
+                join_lines(current, urls)
+            ):
+                flush()
+        for line in content:
+            if is_blank(line):
+                flush()
+                continue
+            if not current:
+                current_page = page
+            current.append(line)
+    flush()
+    return blocks

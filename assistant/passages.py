@@ -1,0 +1,65 @@
+"""The unit of everything the assistant says: a citable passage of a document."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KINDS = ("quote", "tip", "paragraph", "footnote")
+KIND_LABELS = {"quote": "citat", "tip": "tips", "paragraph": "stycke", "footnote": "fotnot"}
+ROLES = ("Politiker", "Förvaltningsföreträdare", "Verksamhetsföreträdare")
+CATEGORIES = ("Engagemang", "Kunskap", "Integrering")
+SECTION_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One quote, tip, paragraph or footnote, with where it stands and who said it."""
+
+    id: str
+    kind: str
+    text: str
+    document: str
+    section: str
+    page: int | None
+    role: str | None = None
+    municipality: str | None = None
+    category: str | None = None
+    footnotes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def speaker(self) -> str | None:
+        """"Politiker, Kalix" for a quote with a known speaker."""
+        parts = [p for p in (self.role, self.municipality) if p]
+        return ", ".join(parts) if parts else None
+
+    @property
+    def citation(self) -> str:
+        """A human citation: document, section, page and speaker or category."""
+        parts = [self.document, self.section]
+        if self.page is not None:
+            parts.append(f"s. {self.page}")
+        if self.speaker:
+            parts.append(self.speaker)
+        if self.category:
+            parts.append(f"tips: {self.category}")
+        return ", ".join(p for p in parts if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields, including the derived citation."""
+        data = asdict(self)
+        data["citation"] = self.citation
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        """Inverse of :meth:`to_dict` (derived fields are ignored)."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**fields)
+
+
+def passage_id(document: str, kind: str, section: str, text: str) -> str:
+    """A stable id: the same text in the same place gets the same id on every run."""
+    digest = hashlib.sha1(f"{document}\n{kind}\n{section}\n{text}".encode()).hexdigest()
+    return f"{kind[0]}-{digest[:10]}"
