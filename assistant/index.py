@@ -1,0 +1,249 @@
+"""The index on disk: passages, vectors, FAISS, BM25 and a manifest, swapped in atomically.
+
+Layout under the index directory::
+
+    current -> builds/<build id>      (a symlink, replaced atomically)
+    builds/<build id>/manifest.json   (corpus hash, model and weights hash, versions …)
+    builds/<build id>/passages.jsonl
+    builds/<build id>/vectors.npy     (normalised float32 embeddings)
+    builds/<build id>/dense.faiss     (IndexFlatIP over those vectors)
+    builds/<build id>/bm25/           (bm25s index over Swedish tokens)
+
+A build is written into its own directory and only then made ``current``, so a
+build that is interrupted (even by SIGKILL) leaves the previous index serving.
+A lock file keeps two builds from running at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import platform
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from assistant.corpus import corpus_fingerprint, load_corpus
+from assistant.embeddings import Embedder
+from assistant.lexical import tokenize
+from assistant.passages import Passage
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+BUILDS = "builds"
+FILES = ("manifest.json", "passages.jsonl", "vectors.npy", "dense.faiss", "bm25/params.index.json")
+KEEP_OLD_BUILDS = 1
+LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
+
+
+class IndexUnavailable(ValueError):
+    """The index is missing or unusable; the message is Swedish and says why."""
+
+
+@dataclass
+class Index:
+    """A loaded index: everything retrieval needs, in memory."""
+
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    dense: faiss.Index
+    bm25: bm25s.BM25
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI and the chat."""
+
+    path: Path
+    passages: int
+    documents: list[str]
+    skipped: list[str]
+    seconds: float
+
+
+def embedded_text(passage: Passage) -> str:
+    """The text that represents a passage, to the model and to BM25.
+
+    Section and speaker go with the words: a question naming a municipality,
+    a role or a theme then finds quotes whose words do not repeat it.
+    """
+    context = [passage.section.replace(" › ", ". ")]
+    if passage.speaker:
+        context.append(passage.speaker)
+    if passage.category:
+        context.append(f"Tips om {passage.category.lower()}")
+    return f"{'. '.join(context)}: {passage.text}"
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the index directory for the duration of a build."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False) -> BuildReport:
+    """Parse the corpus, embed and index it, and make the result current."""
+    started = time.perf_counter()
+    corpus = load_corpus(corpus_dir)
+    if not corpus.passages:
+        raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
+    texts = [embedded_text(p) for p in corpus.passages]
+    vectors = embedder.encode_passages(texts, progress=progress)
+
+    with build_lock(index_dir):
+        build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        staging = index_dir / BUILDS / f".{build_id}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        _write_build(staging, corpus.passages, texts, vectors)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "corpus": {"path": str(corpus_dir.resolve()), "sha256": corpus_fingerprint(corpus_dir),
+                       "documents": corpus.documents, "skipped": [e.name for e in corpus.errors]},
+            "model": {"name": embedder.info.name, "path": embedder.info.path,
+                      "fingerprint": embedder.info.fingerprint, "dimension": embedder.dimension,
+                      "query_prefix": embedder.query_prefix, "passage_prefix": embedder.passage_prefix},
+            "passages": len(corpus.passages),
+            "libraries": library_versions(),
+        }
+        _write_json(staging / "manifest.json", manifest)
+        final = staging.with_name(build_id)
+        os.replace(staging, final)
+        _point_current(index_dir, final)
+        _remove_old_builds(index_dir, keep=final)
+    return BuildReport(final, len(corpus.passages), corpus.documents, [e.name for e in corpus.errors],
+                       time.perf_counter() - started)
+
+
+def _write_json(path: Path, data: object) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_build(directory: Path, passages: list[Passage], texts: list[str], vectors: np.ndarray) -> None:
+    with (directory / "passages.jsonl").open("w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    np.save(directory / "vectors.npy", vectors)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    faiss.write_index(dense, str(directory / "dense.faiss"))
+    lexical = bm25s.BM25()
+    lexical.index([tokenize(text) or [""] for text in texts], show_progress=False)
+    lexical.save(str(directory / "bm25"), show_progress=False)
+
+
+def _point_current(index_dir: Path, build: Path) -> None:
+    link = index_dir / CURRENT
+    temporary = index_dir / f".{CURRENT}.tmp"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(build.relative_to(index_dir))
+    os.replace(temporary, link)
+
+
+def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    """Delete all but the newest builds (the previous one stays for readers still on it)."""
+    builds = sorted(p for p in (index_dir / BUILDS).iterdir() if p.is_dir() and p != keep)
+    for old in builds[: max(0, len(builds) - KEEP_OLD_BUILDS)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    link = index_dir / CURRENT
+    return link.resolve() if link.is_dir() else None
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    build = current_build(index_dir)
+    try:
+        return json.loads((build / "manifest.json").read_text(encoding="utf-8")) if build else None
+    except (OSError, ValueError):
+        return None
+
+
+def load_index(index_dir: Path) -> Index:
+    """Load the current build; IndexUnavailable (Swedish) when it is missing or damaged."""
+    build = current_build(index_dir)
+    if build is None:
+        raise IndexUnavailable(f"Det finns inget index i {index_dir}.")
+    missing = [name for name in FILES if not (build / name).is_file()]
+    if missing:
+        raise IndexUnavailable(f"Indexet i {build} är ofullständigt (saknar {', '.join(missing)}).")
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        with (build / "passages.jsonl").open(encoding="utf-8") as handle:
+            passages = [Passage.from_dict(json.loads(line)) for line in handle]
+        dense = faiss.read_index(str(build / "dense.faiss"))
+        lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
+    except Exception as error:  # noqa: BLE001 - any damage reads the same to the user
+        raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
+    expected = manifest.get("passages")
+    if not (expected == len(passages) == dense.ntotal == lexical.scores["num_docs"]):
+        raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
+    return Index(build, manifest, passages, dense, lexical)
+
+
+def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | None:
+    """Why the index must be (re)built, in Swedish, or None when it is up to date."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return "det finns inget index ännu"
+    if manifest.get("format") != FORMAT_VERSION:
+        return "indexet har ett äldre format"
+    if manifest.get("corpus", {}).get("sha256") != corpus_fingerprint(corpus_dir):
+        return "korpusen har ändrats sedan indexet byggdes"
+    if manifest.get("model", {}).get("fingerprint") != embedder.info.fingerprint:
+        return "embeddingmodellen har bytts sedan indexet byggdes"
+    return None
+
+
+def ensure_index(index_dir: Path, corpus_dir: Path, embedder: Embedder, progress: bool = False,
+                 ) -> tuple[Index, str | None]:
+    """Load the index, building it first when it is missing, stale or damaged.
+
+    Returns the index and the reason it was (re)built, or None if it was not.
+    """
+    reason = staleness(index_dir, corpus_dir, embedder)
+    if reason is None:
+        try:
+            return load_index(index_dir), None
+        except IndexUnavailable as error:
+            log.warning("Index unusable, rebuilding: %s", error)
+            reason = f"indexet var skadat ({error})"
+    build_index(corpus_dir, index_dir, embedder, progress=progress)
+    return load_index(index_dir), reason
