@@ -114,6 +114,8 @@ def compose(question: str, hits: list[Hit]) -> Answer:
     quotes = [h for h in relevant if h.passage.kind == "quote"][:MAX_QUOTES]
     tips = [h for h in relevant if h.passage.kind == "tip"][:MAX_TIPS]
     others = [h for h in relevant if h.passage.kind not in ("quote", "tip")][:MAX_PASSAGES]
+    if answered and not others:
+        others = [h for h in hits if h.passage.kind not in ("quote", "tip")][:1]
     cited = others[:1] + quotes + tips + others[1:]
     number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
 

@@ -7,11 +7,14 @@ retrieval sees both the topic and the new angle.
 
 from __future__ import annotations
 
-from assistant.lexical import words
+from assistant.lexical import FOLD, words
+from assistant.retrieve import Filters
 
 FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även"}
 REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "den", "denna", "de", "sådant", "samma"}
 SHORT_QUESTION_WORDS = 3
+ROLE_WORDS = {"politik": "Politiker", "forvaltning": "Förvaltningsföreträdare",
+              "verksamhet": "Verksamhetsföreträdare", "pilotverksamhet": "Verksamhetsföreträdare"}
 
 
 def is_follow_up(question: str) -> bool:
@@ -36,3 +39,15 @@ def contextualize(question: str, previous_query: str | None) -> str:
     if previous_query and is_follow_up(question):
         return f"{previous_query} {question}"
     return question
+
+
+def follow_up_filters(question: str, filters: Filters, municipalities: list[str]) -> Filters:
+    """Filters a follow-up implies ("Och i Kalix?", "Vad sa politikerna?"), unless already set."""
+    folded = [w.translate(FOLD) for w in words(question)]
+    role = next((r for w in folded for stem, r in ROLE_WORDS.items() if w.startswith(stem)), None)
+    town = next((m for m in municipalities if m.lower().translate(FOLD) in folded), None)
+    return Filters(
+        municipality=filters.municipality or town,
+        role=filters.role or role,
+        kind=filters.kind,
+    )

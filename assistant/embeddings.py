@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -206,6 +207,7 @@ class Embedder:
         except Exception as error:  # noqa: BLE001 - reported to users as one message
             raise ModelError(f"Modellen i {self.info.path} kunde inte laddas: {error}") from error
         self.query_prefix, self.passage_prefix = _prompts_for(self.model.prompts, self.info.name)
+        self._lock = threading.Lock()  # one encode at a time: fast tokenizers are not thread-safe
 
     @property
     def dimension(self) -> int:
@@ -213,13 +215,14 @@ class Embedder:
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
         inputs = [prefix + unicodedata.normalize("NFC", text) for text in texts]
-        vectors = self.model.encode(
-            inputs,
-            batch_size=16,
-            show_progress_bar=progress,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-        )
+        with self._lock:
+            vectors = self.model.encode(
+                inputs,
+                batch_size=16,
+                show_progress_bar=progress,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

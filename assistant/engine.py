@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer import Answer, compose
-from assistant.conversation import contextualize
+from assistant.conversation import contextualize, follow_up_filters
 from assistant.embeddings import Embedder
 from assistant.index import BuildReport, build_index, ensure_index, load_index
 from assistant.layout import clean_characters
@@ -73,6 +73,8 @@ class Engine:
         if not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
         query = contextualize(question, previous_query)
+        if query != question:
+            filters = follow_up_filters(question, filters, sorted(set(self.retriever.municipalities.values())))
         hits = self.retriever.search(query, k=top_k, filters=filters)
         return Reply(compose(question, hits), query)
 

@@ -1,0 +1,78 @@
+"""Shared fixtures: one converted model, one index and one launched chat per session.
+
+Every user directory (model cache, index, HOME) points into a temporary
+directory, so tests never touch a real user's files.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("assistant")
+    os.environ["ASSISTANT_CACHE_DIR"] = str(root / "cache")
+    os.environ["ASSISTANT_INDEX_DIR"] = str(root / "index")
+    os.environ["ASSISTANT_CORPUS_DIR"] = str(CORPUS)
+    os.environ["HF_HOME"] = str(root / "hf")
+    os.environ.pop("ASSISTANT_MODEL", None)
+    os.environ.pop("ASSISTANT_AUTH", None)
+    return root
+
+
+@pytest.fixture(scope="session")
+def engine(workdir: Path):
+    from assistant.engine import Engine
+
+    return Engine(CORPUS, workdir / "index")
+
+
+@pytest.fixture(scope="session")
+def embedder(engine):
+    return engine.embedder
+
+
+@pytest.fixture(scope="session")
+def retriever(engine):
+    return engine.retriever
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(engine) -> Iterator[str]:
+    """The real chat, launched on a free loopback port."""
+    from assistant.app import serve
+
+    port = free_port()
+    app = serve(engine, port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def run_cli(*args: str, stdin: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m assistant`` with the session's isolated environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+        cwd=REPO,
+    )

@@ -1,0 +1,63 @@
+"""The command line, run as users run it: every mode, JSON output, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+
+
+def test_corpus_summary_and_json() -> None:
+    summary = run_cli("corpus")
+    assert summary.returncode == 0
+    assert "65 stycken ur 1 dokument" in summary.stdout and "18  citat" in summary.stdout
+    passages = json.loads(run_cli("corpus", "--json").stdout)
+    assert len(passages) == 65
+    assert {"id", "kind", "text", "section", "page", "role", "municipality", "category", "footnotes",
+            "citation"} <= set(passages[0])
+
+
+@pytest.mark.parametrize("command", [[], ["corpus"], ["index"], ["index", "rebuild"], ["index", "status"],
+                                     ["ask"], ["eval"], ["bench"], ["serve"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: assistant")
+
+
+def test_ask_for_a_terminal(engine) -> None:
+    result = run_cli("ask", "Vilka tips finns om uppföljning?")
+    assert result.returncode == 0, result.stderr
+    assert "Säkerställ rutiner och stöd för uppföljning av jämställdhetsarbetet" in result.stdout
+    assert "Källor\n------" in result.stdout and "\\" not in result.stdout
+
+
+def test_ask_json_and_json_lines_from_stdin(engine) -> None:
+    single = json.loads(run_cli("ask", "--json", "--top-k", "3", "--kind", "citat", "Vad gjorde Kalix?").stdout)
+    assert single["question"] == "Vad gjorde Kalix?" and len(single["results"]) == 3
+    assert {r["kind"] for r in single["results"]} == {"quote"}
+    lines = run_cli("ask", "--json", "-", stdin="Vad gjorde Kalix?\n\nHur lagar man köttbullar?\n")
+    assert lines.returncode == 0, lines.stderr
+    objects = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [o["question"] for o in objects] == ["Vad gjorde Kalix?", "Hur lagar man köttbullar?"]
+    assert [o["answered"] for o in objects] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "   "], "Fel: Skriv en fråga"),
+        (["ask", "--municipality", "Atlantis", "Skolan?"], "Fel: Okänd kommun: 'Atlantis'"),
+        (["ask", "--corpus", "/nonexistent", "Skolan?"], "Fel: Korpusmappen finns inte"),
+    ],
+)
+def test_errors_are_one_swedish_line(engine, args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_status_json(engine) -> None:
+    manifest = json.loads(run_cli("index", "status", "--json").stdout)
+    assert manifest["passages"] == 65

