@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answer import Answer
+from assistant.answer import Answer, escape
 from assistant.engine import BusyError, Engine
 from assistant.lexical import tokenize
 from assistant.passages import KIND_LABELS
@@ -103,10 +103,10 @@ def build_app(engine: Engine) -> gr.Blocks:
         try:
             reply = engine.ask(message, filters=_filters(municipality, role, kind), previous_query=previous_query)
         except ValueError as error:
-            history += [{"role": "user", "content": str(message)[:500]},
+            history += [{"role": "user", "content": escape(str(message)[:500])},
                         {"role": "assistant", "content": f"⚠️ {error}"}]
             return history, "", previous_query, gr.skip()
-        history += [{"role": "user", "content": reply.answer.question},
+        history += [{"role": "user", "content": escape(reply.answer.question)},
                     {"role": "assistant", "content": linked_citations(reply.answer.markdown)}]
         return history, "", reply.query, sources_html(reply.answer, reply.query)
 

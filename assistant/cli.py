@@ -206,6 +206,38 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    import resource
+    import socket
+
+    from assistant.app import serve
+    from assistant.loadtest import run_load
+
+    engine = _engine(args)
+    try:
+        texts = [q.text for q in load_questions(args.questions, engine.retriever.index.passages)]
+    except (OSError, ValueError) as error:
+        raise UserError(str(error)) from error
+    reference = [(text, engine.ask(text).answer.hits[0].passage.id) for text in texts]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = serve(engine, port=port, block=False)
+    try:
+        result = run_load(f"http://127.0.0.1:{port}/", reference, args.sessions, args.per_session)
+    finally:
+        app.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.json:
+        _print_json(asdict(result) | {"sessions": args.sessions, "peak_rss_mb": round(peak_mb)})
+        return 0 if result.failures == 0 else 1
+    print(f"{args.sessions} samtidiga sessioner, {result.requests} frågor på {result.seconds:.1f} s")
+    print(f"  rätt besvarade: {result.answered_correctly}/{result.requests}")
+    print(f"  svarstid: p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms")
+    print(f"  högsta minnesanvändning (server och klienter i samma process): {peak_mb:.0f} MB")
+    return 0 if result.failures == 0 else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app import serve
 
@@ -295,6 +327,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(bench)
     bench.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
     bench.set_defaults(handler=cmd_bench)
+
+    load = commands.add_parser("loadtest", help="lasttesta chatten",
+                               description="Startar chatten på en ledig port på 127.0.0.1 och låter många "
+                                           "samtidiga gradio_client-sessioner fråga; mäter svarstider och "
+                                           "kontrollerar att varje svar blir detsamma som vid en fråga i taget.")
+    load.add_argument("--sessions", type=int, default=32, help="samtidiga sessioner; standard: %(default)s")
+    load.add_argument("--per-session", type=int, default=4, help="frågor per session; standard: %(default)s")
+    load.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
+    _add_engine_options(load)
+    load.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
+    load.set_defaults(handler=cmd_loadtest)
 
     serve = commands.add_parser("serve", help="starta chatten i webbläsaren",
                                 description="Startar Gradio-chatten. Lyssnar bara på den här datorn "

@@ -95,3 +95,11 @@ def test_json_shape(engine) -> None:
     assert len(data["results"]) == 4
     assert set(data["results"][0]) == {"id", "kind", "text", "section", "page", "role", "municipality",
                                        "category", "citation", "score"}
+
+
+@pytest.mark.parametrize("question", ["🙂🙂🙂", "What did Kalix do for gender equality?", "# Rubrik\n---\n| a |",
+                                      "Что сделал Каликс?"])
+def test_odd_questions_get_a_sensible_reply(engine, question: str) -> None:
+    answer = engine.ask(question).answer
+    assert answer.markdown and answer.cited
+    assert "### Källor" in answer.markdown

@@ -68,3 +68,58 @@ def test_browser_reply_shows_quote_with_speaker_and_working_citation(page: Page)
     expect(source).to_be_in_viewport()
     expect(source).to_contain_text("s. ")
     expect(page.locator("#sources mark").first).to_be_visible()
+
+
+def test_html_and_script_in_a_question_are_shown_as_text_never_run(page: Page) -> None:
+    attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> **fet** [länk](javascript:alert(1))'
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    ask_in_browser(page, attack)
+    user = page.locator("#chat .message.user").last
+    expect(user).to_contain_text("<script>window.__xss=2</script>", timeout=60_000)
+    expect(page.locator("#chat .message.bot").last).to_contain_text("Källor", timeout=60_000)
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    assert user.locator("img, script, a[href^='javascript']").count() == 0
+
+
+def test_concurrent_sessions_all_answered_correctly(server: str, engine) -> None:
+    from assistant.loadtest import run_load
+
+    questions = ["Vad gjorde Kalix?", "Vilka tips finns om uppföljning?", "hagelspruta", "Hur får man med politikerna?"]
+    reference = [(q, engine.ask(q).answer.hits[0].passage.id) for q in questions]
+    result = run_load(server, reference, sessions=8, per_session=2, deadline=120)
+    assert result.requests == 16
+    assert result.failures == 0
+
+
+def test_load_test_refuses_other_hosts() -> None:
+    from assistant.loadtest import run_load
+
+    with pytest.raises(ValueError, match="bara mot den här datorn"):
+        run_load("http://192.0.2.1:7860/", [("x", "y")], 1, 1)
+
+
+def test_login_is_required_when_auth_is_set(engine) -> None:
+    from assistant.app import serve
+
+    from conftest import free_port
+
+    port = free_port()
+    app = serve(engine, port=port, auth="anna:hemligt", block=False)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict("Vad gjorde Kalix?", api_name="/ask")
+        result = Client(url, auth=("anna", "hemligt"), verbose=False).predict("Vad gjorde Kalix?", api_name="/ask")
+        assert result["answered"] is True
+    finally:
+        app.close()
+
+
+def test_malformed_auth_is_a_swedish_error() -> None:
+    from assistant.app import parse_auth
+
+    assert parse_auth("anna:hemligt") == ("anna", "hemligt")
+    with pytest.raises(ValueError, match="ANVÄNDARE:LÖSENORD"):
+        parse_auth("anna")

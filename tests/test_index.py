@@ -132,3 +132,34 @@ def test_other_model_by_path_uses_its_own_prompts(embedder) -> None:
     assert len(other.fingerprint) == 64
     with pytest.raises(embeddings.ModelError, match="finns varken som mapp"):
         embeddings.resolve_model("no-such-org/no-such-model")
+
+
+def test_rebuild_while_answering_switches_atomically(engine) -> None:
+    import threading
+
+    before = engine.retriever.index.path
+    errors: list[Exception] = []
+    answers = 0
+    worker = threading.Thread(target=lambda: engine.rebuild())
+    worker.start()
+    while worker.is_alive() or answers < 5:
+        try:
+            assert engine.ask("Vilka tips finns om uppföljning?").answer.hits[0].passage.kind == "tip"
+            answers += 1
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+    worker.join()
+    assert errors == [] and answers >= 5
+    assert engine.retriever.index.path != before
+    assert len(engine.retriever.index.passages) == 65
+
+
+def test_unreadable_document_is_skipped_by_name(embedder, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+    (corpus / "trasig.txt").write_bytes(b"\xff\xfe\x00trasig")
+    report = build_index(corpus, tmp_path / "index", embedder)
+    assert report.skipped == ["trasig.txt"]
+    assert report.passages == 65
+    assert read_manifest(tmp_path / "index")["corpus"]["skipped"] == ["trasig.txt"]
