@@ -77,16 +77,7 @@ def sentences(text: str) -> list[str]:
 
 
 def source_line(number: int, passage: Passage) -> str:
-    parts = [passage.section or passage.document]
-    if passage.page is not None:
-        parts.append(f"s. {passage.page}")
-    if passage.speaker:
-        parts.append(passage.speaker)
-    if passage.category:
-        parts.append(f"tips: {passage.category}")
-    if passage.document != "rapport":
-        parts.insert(0, passage.document)
-    return f"[{number}] " + ", ".join(escape(p) for p in parts)
+    return f"[{number}] {escape(passage.citation)}"
 
 
 def _lead(question: str, hits: list[Hit], number: dict[str, int]) -> list[str]:

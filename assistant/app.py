@@ -65,13 +65,9 @@ def sources_html(answer: Answer, query: str) -> str:
     blocks = []
     for number, hit in enumerate(answer.cited, start=1):
         p = hit.passage
-        head = [p.section or p.document]
-        if p.page is not None:
-            head.append(f"s. {p.page}")
-        who = f" — {p.speaker}" if p.speaker else (f" — tips: {p.category}" if p.category else "")
         blocks.append(
             f'<div class="source" id="kalla-{number}">'
-            f'<div class="source-head">[{number}] {html.escape(", ".join(head))}{html.escape(who)}'
+            f'<div class="source-head">[{number}] {html.escape(p.citation)}'
             f' <span class="kind">({KIND_LABELS[p.kind]})</span></div>'
             f'<p class="source-text">{mark_words(p.text, query)}</p></div>'
         )

@@ -18,7 +18,7 @@ def test_tip_question_gets_the_tip_with_category_and_source(engine) -> None:
     answer = engine.ask("Vilka tips finns om uppföljning?").answer
     assert answer.answered
     assert "- **Kunskap:** Säkerställ rutiner och stöd för uppföljning av jämställdhetsarbetet [" in answer.markdown
-    assert re.search(r"\[\d+\] Tips för att lyckas, s\. 9, tips: Kunskap", answer.markdown)
+    assert re.search(r"\[\d+\] rapport, Tips för att lyckas, s\. 9, tips: Kunskap", answer.markdown)
 
 
 def test_quotes_are_verbatim_with_speaker(engine) -> None:
