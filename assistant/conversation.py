@@ -12,6 +12,8 @@ from assistant.retrieve import Filters
 
 FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även"}
 REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "den", "denna", "de", "sådant", "samma"}
+POINTING_WORDS = {"det", "detta", "dem", "där"}
+"""Words that point back even when they are not last: "Vad sa politikerna om det i Kalix?"."""
 SHORT_QUESTION_WORDS = 3
 ROLE_WORDS = {"politik": "Politiker", "forvaltning": "Förvaltningsföreträdare",
               "verksamhet": "Verksamhetsföreträdare", "pilotverksamhet": "Verksamhetsföreträdare"}
@@ -26,7 +28,7 @@ def is_follow_up(question: str) -> bool:
         found[0] in FOLLOW_UP_OPENERS
         or len(found) <= SHORT_QUESTION_WORDS
         or found[-1] in REFERRING_WORDS
-        or any(w in {"det", "detta", "dem", "där"} for w in found[-3:])
+        or any(w in POINTING_WORDS for w in found[-3:])
     )
 
 

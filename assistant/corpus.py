@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.layout import SENTENCE_END, Block, Footnote, analyse
+from assistant.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, analyse
 from assistant.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Passage, passage_id
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ CATEGORY = re.compile(r"^(?P<name>[A-ZÅÄÖ][\wåäö]+):$")
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]|[.”)])(?P<number>\d{1,3})(?=[\s,.;:)]|$)")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-HEADING_MAX_CHARS = 60
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import numpy as np
 from assistant.corpus import corpus_fingerprint, load_corpus
 from assistant.embeddings import Embedder
 from assistant.lexical import tokenize
-from assistant.passages import Passage
+from assistant.passages import SECTION_SEPARATOR, Passage
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -82,7 +82,7 @@ def embedded_text(passage: Passage) -> str:
     Section and speaker go with the words: a question naming a municipality,
     a role or a theme then finds quotes whose words do not repeat it.
     """
-    context = [passage.section.replace(" › ", ". ")]
+    context = [passage.section.replace(SECTION_SEPARATOR, ". ")]
     if passage.speaker:
         context.append(passage.speaker)
     if passage.category:

@@ -42,7 +42,7 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Layout:
-    """A document's body blocks, its footnotes and the URLs its PDF linked."""
+    """A document's body blocks and its footnotes."""
 
     blocks: list[Block]
     footnotes: dict[int, Footnote]

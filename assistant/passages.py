@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("quote", "tip", "paragraph", "footnote")
 KIND_LABELS = {"quote": "citat", "tip": "tips", "paragraph": "stycke", "footnote": "fotnot"}
 ROLES = ("Politiker", "Förvaltningsföreträdare", "Verksamhetsföreträdare")
 CATEGORIES = ("Engagemang", "Kunskap", "Integrering")

@@ -23,7 +23,14 @@ def test_corpus_summary_and_json() -> None:
                                      ["ask"], ["eval"], ["bench"], ["serve"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run_cli(*command, "--help")
-    assert result.returncode == 0 and result.stdout.startswith("usage: assistant")
+    assert result.returncode == 0 and result.stdout.startswith("användning: assistant")
+    assert "flaggor:" in result.stdout and "visa den här hjälpen" in result.stdout
+
+
+def test_usage_errors_are_swedish() -> None:
+    result = run_cli("ask")
+    assert result.returncode == 2
+    assert "Fel: " in result.stderr and "Se assistant ask --help." in result.stderr
 
 
 def test_ask_for_a_terminal(engine) -> None:
