@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import socket
 from typing import Any
 
 import gradio as gr
@@ -175,6 +176,13 @@ def build_app(engine: Engine) -> gr.Blocks:
                              concurrency_id="rebuild")
         gr.api(ask, api_name="ask")
     return app
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:

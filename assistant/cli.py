@@ -228,9 +228,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_loadtest(args: argparse.Namespace) -> int:
     import resource
-    import socket
 
-    from assistant.app import serve
+    from assistant.app import free_port, serve
     from assistant.loadtest import run_load
 
     engine = _engine(args)
@@ -239,9 +238,7 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         raise UserError(str(error)) from error
     reference = [(text, engine.ask(text).answer.hits[0].passage.id) for text in texts]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     app = serve(engine, port=port, block=False)
     try:
         result = run_load(f"http://127.0.0.1:{port}/", reference, args.sessions, args.per_session)

@@ -7,7 +7,6 @@ directory, so tests never touch a real user's files.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -48,16 +47,10 @@ def retriever(engine):
     return engine.retriever
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(engine) -> Iterator[str]:
     """The real chat, launched on a free loopback port."""
-    from assistant.app import serve
+    from assistant.app import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, block=False)

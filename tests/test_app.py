@@ -101,9 +101,7 @@ def test_load_test_refuses_other_hosts() -> None:
 
 
 def test_login_is_required_when_auth_is_set(engine) -> None:
-    from assistant.app import serve
-
-    from conftest import free_port
+    from assistant.app import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, auth="anna:hemligt", block=False)
