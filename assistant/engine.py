@@ -13,21 +13,18 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer import Answer, compose
-from assistant.conversation import contextualize, follow_up_filters
-from assistant.embeddings import Embedder
-from assistant.index import BuildReport, build_index, ensure_index, load_index
-from assistant.layout import clean_characters
-from assistant.retrieve import Filters, Retriever
+from assistant.documents.layout import clean_characters
+from assistant.errors import BusyError, InputError
+from assistant.reply.answer import Answer, compose
+from assistant.reply.conversation import contextualize, follow_up_filters
+from assistant.search.embeddings import Embedder
+from assistant.search.index import BuildReport, build_index, ensure_index, load_index
+from assistant.search.retrieve import Filters, Retriever
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
-
-
-class BusyError(ValueError):
-    """A rebuild is already running."""
 
 
 @dataclass(frozen=True)
@@ -39,39 +36,39 @@ class Reply:
 
 
 def clean_question(text: str) -> str:
-    """Printable, single-spaced question text; ValueError (Swedish) when unusable."""
+    """Printable, single-spaced question text; InputError when unusable."""
     if not isinstance(text, str):
-        raise ValueError("Frågan måste vara text.")
+        raise InputError("Frågan måste vara text.")
     if len(text) > 20 * MAX_QUESTION_CHARS:
-        raise ValueError(f"Frågan är för lång ({len(text)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
+        raise InputError(f"Frågan är för lång ({len(text)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
     question = re.sub(r"\s+", " ", clean_characters(text).replace("\f", " ")).strip()
     if not question:
-        raise ValueError("Skriv en fråga, till exempel ”Hur får man med politikerna?”.")
+        raise InputError("Skriv en fråga, till exempel ”Hur får man med politikerna?”.")
     if len(question) > MAX_QUESTION_CHARS:
-        raise ValueError(f"Frågan är för lång ({len(question)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
+        raise InputError(f"Frågan är för lång ({len(question)} tecken); skriv högst {MAX_QUESTION_CHARS} tecken.")
     return question
 
 
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
-    def __init__(self, corpus_dir: Path, index_dir: Path, model: str | None = None,
-                 progress: bool = False) -> None:
+    def __init__(self, corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False) -> None:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
-        self.embedder = Embedder(model)
+        self.embedder = embedder
         index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress)
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
         self.retriever = Retriever(index, self.embedder)
         self._rebuilding = threading.Lock()
 
-    def ask(self, question: str, top_k: int = 8, filters: Filters = Filters(),
-            previous_query: str | None = None) -> Reply:
-        """Answer one question; ValueError (Swedish) for unusable input."""
+    def ask(
+        self, question: str, top_k: int = 8, filters: Filters = Filters(), previous_query: str | None = None
+    ) -> Reply:
+        """Answer one question; InputError for unusable input."""
         question = clean_question(question)
         if not 1 <= top_k <= MAX_TOP_K:
-            raise ValueError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
+            raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
         query = contextualize(question, previous_query)
         if query != question:
             filters = follow_up_filters(question, filters, sorted(set(self.retriever.municipalities.values())))

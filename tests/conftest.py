@@ -33,8 +33,9 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(workdir: Path):
     from assistant.engine import Engine
+    from assistant.search.embeddings import Embedder
 
-    return Engine(CORPUS, workdir / "index")
+    return Engine(CORPUS, workdir / "index", Embedder())
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,7 @@ def retriever(engine):
 @pytest.fixture(scope="session")
 def server(engine) -> Iterator[str]:
     """The real chat, launched on a free loopback port."""
-    from assistant.app import free_port, serve
+    from assistant.interfaces.chat import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, block=False)

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from assistant.conversation import contextualize, is_follow_up
 from assistant.engine import clean_question
+from assistant.errors import InputError
+from assistant.reply.conversation import contextualize, is_follow_up
 
 
 def report_texts(engine) -> list[str]:
@@ -81,7 +82,7 @@ def test_follow_up_questions_use_the_previous_one(engine) -> None:
     ],
 )
 def test_unusable_questions_get_a_swedish_message(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError, match=message):
         clean_question(text)
 
 
@@ -93,12 +94,23 @@ def test_json_shape(engine) -> None:
     data = engine.ask("Vad gjorde Kalix?", top_k=4).answer.to_dict()
     assert set(data) == {"question", "answered", "answer", "results"}
     assert len(data["results"]) == 4
-    assert set(data["results"][0]) == {"id", "kind", "text", "section", "page", "role", "municipality",
-                                       "category", "citation", "score"}
+    assert set(data["results"][0]) == {
+        "id",
+        "kind",
+        "text",
+        "section",
+        "page",
+        "role",
+        "municipality",
+        "category",
+        "citation",
+        "score",
+    }
 
 
-@pytest.mark.parametrize("question", ["🙂🙂🙂", "What did Kalix do for gender equality?", "# Rubrik\n---\n| a |",
-                                      "Что сделал Каликс?"])
+@pytest.mark.parametrize(
+    "question", ["🙂🙂🙂", "What did Kalix do for gender equality?", "# Rubrik\n---\n| a |", "Что сделал Каликс?"]
+)
 def test_odd_questions_get_a_sensible_reply(engine, question: str) -> None:
     answer = engine.ask(question).answer
     assert answer.markdown and answer.cited

@@ -6,9 +6,18 @@ import pytest
 from gradio_client import Client
 from playwright.sync_api import Page, expect, sync_playwright
 
+from assistant.errors import InputError
+
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +38,9 @@ def test_ask_through_gradio_client(client: Client) -> None:
 
 
 def test_ask_with_filters_through_gradio_client(client: Client) -> None:
-    result = client.predict("Vad sa de om forskning?", "Gällivare", "Verksamhetsföreträdare", "citat", 3,
-                            api_name="/ask")
+    result = client.predict(
+        "Vad sa de om forskning?", "Gällivare", "Verksamhetsföreträdare", "citat", 3, api_name="/ask"
+    )
     assert [r["municipality"] for r in result["results"]] == ["Gällivare", "Gällivare"]
     assert result["results"][0]["text"].startswith("För oss har det varit viktigt med kopplingen till vetenskap")
 
@@ -84,7 +94,7 @@ def test_html_and_script_in_a_question_are_shown_as_text_never_run(page: Page) -
 
 
 def test_concurrent_sessions_all_answered_correctly(server: str, engine) -> None:
-    from assistant.loadtest import run_load
+    from assistant.devtools.loadtest import run_load
 
     questions = ["Vad gjorde Kalix?", "Vilka tips finns om uppföljning?", "hagelspruta", "Hur får man med politikerna?"]
     reference = [(q, engine.ask(q).answer.hits[0].passage.id) for q in questions]
@@ -94,14 +104,14 @@ def test_concurrent_sessions_all_answered_correctly(server: str, engine) -> None
 
 
 def test_load_test_refuses_other_hosts() -> None:
-    from assistant.loadtest import run_load
+    from assistant.devtools.loadtest import run_load
 
-    with pytest.raises(ValueError, match="bara mot den här datorn"):
+    with pytest.raises(InputError, match="bara mot den här datorn"):
         run_load("http://192.0.2.1:7860/", [("x", "y")], 1, 1)
 
 
 def test_login_is_required_when_auth_is_set(engine) -> None:
-    from assistant.app import free_port, serve
+    from assistant.interfaces.chat import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, auth="anna:hemligt", block=False)
@@ -116,8 +126,8 @@ def test_login_is_required_when_auth_is_set(engine) -> None:
 
 
 def test_malformed_auth_is_a_swedish_error() -> None:
-    from assistant.app import parse_auth
+    from assistant.interfaces.chat import parse_auth
 
     assert parse_auth("anna:hemligt") == ("anna", "hemligt")
-    with pytest.raises(ValueError, match="ANVÄNDARE:LÖSENORD"):
+    with pytest.raises(InputError, match="ANVÄNDARE:LÖSENORD"):
         parse_auth("anna")

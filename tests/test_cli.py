@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_cli
 
 
@@ -15,12 +14,24 @@ def test_corpus_summary_and_json() -> None:
     assert "65 stycken ur 1 dokument" in summary.stdout and "18  citat" in summary.stdout
     passages = json.loads(run_cli("corpus", "--json").stdout)
     assert len(passages) == 65
-    assert {"id", "kind", "text", "section", "page", "role", "municipality", "category", "footnotes",
-            "citation"} <= set(passages[0])
+    assert {
+        "id",
+        "kind",
+        "text",
+        "section",
+        "page",
+        "role",
+        "municipality",
+        "category",
+        "footnotes",
+        "citation",
+    } <= set(passages[0])
 
 
-@pytest.mark.parametrize("command", [[], ["corpus"], ["index"], ["index", "rebuild"], ["index", "status"],
-                                     ["ask"], ["eval"], ["bench"], ["serve"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["corpus"], ["index"], ["index", "rebuild"], ["index", "status"], ["ask"], ["eval"], ["bench"], ["serve"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.returncode == 0 and result.stdout.startswith("användning: assistant")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import corpus_fingerprint, load_corpus, parse_document
-from assistant.layout import clean_characters, join_lines
-from assistant.passages import Passage
+from assistant.documents.corpus import corpus_fingerprint, load_corpus, parse_document
+from assistant.documents.layout import clean_characters, join_lines
+from assistant.documents.passages import Passage
+from assistant.errors import CorpusError
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
 
@@ -43,18 +44,31 @@ def test_every_quote_has_its_speaker(passages: list[Passage]) -> None:
     ("start", "role", "town", "section", "page"),
     [
         ("Ska man se krasst", "Förvaltningsföreträdare", "Haparanda", "Inledning", 1),
-        ("Jag tror att det är jätteviktigt", "Politiker", "Övertorneå",
-         "Röster på tre nivåer › Röster från politiken", 2),
-        ("I vår iver att göra mycket", "Förvaltningsföreträdare", "Kalix",
-         "Röster om olika teman › Framgångar och fallgropar", 7),
-        ("Det är viktigt att ha (…) en grupp", "Verksamhetsföreträdare", "Övertorneå",
-         "Röster på tre nivåer › Röster från pilotverksamheterna", 5),
-        ("Man måste våga hålla i", "Politiker", "Kalix",
-         "Röster om olika teman › Hålla i och hålla ut", 8),
+        (
+            "Jag tror att det är jätteviktigt",
+            "Politiker",
+            "Övertorneå",
+            "Röster på tre nivåer › Röster från politiken",
+            2,
+        ),
+        (
+            "I vår iver att göra mycket",
+            "Förvaltningsföreträdare",
+            "Kalix",
+            "Röster om olika teman › Framgångar och fallgropar",
+            7,
+        ),
+        (
+            "Det är viktigt att ha (…) en grupp",
+            "Verksamhetsföreträdare",
+            "Övertorneå",
+            "Röster på tre nivåer › Röster från pilotverksamheterna",
+            5,
+        ),
+        ("Man måste våga hålla i", "Politiker", "Kalix", "Röster om olika teman › Hålla i och hålla ut", 8),
     ],
 )
-def test_specific_quotes(passages: list[Passage], start: str, role: str, town: str, section: str,
-                         page: int) -> None:
+def test_specific_quotes(passages: list[Passage], start: str, role: str, town: str, section: str, page: int) -> None:
     quote = find(passages, "quote", start)
     assert (quote.role, quote.municipality, quote.section, quote.page) == (role, town, section, page)
     assert "”" not in quote.text and "(" + role not in quote.text
@@ -118,7 +132,9 @@ def test_footnotes_are_separated_and_referenced(passages: list[Passage]) -> None
     assert "i livet¹ –" in intro.text and "CEMR-deklarationen.²" in intro.text
     assert "2018-2021.³" in intro.text
     assert intro.footnotes["1"] == "https://www.jamstalldhetsmyndigheten.se/om-jamstalldhet/vad-ar-jamstalldhet"
-    assert intro.footnotes["3"].endswith("haallbar-utveckling-och-samhaellsbyggnad/jaemstaelldhet/utvecklingsarbete-2018-2021/")
+    assert intro.footnotes["3"].endswith(
+        "haallbar-utveckling-och-samhaellsbyggnad/jaemstaelldhet/utvecklingsarbete-2018-2021/"
+    )
     assert intro.footnotes["2"].startswith("CEMR (2009). Den europeiska deklarationen")
     notes = [p for p in passages if p.kind == "footnote"]
     assert [n.page for n in notes] == [1, 1, 1, 5, 5, 10]
@@ -236,5 +252,5 @@ def test_fingerprint_changes_with_content(tmp_path: Path) -> None:
 
 
 def test_missing_corpus_directory_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Korpusmappen finns inte"):
+    with pytest.raises(CorpusError, match="Korpusmappen finns inte"):
         load_corpus(tmp_path / "saknas")

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from assistant import embeddings
-from assistant.index import build_index, current_build, ensure_index, load_index, read_manifest, staleness
-
 from conftest import CORPUS, REPO
+
+from assistant.search import embeddings
+from assistant.search.index import build_index, current_build, ensure_index, load_index, read_manifest, staleness
 
 
 def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
@@ -109,8 +108,13 @@ def test_killed_rebuild_leaves_previous_index_serving(engine, workdir: Path, tmp
     before = current_build(index)
     env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index))
     for delay in (3.0, 9.0):
-        process = subprocess.Popen([sys.executable, "-m", "assistant", "index", "rebuild"], env=env, cwd=REPO,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "index", "rebuild"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -120,7 +124,7 @@ def test_killed_rebuild_leaves_previous_index_serving(engine, workdir: Path, tmp
 
 
 def test_load_index_without_index_is_a_clear_error(tmp_path: Path) -> None:
-    from assistant.index import IndexUnavailable
+    from assistant.search.index import IndexUnavailable
 
     with pytest.raises(IndexUnavailable, match="Det finns inget index"):
         load_index(tmp_path)
@@ -146,7 +150,7 @@ def test_rebuild_while_answering_switches_atomically(engine) -> None:
         try:
             assert engine.ask("Vilka tips finns om uppföljning?").answer.hits[0].passage.kind == "tip"
             answers += 1
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:
             errors.append(error)
     worker.join()
     assert errors == [] and answers >= 5

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
-from assistant.retrieve import Filters
+from assistant.devtools.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
+from assistant.errors import InputError
+from assistant.search.retrieve import Filters
 
 
 @pytest.fixture(scope="module")
@@ -65,5 +66,5 @@ def test_footnotes_only_when_asked_for(retriever) -> None:
     ],
 )
 def test_unknown_filter_values_get_a_swedish_message(retriever, filters: Filters, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError, match=message):
         retriever.search("jämställdhet", filters=filters)

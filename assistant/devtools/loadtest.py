@@ -6,11 +6,16 @@ questions, and the whole run stops at ``deadline`` seconds.
 
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from assistant.engine import Engine
+from assistant.errors import InputError
+from assistant.interfaces.chat import free_port, serve
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -23,16 +28,18 @@ class LoadResult:
     p50_ms: float
     p95_ms: float
     seconds: float
+    peak_rss_mb: float = 0.0
 
 
 def _check_loopback(url: str) -> None:
     host = urlparse(url).hostname or ""
     if host not in LOOPBACK and not host.startswith("127."):
-        raise ValueError(f"Lasttestet körs bara mot den här datorn (127.0.0.1), inte mot {host!r}.")
+        raise InputError(f"Lasttestet körs bara mot den här datorn (127.0.0.1), inte mot {host!r}.")
 
 
-def run_load(url: str, questions: list[tuple[str, str]], sessions: int, per_session: int,
-             deadline: float = 600.0) -> LoadResult:
+def run_load(
+    url: str, questions: list[tuple[str, str]], sessions: int, per_session: int, deadline: float = 600.0
+) -> LoadResult:
     """Ask from ``sessions`` concurrent clients; a reply is correct when it ranks as expected.
 
     ``questions`` pairs a question with the id of the passage that must rank first
@@ -54,7 +61,7 @@ def run_load(url: str, questions: list[tuple[str, str]], sessions: int, per_sess
             try:
                 result = client.predict(question, api_name="/ask")
                 ok = bool(result.get("results")) and result["results"][0]["id"] == expected
-            except Exception:  # noqa: BLE001 - a failed request is counted, not raised
+            except Exception:
                 ok = False
             outcomes.append(((time.perf_counter() - t0) * 1000, ok))
         return outcomes
@@ -70,4 +77,16 @@ def run_load(url: str, questions: list[tuple[str, str]], sessions: int, per_sess
         p50_ms=statistics.median(latencies) if latencies else 0.0,
         p95_ms=latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else 0.0,
         seconds=time.perf_counter() - started,
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
+
+
+def load_test_chat(engine: Engine, questions: list[str], sessions: int, per_session: int) -> LoadResult:
+    """Launch the chat on a free loopback port and load it; each answer must rank as sequentially."""
+    reference = [(text, engine.ask(text).answer.hits[0].passage.id) for text in questions]
+    port = free_port()
+    app = serve(engine, port=port, block=False)
+    try:
+        return run_load(f"http://127.0.0.1:{port}/", reference, sessions, per_session)
+    finally:
+        app.close()

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from assistant.embeddings import Embedder
-from assistant.index import Index
-from assistant.lexical import FOLD, tokenize
-from assistant.passages import KIND_LABELS, Passage
+from assistant.documents.passages import KIND_LABELS, Passage
+from assistant.errors import InputError
+from assistant.search.embeddings import Embedder
+from assistant.search.index import Index
+from assistant.search.lexical import FOLD, tokenize
 
 METHODS = ("fused", "dense", "bm25")
 DEFAULT_KINDS = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
 DENSE_WEIGHT = 0.6
-"""Weight of the dense score in the fusion; chosen on tests/data/questions.jsonl (see README)."""
+"""Weight of the dense score in the fusion; chosen on assistant/devtools/questions.jsonl (see README)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _resolve(value: str | None, choices: dict[str, str], what: str) -> str | Non
     found = choices.get(_key(value))
     if found is None:
         options = ", ".join(sorted(set(choices.values())))
-        raise ValueError(f"Okänd {what}: {value.strip()[:60]!r}. Välj en av: {options}.")
+        raise InputError(f"Okänd {what}: {value.strip()[:60]!r}. Välj en av: {options}.")
     return found
 
 
@@ -74,7 +75,7 @@ class Retriever:
         self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
 
     def normalise(self, filters: Filters) -> Filters:
-        """Canonical filter values; ValueError (Swedish) for unknown ones."""
+        """Canonical filter values; InputError for unknown ones."""
         return Filters(
             municipality=_resolve(filters.municipality, self.municipalities, "kommun"),
             role=_resolve(filters.role, self.roles, "roll"),
@@ -109,16 +110,16 @@ class Retriever:
         mask = np.zeros(len(self.index.passages), dtype=np.float32)
         mask[allowed] = 1.0
         tokens = tokenize(query)
-        scores = (
-            self.index.bm25.get_scores(tokens, weight_mask=mask) if tokens else np.zeros_like(mask)
-        ).astype(np.float32)
+        scores = (self.index.bm25.get_scores(tokens, weight_mask=mask) if tokens else np.zeros_like(mask)).astype(
+            np.float32
+        )
         scores[mask == 0] = -np.inf
         return scores
 
     def search(self, query: str, k: int = 8, filters: Filters = Filters(), method: str = "fused") -> list[Hit]:
         """The ``k`` best passages for ``query`` under ``filters``."""
         if method not in METHODS:
-            raise ValueError(f"Okänd sökmetod {method!r}; välj en av {', '.join(METHODS)}.")
+            raise InputError(f"Okänd sökmetod {method!r}; välj en av {', '.join(METHODS)}.")
         allowed = self.allowed(self.normalise(filters))
         if len(allowed) == 0 or k <= 0:
             return []
@@ -129,9 +130,7 @@ class Retriever:
         else:
             score = dense if method == "dense" else lexical
         order = allowed[np.argsort(-score[allowed], kind="stable")][:k]
-        return [
-            Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(lexical[i])) for i in order
-        ]
+        return [Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(lexical[i])) for i in order]
 
 
 def _min_max(values: np.ndarray) -> np.ndarray:

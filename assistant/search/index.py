@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -34,10 +34,11 @@ import bm25s
 import faiss
 import numpy as np
 
-from assistant.corpus import corpus_fingerprint, load_corpus
-from assistant.embeddings import Embedder
-from assistant.lexical import tokenize
-from assistant.passages import SECTION_SEPARATOR, Passage
+from assistant.documents.corpus import corpus_fingerprint, load_corpus
+from assistant.documents.passages import SECTION_SEPARATOR, Passage
+from assistant.errors import IndexUnavailable
+from assistant.search.embeddings import Embedder
+from assistant.search.lexical import tokenize
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -48,10 +49,6 @@ BUILDS = "builds"
 FILES = ("manifest.json", "passages.jsonl", "vectors.npy", "dense.faiss", "bm25/params.index.json")
 KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
-
-
-class IndexUnavailable(ValueError):
-    """The index is missing or unusable; the message is Swedish and says why."""
 
 
 @dataclass
@@ -122,19 +119,28 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
     vectors = embedder.encode_passages(texts, progress=progress)
 
     with build_lock(index_dir):
-        build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         staging = index_dir / BUILDS / f".{build_id}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         _write_build(staging, corpus.passages, texts, vectors)
         manifest = {
             "format": FORMAT_VERSION,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "corpus": {"path": str(corpus_dir.resolve()), "sha256": corpus_fingerprint(corpus_dir),
-                       "documents": corpus.documents, "skipped": [e.name for e in corpus.errors]},
-            "model": {"name": embedder.info.name, "path": embedder.info.path,
-                      "fingerprint": embedder.info.fingerprint, "dimension": embedder.dimension,
-                      "query_prefix": embedder.query_prefix, "passage_prefix": embedder.passage_prefix},
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "corpus": {
+                "path": str(corpus_dir.resolve()),
+                "sha256": corpus_fingerprint(corpus_dir),
+                "documents": corpus.documents,
+                "skipped": [e.name for e in corpus.errors],
+            },
+            "model": {
+                "name": embedder.info.name,
+                "path": embedder.info.path,
+                "fingerprint": embedder.info.fingerprint,
+                "dimension": embedder.dimension,
+                "query_prefix": embedder.query_prefix,
+                "passage_prefix": embedder.passage_prefix,
+            },
             "passages": len(corpus.passages),
             "libraries": library_versions(),
         }
@@ -143,8 +149,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
         os.replace(staging, final)
         _point_current(index_dir, final)
         _remove_old_builds(index_dir, keep=final)
-    return BuildReport(final, len(corpus.passages), corpus.documents, [e.name for e in corpus.errors],
-                       time.perf_counter() - started)
+    return BuildReport(
+        final, len(corpus.passages), corpus.documents, [e.name for e in corpus.errors], time.perf_counter() - started
+    )
 
 
 def _write_json(path: Path, data: object) -> None:
@@ -210,7 +217,7 @@ def load_index(index_dir: Path) -> Index:
             passages = [Passage.from_dict(json.loads(line)) for line in handle]
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
-    except Exception as error:  # noqa: BLE001 - any damage reads the same to the user
+    except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     expected = manifest.get("passages")
     if not (expected == len(passages) == dense.ntotal == lexical.scores["num_docs"]):
@@ -232,8 +239,12 @@ def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | No
     return None
 
 
-def ensure_index(index_dir: Path, corpus_dir: Path, embedder: Embedder, progress: bool = False,
-                 ) -> tuple[Index, str | None]:
+def ensure_index(
+    index_dir: Path,
+    corpus_dir: Path,
+    embedder: Embedder,
+    progress: bool = False,
+) -> tuple[Index, str | None]:
     """Load the index, building it first when it is missing, stale or damaged.
 
     Returns the index and the reason it was (re)built, or None if it was not.

@@ -29,7 +29,7 @@ class Passage:
 
     @property
     def speaker(self) -> str | None:
-        """"Politiker, Kalix" for a quote with a known speaker."""
+        """ "Politiker, Kalix" for a quote with a known speaker."""
         parts = [p for p in (self.role, self.municipality) if p]
         return ", ".join(parts) if parts else None
 

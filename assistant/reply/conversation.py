@@ -7,16 +7,20 @@ retrieval sees both the topic and the new angle.
 
 from __future__ import annotations
 
-from assistant.lexical import FOLD, words
-from assistant.retrieve import Filters
+from assistant.search.lexical import FOLD, words
+from assistant.search.retrieve import Filters
 
 FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även"}
 REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "den", "denna", "de", "sådant", "samma"}
 POINTING_WORDS = {"det", "detta", "dem", "där"}
 """Words that point back even when they are not last: "Vad sa politikerna om det i Kalix?"."""
 SHORT_QUESTION_WORDS = 3
-ROLE_WORDS = {"politik": "Politiker", "forvaltning": "Förvaltningsföreträdare",
-              "verksamhet": "Verksamhetsföreträdare", "pilotverksamhet": "Verksamhetsföreträdare"}
+ROLE_WORDS = {
+    "politik": "Politiker",
+    "forvaltning": "Förvaltningsföreträdare",
+    "verksamhet": "Verksamhetsföreträdare",
+    "pilotverksamhet": "Verksamhetsföreträdare",
+}
 
 
 def is_follow_up(question: str) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answer import Answer, escape
-from assistant.engine import BusyError, Engine
-from assistant.lexical import tokenize
-from assistant.passages import KIND_LABELS
-from assistant.retrieve import Filters
+from assistant.documents.passages import KIND_LABELS
+from assistant.engine import Engine
+from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
+from assistant.reply.answer import Answer, escape
+from assistant.search.lexical import tokenize
+from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,15 @@ def _filters(municipality: str | None, role: str | None, kind: str | None) -> Fi
     return Filters(municipality=value(municipality), role=value(role), kind=value(kind))
 
 
+def _with_notice(history: list[dict], message: str, notice: str) -> list[dict]:
+    """The conversation with the user's message and a warning in reply."""
+    return [
+        *history,
+        {"role": "user", "content": escape(str(message)[:500])},
+        {"role": "assistant", "content": f"⚠️ {notice}"},
+    ]
+
+
 def build_app(engine: Engine) -> gr.Blocks:
     """The Blocks app for one engine."""
     passages = engine.retriever.index.passages
@@ -94,17 +104,21 @@ def build_app(engine: Engine) -> gr.Blocks:
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
     kinds = [ALL, *[KIND_LABELS[k] for k in ("quote", "tip", "paragraph")]]
 
-    def respond(message: str, history: list[dict], previous_query: str | None, municipality: str,
-                role: str, kind: str) -> tuple[list[dict], str, str | None, str]:
+    def respond(
+        message: str, history: list[dict], previous_query: str | None, municipality: str, role: str, kind: str
+    ) -> tuple[list[dict], str, str | None, str]:
         history = list(history or [])
         try:
             reply = engine.ask(message, filters=_filters(municipality, role, kind), previous_query=previous_query)
-        except ValueError as error:
-            history += [{"role": "user", "content": escape(str(message)[:500])},
-                        {"role": "assistant", "content": f"⚠️ {error}"}]
-            return history, "", previous_query, gr.skip()
-        history += [{"role": "user", "content": escape(reply.answer.question)},
-                    {"role": "assistant", "content": linked_citations(reply.answer.markdown)}]
+        except AssistantError as error:
+            return _with_notice(history, message, str(error)), "", previous_query, gr.skip()
+        except Exception:
+            log.exception("Internal error while answering %r", str(message)[:200])
+            return _with_notice(history, message, INTERNAL_ERROR), "", previous_query, gr.skip()
+        history += [
+            {"role": "user", "content": escape(reply.answer.question)},
+            {"role": "assistant", "content": linked_citations(reply.answer.markdown)},
+        ]
         return history, "", reply.query, sources_html(reply.answer, reply.query)
 
     def clear() -> tuple[list, None, str]:
@@ -115,23 +129,29 @@ def build_app(engine: Engine) -> gr.Blocks:
             report = engine.rebuild()
         except BusyError as error:
             return f"⚠️ {error}"
-        except ValueError as error:
+        except AssistantError as error:
             log.warning("Rebuild from the chat failed: %s", error)
             return f"⚠️ Omindexeringen misslyckades: {error}"
         skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
         return f"✅ Indexet byggdes om: {report.passages} stycken på {report.seconds:.1f} s.{skipped}"
 
-    def ask(question: str, municipality: str = "", role: str = "", kind: str = "", top_k: int = 8,
-            ) -> dict[str, Any]:
+    def ask(
+        question: str,
+        municipality: str = "",
+        role: str = "",
+        kind: str = "",
+        top_k: int = 8,
+    ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
         Empty filters mean any municipality, role and kind.
         """
         try:
-            reply = engine.ask(question, top_k=int(top_k), filters=Filters(municipality or None, role or None,
-                                                                          kind or None))
-        except ValueError as error:
+            reply = engine.ask(
+                question, top_k=int(top_k), filters=Filters(municipality or None, role or None, kind or None)
+            )
+        except AssistantError as error:
             return {"question": str(question)[:500], "error": str(error)}
         return reply.answer.to_dict()
 
@@ -146,11 +166,22 @@ def build_app(engine: Engine) -> gr.Blocks:
         previous_query = gr.State(None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
-                chat = gr.Chatbot(label="Samtal", height=560, elem_id="chat", buttons=["copy"],
-                                  placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”")
+                chat = gr.Chatbot(
+                    label="Samtal",
+                    height=560,
+                    elem_id="chat",
+                    buttons=["copy"],
+                    placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
+                )
                 with gr.Row():
-                    question = gr.Textbox(label="Din fråga", placeholder="Skriv din fråga och tryck Enter",
-                                          scale=5, max_lines=4, elem_id="question", autofocus=True)
+                    question = gr.Textbox(
+                        label="Din fråga",
+                        placeholder="Skriv din fråga och tryck Enter",
+                        scale=5,
+                        max_lines=4,
+                        elem_id="question",
+                        autofocus=True,
+                    )
                     send = gr.Button("Fråga", variant="primary", scale=1, elem_id="send", min_width=80)
                 gr.Examples(EXAMPLES, inputs=question, label="Exempel på frågor")
                 new_chat = gr.Button("Nytt samtal", variant="secondary", size="sm")
@@ -172,8 +203,9 @@ def build_app(engine: Engine) -> gr.Blocks:
         question.submit(respond, inputs, outputs, api_visibility="private")
         send.click(respond, inputs, outputs, api_visibility="private")
         new_chat.click(clear, None, [chat, previous_query, sources], api_visibility="private")
-        rebuild_button.click(rebuild, None, status, api_visibility="private", concurrency_limit=1,
-                             concurrency_id="rebuild")
+        rebuild_button.click(
+            rebuild, None, status, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
+        )
         gr.api(ask, api_name="ask")
     return app
 
@@ -186,17 +218,18 @@ def free_port() -> int:
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """"user:password" → (user, password); ValueError (Swedish) when malformed."""
+    """ "user:password" → (user, password); InputError when malformed."""
     if not value:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user or not password:
-        raise ValueError("--auth ska ha formen ANVÄNDARE:LÖSENORD.")
+        raise InputError("--auth ska ha formen ANVÄNDARE:LÖSENORD.")
     return user, password
 
 
-def serve(engine: Engine, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
-          block: bool = True) -> gr.Blocks:
+def serve(
+    engine: Engine, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, block: bool = True
+) -> gr.Blocks:
     """Launch the chat; listens on loopback unless another host is asked for."""
     credentials = parse_auth(auth)
     if host not in ("127.0.0.1", "localhost", "::1") and credentials is None:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexical import tokenize
-from assistant.passages import Passage
-from assistant.retrieve import Hit
+from assistant.documents.passages import Passage
+from assistant.search.lexical import tokenize
+from assistant.search.retrieve import Hit
 
 DENSE_THRESHOLD = 0.8435
 LEXICAL_THRESHOLD = 2.7
 """A question counts as answered when the best passage reaches either score.
 
-Calibrated on the in-scope and out-of-scope questions of tests/data/questions.jsonl
+Calibrated on the in-scope and out-of-scope questions of assistant/devtools/questions.jsonl
 with the default model (`assistant eval` prints the calibration)."""
 RELEVANT_FRACTION = 0.55
 """Hits scoring below this fraction of the best fused score are left out of the reply."""
@@ -51,8 +51,7 @@ class Answer:
                 {
                     key: value
                     for key, value in hit.passage.to_dict().items()
-                    if key in ("id", "kind", "text", "section", "page", "role", "municipality",
-                               "category", "citation")
+                    if key in ("id", "kind", "text", "section", "page", "role", "municipality", "category", "citation")
                 }
                 | {"score": round(hit.score, 4)}
                 for hit in self.hits
@@ -128,10 +127,12 @@ def compose(question: str, hits: list[Hit]) -> Answer:
         )
     if tips:
         parts.append("### Tips ur rapporten")
-        parts.append("\n".join(
-            f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} [{number[h.passage.id]}]"
-            for h in tips
-        ))
+        parts.append(
+            "\n".join(
+                f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} [{number[h.passage.id]}]"
+                for h in tips
+            )
+        )
     if others:
         parts.append("### Ur rapporten")
         parts.extend(f"{escape(h.passage.text)} [{number[h.passage.id]}]" for h in others)

@@ -1,6 +1,6 @@
 """Corpus documents → passages: quotes with speakers, tips with categories, paragraphs.
 
-``.txt`` documents are read as PDF extractions (see :mod:`assistant.layout`);
+``.txt`` documents are read as PDF extractions (see :mod:`assistant.documents.layout`);
 ``.md`` documents as Markdown with ``#`` headings.  Every block becomes one
 passage under its section; a section whose short introduction names the
 headings after it becomes their parent ("Röster på tre nivåer › Röster från
@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, analyse
-from assistant.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Passage, passage_id
+from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, analyse
+from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Passage, passage_id
+from assistant.errors import CorpusError
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Corpus:
 def document_files(directory: Path) -> list[Path]:
     """The corpus documents in a directory, in a stable order."""
     if not directory.is_dir():
-        raise ValueError(f"Korpusmappen finns inte: {directory}")
+        raise CorpusError(f"Korpusmappen finns inte: {directory}")
     return sorted(
         p
         for p in directory.iterdir()
@@ -76,7 +77,7 @@ def load_corpus(directory: Path) -> Corpus:
     for path in document_files(directory):
         try:
             passages = parse_document(path.stem, path.read_bytes(), markdown=path.suffix.lower() == ".md")
-        except ValueError as error:
+        except CorpusError as error:
             corpus.errors.append(DocumentError(path.name, str(error), repr(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
             continue
@@ -86,19 +87,19 @@ def load_corpus(directory: Path) -> Corpus:
 
 
 def parse_document(name: str, data: bytes, markdown: bool = False) -> list[Passage]:
-    """Passages of one document; ValueError (Swedish) if it has no usable text."""
+    """Passages of one document; CorpusError if it has no usable text."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(
+        raise CorpusError(
             f"Dokumentet är inte UTF-8-kodat (fel vid byte {error.start}); spara det som UTF-8."
         ) from error
     if not text.strip():
-        raise ValueError("Dokumentet är tomt.")
+        raise CorpusError("Dokumentet är tomt.")
     layout = analyse(text, leading_space_pages=not markdown)
     passages = _Builder(name, layout.footnotes, markdown).build(layout.blocks)
     if not passages:
-        raise ValueError("Dokumentet innehåller ingen text som kan bli stycken.")
+        raise CorpusError("Dokumentet innehåller ingen text som kan bli stycken.")
     return passages
 
 
@@ -202,7 +203,7 @@ class _Builder:
         match = QUOTE.match(text)
         if not match:
             log.warning("Quote without a speaker in %s, page %s", self.document, page)
-            self._add("quote", text.strip("”\"“ "), page, refs)
+            self._add("quote", text.strip('”"“ '), page, refs)
             return
         speaker = [part.strip() for part in match.group("speaker").split(",")]
         role = speaker[0] if speaker[0] in ROLES or len(speaker) > 1 else None

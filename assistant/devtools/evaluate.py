@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer import is_answered
-from assistant.passages import Passage
-from assistant.retrieve import METHODS, Retriever
+from assistant.documents.passages import Passage
+from assistant.errors import InputError
+from assistant.reply.answer import is_answered
+from assistant.search.retrieve import METHODS, Retriever
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.jsonl"
+DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
 
@@ -48,7 +49,7 @@ def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
         for prefix in row["gold"]:
             ids = {p.id for p in passages if p.text.startswith(prefix)}
             if not ids:
-                raise ValueError(f"{path}:{number}: no passage starts with {prefix!r}")
+                raise InputError(f"{path}:{number}: inget stycke börjar med {prefix!r}")
             gold |= ids
         questions.append(Question(row["question"], row.get("type", ""), frozenset(gold)))
     return questions

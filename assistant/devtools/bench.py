@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.embeddings import Embedder
-from assistant.index import build_index, load_index
-from assistant.retrieve import Retriever
+from assistant.search.embeddings import Embedder
+from assistant.search.index import build_index, load_index
+from assistant.search.retrieve import Retriever
 
 
 @dataclass(frozen=True)

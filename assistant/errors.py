@@ -1,0 +1,36 @@
+"""The project's errors: one base class, one subclass per cause.
+
+Every message is Swedish and meant for the user as it stands.  Interfaces catch
+``AssistantError`` only; anything else is a bug, logged with its traceback and
+shown as a short internal-error message.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """A problem the user can understand and usually fix (Swedish message)."""
+
+
+class InputError(AssistantError):
+    """A question, filter, option or file given by the user cannot be used."""
+
+
+class CorpusError(AssistantError):
+    """The corpus directory or one of its documents cannot be read."""
+
+
+class ModelError(AssistantError):
+    """The embedding model cannot be found, verified or loaded."""
+
+
+class IndexUnavailable(AssistantError):
+    """The index is missing or damaged."""
+
+
+class BusyError(AssistantError):
+    """A rebuild is already running."""
+
+
+INTERNAL_ERROR = "Internt fel: något gick fel i programmet, inte i din fråga. Försök igen; kvarstår felet, se loggen."
+"""Shown to the user for any unexpected exception (which is logged with its traceback)."""
