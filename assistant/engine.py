@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from assistant.documents.layout import clean_characters
@@ -29,10 +29,17 @@ MAX_TOP_K = 50
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer and the query that was actually searched (for follow-ups)."""
+    """An answer, the query that was actually searched (for follow-ups) and the filters it ran under.
+
+    ``filters`` are all filters applied; ``inferred`` holds only those the
+    assistant read from the question itself (a follow-up's "Och i Jokkmokk?"),
+    so an interface can show them and let the user clear them.
+    """
 
     answer: Answer
     query: str
+    filters: Filters = Filters()
+    inferred: Filters = Filters()
 
 
 def clean_question(text: str) -> str:
@@ -69,11 +76,16 @@ class Engine:
         question = clean_question(question)
         if not 1 <= top_k <= MAX_TOP_K:
             raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
+        retriever = self.retriever
         query = contextualize(question, previous_query)
+        given = filters
         if query != question:
-            filters = follow_up_filters(question, filters, sorted(set(self.retriever.municipalities.values())))
-        hits = self.retriever.search(query, k=top_k, filters=filters)
-        return Reply(compose(question, hits), query)
+            filters = follow_up_filters(question, filters, sorted(set(retriever.municipalities.values())))
+        hits = retriever.search(query, k=top_k, filters=filters)
+        inferred = Filters(
+            *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
+        )
+        return Reply(compose(question, hits), query, filters, inferred)
 
     def rebuild(self, progress: bool = False) -> BuildReport:
         """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
