@@ -31,16 +31,22 @@ class Filters:
     municipality: str | None = None
     role: str | None = None
     kind: str | None = None
+    document: str | None = None
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage with its fused score and the two scores it came from."""
+    """A retrieved passage with its fused score, the two scores it came from, and its best sentences.
+
+    ``sentences`` are the passage's sentences that matched the query best, verbatim
+    (substrings of ``passage.text``), best first; empty when not computed.
+    """
 
     passage: Passage
     score: float
     dense: float
     lexical: float
+    sentences: tuple[str, ...] = ()
 
 
 def _key(value: str) -> str:
@@ -73,6 +79,7 @@ class Retriever:
         self.roles = {_key(p.role): p.role for p in passages if p.role}
         self.kinds = {_key(k): k for k in {p.kind for p in passages}}
         self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
+        self.documents = {_key(p.document): p.document for p in passages}
 
     def normalise(self, filters: Filters) -> Filters:
         """Canonical filter values; InputError for unknown ones."""
@@ -80,6 +87,7 @@ class Retriever:
             municipality=_resolve(filters.municipality, self.municipalities, "kommun"),
             role=_resolve(filters.role, self.roles, "roll"),
             kind=_resolve(filters.kind, self.kinds, "typ"),
+            document=_resolve(filters.document, self.documents, "dokument"),
         )
 
     def allowed(self, filters: Filters) -> np.ndarray:
@@ -91,6 +99,7 @@ class Retriever:
                 if (p.kind == filters.kind if filters.kind else p.kind in DEFAULT_KINDS)
                 and (filters.role is None or p.role == filters.role)
                 and (filters.municipality is None or _mentions(p, filters.municipality))
+                and (filters.document is None or p.document == filters.document)
             ],
             dtype=np.int64,
         )
