@@ -39,14 +39,23 @@ from assistant.documents.passages import SECTION_SEPARATOR, Passage
 from assistant.errors import IndexUnavailable
 from assistant.search.embeddings import Embedder
 from assistant.search.lexical import tokenize
+from assistant.search.units import SentenceUnits, passage_text, sentence_units
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 BUILDS = "builds"
-FILES = ("manifest.json", "passages.jsonl", "vectors.npy", "dense.faiss", "bm25/params.index.json")
+FILES = (
+    "manifest.json",
+    "passages.jsonl",
+    "vectors.npy",
+    "dense.faiss",
+    "bm25/params.index.json",
+    "sentences.npz",
+    "sentences.faiss",
+)
 KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
@@ -60,6 +69,9 @@ class Index:
     passages: list[Passage]
     dense: faiss.Index
     bm25: bm25s.BM25
+    sentence_owner: np.ndarray
+    sentence_spans: np.ndarray
+    sentence_dense: faiss.Index
 
 
 @dataclass(frozen=True)
@@ -71,20 +83,6 @@ class BuildReport:
     documents: list[str]
     skipped: list[str]
     seconds: float
-
-
-def embedded_text(passage: Passage) -> str:
-    """The text that represents a passage, to the model and to BM25.
-
-    Section and speaker go with the words: a question naming a municipality,
-    a role or a theme then finds quotes whose words do not repeat it.
-    """
-    context = [passage.section.replace(SECTION_SEPARATOR, ". ")]
-    if passage.speaker:
-        context.append(passage.speaker)
-    if passage.category:
-        context.append(f"Tips om {passage.category.lower()}")
-    return f"{'. '.join(context)}: {passage.text}"
 
 
 def library_versions() -> dict[str, str]:
@@ -115,15 +113,16 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
     corpus = load_corpus(corpus_dir)
     if not corpus.passages:
         raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
-    texts = [embedded_text(p) for p in corpus.passages]
-    vectors = embedder.encode_passages(texts, progress=progress)
+    texts = [passage_text(p) for p in corpus.passages]
+    units = sentence_units(corpus.passages)
+    vectors = embedder.encode_passages(texts + units.texts, progress=progress)
 
     with build_lock(index_dir):
         build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         staging = index_dir / BUILDS / f".{build_id}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        _write_build(staging, corpus.passages, texts, vectors)
+        _write_build(staging, corpus.passages, texts, vectors[: len(texts)], units, vectors[len(texts) :])
         manifest = {
             "format": FORMAT_VERSION,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -161,7 +160,14 @@ def _write_json(path: Path, data: object) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_build(directory: Path, passages: list[Passage], texts: list[str], vectors: np.ndarray) -> None:
+def _write_build(
+    directory: Path,
+    passages: list[Passage],
+    texts: list[str],
+    vectors: np.ndarray,
+    units: SentenceUnits,
+    unit_vectors: np.ndarray,
+) -> None:
     with (directory / "passages.jsonl").open("w", encoding="utf-8") as handle:
         for passage in passages:
             handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
@@ -169,6 +175,10 @@ def _write_build(directory: Path, passages: list[Passage], texts: list[str], vec
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
     faiss.write_index(dense, str(directory / "dense.faiss"))
+    np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
+    sentence_dense = faiss.IndexFlatIP(vectors.shape[1])
+    sentence_dense.add(unit_vectors)
+    faiss.write_index(sentence_dense, str(directory / "sentences.faiss"))
     lexical = bm25s.BM25()
     lexical.index([tokenize(text) or [""] for text in texts], show_progress=False)
     lexical.save(str(directory / "bm25"), show_progress=False)
@@ -217,12 +227,16 @@ def load_index(index_dir: Path) -> Index:
             passages = [Passage.from_dict(json.loads(line)) for line in handle]
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
+        with np.load(build / "sentences.npz") as units:
+            owner, spans = units["owner"], units["spans"]
+        sentence_dense = faiss.read_index(str(build / "sentences.faiss"))
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     expected = manifest.get("passages")
-    if not (expected == len(passages) == dense.ntotal == lexical.scores["num_docs"]):
+    consistent = expected == len(passages) == dense.ntotal == lexical.scores["num_docs"]
+    if not (consistent and len(owner) == len(spans) == sentence_dense.ntotal and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, lexical)
+    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_dense)
 
 
 def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | None:

@@ -1,14 +1,26 @@
-"""Swedish tokens for BM25: lower case, stopwords out, Snowball stems, å/ä/ö folded.
+"""Swedish words for BM25, highlighting and reply selection: lemmas, compound parts, stems.
 
-Folding after stemming makes "jamstalldhet forskolan" (typed without å/ä/ö)
-meet "jämställdhet förskolan": both sides become ``jamstalld… forskol``.
+Each word becomes one or more *normal forms*: its lemma (``simplemma``'s
+Swedish data: "säger" → "säga", "kommunerna" → "kommun"), and for a compound
+the dictionary does not know, the compound and its parts ("styrkedjan" →
+"styrkedja", "styra", "kedja"; "kommunbudget" → "kommunbudget", "kommun",
+"budget").  Each form is then Snowball-stemmed (which catches inflections the
+lemma list lacks) and å/ä/ö-folded, so "jamstalldhet forskolan" typed without
+å/ä/ö meets "jämställdhet förskolan".  Stopwords are dropped.
+
+Measured on the development set (BM25 alone, hit@1 / MRR@10): Snowball stems
+0.600 / 0.718, lemmas 0.571 / 0.685, lemma then stem 0.614 / 0.723, lemma +
+compound parts + stem 0.686 / 0.768 (see README, "What we tried").
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
 import Stemmer
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
@@ -16,12 +28,15 @@ FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 WORD = re.compile(r"[^\W_]+")
 SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 STOPWORDS = frozenset(STOPWORDS_SWEDISH) | frozenset(w.translate(FOLD) for w in STOPWORDS_SWEDISH)
+MIN_PART = 4
+"""Shortest compound part: shorter known words ("het", "mun") split compounds wrongly."""
+MIN_COMPOUND = 8
+LINKING = ("s", "e")
+"""Linking letters between compound parts: "jämställdhet-s-arbete", "flick-e-…" is rare; "s" is the common one."""
+
 _STEMMER = Stemmer.Stemmer("swedish")
-
-
-@lru_cache(maxsize=65536)
-def _normal_form(word: str) -> str:
-    return _STEMMER.stemWord(word).translate(FOLD)
+_LOCK = threading.Lock()
+"""PyStemmer and simplemma are not documented as thread-safe; the chat answers from several threads."""
 
 
 def words(text: str) -> list[str]:
@@ -29,6 +44,54 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.translate(SUPERSCRIPTS).lower())
 
 
+def _known(word: str) -> bool:
+    return len(word) >= MIN_PART and simplemma.is_known(word, lang="sv")
+
+
+def _lemma(word: str) -> str:
+    return str(simplemma.lemmatize(word, lang="sv")).lower()
+
+
+@dataclass(frozen=True)
+class _Compound:
+    """A compound's part lemmas and where its last part (the head) starts in the word."""
+
+    parts: tuple[str, ...]
+    head_start: int
+
+
+def _split(word: str) -> _Compound | None:
+    """The best split of an unknown compound: fewest parts, then the longest first part; None if none."""
+    best: tuple[tuple[int, int], _Compound] | None = None
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        left, right = word[:cut], word[cut:]
+        tail = _Compound((_lemma(right),), 0) if _known(right) else _split(right)
+        if tail is None:
+            continue
+        modifiers = [left] + [left[: -len(link)] for link in LINKING if left.endswith(link)]
+        first = next((m for m in modifiers if _known(m)), None)
+        if first is not None:
+            rank = (-(1 + len(tail.parts)), len(first))
+            if best is None or rank > best[0]:
+                best = (rank, _Compound((_lemma(first), *tail.parts), cut + tail.head_start))
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=65536)
+def normal_forms(word: str) -> tuple[str, ...]:
+    """The BM25 tokens of one lower-case word: its lemma, and for an unknown compound also its parts.
+
+    The compound itself is kept with its head lemmatised ("styrkedjan" → "styrkedja"),
+    so a whole-word match still outweighs a match on one part.
+    """
+    with _LOCK:
+        lemmas: tuple[str, ...] = (_lemma(word),)
+        compound = _split(word) if len(word) >= MIN_COMPOUND and not _known(word) else None
+        if compound:
+            lemmas = (word[: compound.head_start] + compound.parts[-1], *compound.parts)
+        return tuple(dict.fromkeys(_STEMMER.stemWord(lemma).translate(FOLD) for lemma in lemmas))
+
+
 def tokenize(text: str) -> list[str]:
     """BM25 tokens of a text (the same function for passages and queries)."""
-    return [_normal_form(word) for word in words(text) if word not in STOPWORDS]
+    return [form for word in words(text) if word not in STOPWORDS for form in normal_forms(word)]

@@ -1,0 +1,78 @@
+"""Who a question asks about: a role or a municipality named in it, by whole words in any inflection.
+
+"politikerna i Kalix", "Gällivares politiker", "förvaltningen i Haparanda",
+"skolan i Övertorneå": the speaker's quotes are then ranked first, softly (a
+boost, not a filter).  Words are compared by their normal forms (lemma, stem,
+å/ä/ö folded), never by prefix, so "verksamhetsstyrningen" is not a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.search.lexical import FOLD, normal_forms, words
+
+ROLE_WORDS = {
+    "Politiker": (
+        "politiker",
+        "politik",
+        "politisk",
+        "förtroendevald",
+        "kommunalråd",
+        "nämnd",
+        "kommunstyrelse",
+        "fullmäktige",
+        "ordförande",
+    ),
+    "Förvaltningsföreträdare": (
+        "förvaltning",
+        "tjänsteperson",
+        "tjänsteman",
+        "tjänstemän",
+        "förvaltningschef",
+        "kommundirektör",
+        "chef",
+        "ledning",
+        "ledningsgrupp",
+        "förvaltningsnivå",
+    ),
+    "Verksamhetsföreträdare": (
+        "verksamhet",
+        "pilotverksamhet",
+        "verksamhetsnivå",
+        "förskola",
+        "skola",
+        "personal",
+        "medarbetare",
+        "rektor",
+        "pedagog",
+    ),
+}
+"""Everyday words for the report's three levels (politik, förvaltning, verksamhet)."""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The role and municipality a question names; ``None`` where it names none."""
+
+    role: str | None = None
+    municipality: str | None = None
+
+
+def _whole_word_form(word: str) -> str:
+    """A word's own normal form, without its compound parts ("verksamhetsstyrning" is no "verksamhet")."""
+    return normal_forms(word.lower())[0]
+
+
+_ROLE_FORMS = {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
+
+
+def named_speaker(question: str, municipalities: list[str]) -> Speaker:
+    """The first role and municipality named in ``question`` (whole words, any inflection)."""
+    found = words(question)
+    folded = {w.translate(FOLD) for w in found}
+    folded |= {w[:-1] for w in folded if w.endswith("s")}  # genitive: "Gällivares", "Kalix'"
+    municipality = next((m for m in municipalities if m.lower().translate(FOLD) in folded), None)
+    forms = [_whole_word_form(w) for w in found]
+    role = next((r for form in forms for r, role_forms in _ROLE_FORMS.items() if form in role_forms), None)
+    return Speaker(role, municipality)
