@@ -16,9 +16,12 @@ from pathlib import Path
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, InputError
 from assistant.reply.answer import Answer, compose
+from assistant.reply.answerability import CorpusFacts, decide
 from assistant.reply.conversation import contextualize, follow_up_filters
 from assistant.search.embeddings import Embedder
-from assistant.search.index import BuildReport, build_index, ensure_index, load_index
+from assistant.search.index import BuildReport, Index, build_index, ensure_index, load_index
+from assistant.search.lexical import words
+from assistant.search.query import Speller, prepare
 from assistant.search.retrieve import Filters, Retriever
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,23 @@ def clean_question(text: str) -> str:
     return question
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One loaded index with everything derived from it, swapped as a whole on rebuild."""
+
+    retriever: Retriever
+    speller: Speller
+    facts: CorpusFacts
+
+    @classmethod
+    def of(cls, index: Index, embedder: Embedder) -> _Loaded:
+        passages = index.passages
+        texts = [f"{p.section} {p.speaker or ''} {p.text}" for p in passages]
+        vocabulary = {w for text in texts for w in words(text)}
+        places = {p.municipality for p in passages if p.municipality}
+        return cls(Retriever(index, embedder), Speller(vocabulary), CorpusFacts.of(texts, places))
+
+
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
@@ -66,8 +86,12 @@ class Engine:
         index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress)
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
-        self.retriever = Retriever(index, self.embedder)
+        self._loaded = _Loaded.of(index, embedder)
         self._rebuilding = threading.Lock()
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._loaded.retriever
 
     def ask(
         self, question: str, top_k: int = 8, filters: Filters = Filters(), previous_query: str | None = None
@@ -76,16 +100,23 @@ class Engine:
         question = clean_question(question)
         if not 1 <= top_k <= MAX_TOP_K:
             raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
-        retriever = self.retriever
-        query = contextualize(question, previous_query)
+        loaded = self._loaded
+        retriever = loaded.retriever
+        municipalities = sorted(set(retriever.municipalities.values()))
+        query = prepare(question, loaded.speller)
+        searched = contextualize(query.text, previous_query, municipalities)
         given = filters
-        if query != question:
-            filters = follow_up_filters(question, filters, sorted(set(retriever.municipalities.values())))
-        hits = retriever.search(query, k=top_k, filters=filters)
+        if searched != query.text:
+            filters = follow_up_filters(query.text, filters, municipalities)
+        hits = retriever.search(searched, k=top_k, filters=filters, use_bm25=query.language == "sv")
+        if not hits and filters != Filters():
+            raise InputError(_excluded_by_filters(retriever.normalise(filters)))
+        decision = decide(query, hits, loaded.facts)
+        answer = compose(question, hits, decision, query.text if query.changed else None)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
-        return Reply(compose(question, hits), query, filters, inferred)
+        return Reply(answer, searched, filters, inferred)
 
     def rebuild(self, progress: bool = False) -> BuildReport:
         """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
@@ -93,7 +124,17 @@ class Engine:
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
             report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress)
-            self.retriever = Retriever(load_index(self.index_dir), self.embedder)
+            self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder)
             return report
         finally:
             self._rebuilding.release()
+
+
+def _excluded_by_filters(filters: Filters) -> str:
+    """Why a filter combination leaves nothing, and which filter to remove."""
+    if filters.kind == "tip" and (filters.municipality or filters.role):
+        which = "kommunfiltret" if filters.municipality else "rollfiltret"
+        owner = "en kommun" if filters.municipality else "en roll"
+        return f"Inga tips är knutna till {owner} – ta bort {which}."
+    chosen = [v for v in (filters.municipality, filters.role, filters.kind, filters.document) if v]
+    return f"Inga stycken passar filtren ({', '.join(chosen)}) – ta bort något av dem."

@@ -1,24 +1,38 @@
-"""Retrieval quality on a set of questions with gold passages.
+"""Quality on a set of questions with gold passages: ranking, replies and the answered decision.
 
-A question file is JSON Lines: ``{"question": …, "type": …, "gold": [prefix, …]}``
-where each gold entry is the beginning of a passage's text (readable, and
-stable as long as the report is).  Out-of-scope questions have no gold.
+A question file is JSON Lines::
+
+    {"question": …, "type": …, "gold": [prefix, …],
+     "first_quote": [prefix, …], "tips": [prefix, …], "absent": [word, …]}
+
+Each prefix is the beginning of a passage's text (readable, and stable as long
+as the report is).  Out-of-scope questions have no gold; their type is
+``near-oos`` (near the report's topic) or ``far-oos``.  ``first_quote`` lists
+the quotes acceptable as the reply's first quote, ``tips`` the tips of which
+one should be among the first two shown.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.documents.passages import Passage
+from assistant.engine import Engine
 from assistant.errors import InputError
-from assistant.reply.answer import is_answered
-from assistant.search.retrieve import METHODS, Retriever
+from assistant.reply.answer import Answer
+from assistant.search.retrieve import METHODS
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+HOLDOUT_QUESTIONS = Path(__file__).resolve().parent / "questions_holdout.jsonl"
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
+LEAD_CHARS = 400
+"""The answer must be cited within this many characters of the reply to count as leading it."""
+OUT_OF_SCOPE = ("near-oos", "far-oos")
 
 
 @dataclass(frozen=True)
@@ -26,11 +40,14 @@ class Question:
     text: str
     type: str
     gold: frozenset[str]  # passage ids
+    first_quote: frozenset[str] = frozenset()
+    tips: frozenset[str] = frozenset()
+    absent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Scores:
-    """Metrics of one retrieval method over the answerable questions."""
+    """Ranking metrics of one method (or one question group) over answerable questions."""
 
     method: str
     hits: dict[int, float]
@@ -38,63 +55,127 @@ class Scores:
     questions: int
 
 
-def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
-    """Read a question file and resolve gold prefixes to passage ids."""
-    questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        gold = set()
-        for prefix in row["gold"]:
-            ids = {p.id for p in passages if p.text.startswith(prefix)}
-            if not ids:
-                raise InputError(f"{path}:{number}: inget stycke börjar med {prefix!r}")
-            gold |= ids
-        questions.append(Question(row["question"], row.get("type", ""), frozenset(gold)))
-    return questions
+@dataclass(frozen=True)
+class ReplyScores:
+    """What the replies show first, how long they are, and how the answered decision splits the set."""
 
-
-def first_gold_rank(retriever: Retriever, question: Question, method: str) -> int | None:
-    """1-based rank of the first gold passage in the top MRR_DEPTH, or None."""
-    hits = retriever.search(question.text, k=MRR_DEPTH, method=method)
-    for rank, hit in enumerate(hits, start=1):
-        if hit.passage.id in question.gold:
-            return rank
-    return None
-
-
-def evaluate(retriever: Retriever, questions: list[Question]) -> list[Scores]:
-    """hit@1/3/5 and MRR@10 for each retrieval method on the answerable questions."""
-    answerable = [q for q in questions if q.gold]
-    results = []
-    for method in METHODS:
-        ranks = [first_gold_rank(retriever, q, method) for q in answerable]
-        hits = {k: sum(1 for r in ranks if r is not None and r <= k) / len(ranks) for k in CUTOFFS}
-        mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
-        results.append(Scores(method, hits, mrr, len(ranks)))
-    return results
+    first_quote_right: float
+    first_quote_questions: int
+    tip_in_first_two: float
+    tip_questions: int
+    answer_in_lead: float
+    median_reply_chars: float
+    answered_in_scope: float
+    declined: dict[str, float] = field(default_factory=dict)  # by out-of-scope type
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """How the answered/not-answered decision splits the question set."""
+class Evaluation:
+    """Everything ``assistant eval`` reports."""
 
-    answered_in_scope: float
-    refused_out_of_scope: float
+    methods: list[Scores]
+    groups: list[Scores]
+    replies: ReplyScores
     in_scope: int
     out_of_scope: int
 
 
-def calibrate(retriever: Retriever, questions: list[Question]) -> Calibration:
-    """Share of in-scope questions answered and of out-of-scope questions refused."""
+def _resolve(prefixes: list[str], passages: list[Passage], where: str) -> frozenset[str]:
+    ids: set[str] = set()
+    for prefix in prefixes:
+        found = {p.id for p in passages if p.text.startswith(prefix)}
+        if not found:
+            raise InputError(f"{where}: inget stycke börjar med {prefix!r}")
+        ids |= found
+    return frozenset(ids)
+
+
+def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
+    """Read a question file and resolve its prefixes to passage ids; InputError when unusable."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"Frågefilen {path} kunde inte läsas: {error}") from error
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+            text, gold = row["question"], row["gold"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(f"{where}: raden är inte en fråga i JSON ({error})") from error
+        questions.append(
+            Question(
+                text,
+                row.get("type", ""),
+                _resolve(gold, passages, where),
+                _resolve(row.get("first_quote", []), passages, where),
+                _resolve(row.get("tips", []), passages, where),
+                tuple(row.get("absent", [])),
+            )
+        )
+    return questions
+
+
+def _rank(ids: list[str], gold: frozenset[str]) -> int | None:
+    return next((rank for rank, pid in enumerate(ids[:MRR_DEPTH], start=1) if pid in gold), None)
+
+
+def _scores(name: str, ranks: list[int | None]) -> Scores:
+    count = max(1, len(ranks))
+    hits = {k: sum(1 for r in ranks if r is not None and r <= k) / count for k in CUTOFFS}
+    return Scores(name, hits, sum(1 / r for r in ranks if r is not None) / count, len(ranks))
+
+
+def _lead_cites_gold(answer: Answer, gold: frozenset[str]) -> bool:
+    lead = answer.markdown[:LEAD_CHARS]
+    return any(f"[{n}]" in lead for n, hit in enumerate(answer.cited, start=1) if hit.passage.id in gold)
+
+
+def _shown(answer: Answer, kind: str) -> list[str]:
+    return [h.passage.id for h in answer.cited if h.passage.kind == kind]
+
+
+def evaluate(engine: Engine, questions: list[Question]) -> Evaluation:
+    """Ask every question as a user would (through the engine) and score ranking and replies."""
     inside = [q for q in questions if q.gold]
-    outside = [q for q in questions if not q.gold]
-    answered = [is_answered(retriever.search(q.text, k=MRR_DEPTH)) for q in inside]
-    refused = [not is_answered(retriever.search(q.text, k=MRR_DEPTH)) for q in outside]
-    return Calibration(
-        answered_in_scope=sum(answered) / max(1, len(inside)),
-        refused_out_of_scope=sum(refused) / max(1, len(outside)),
-        in_scope=len(inside),
-        out_of_scope=len(outside),
+    answers = {q.text: engine.ask(q.text, top_k=MRR_DEPTH) for q in questions}
+    fused = [_rank([h.passage.id for h in answers[q.text].answer.hits], q.gold) for q in inside]
+    methods = [_scores("fused", fused)]
+    for method in METHODS[1:]:
+        ranks = []
+        for q in inside:
+            reply = answers[q.text]
+            hits = engine.retriever.search(reply.query, k=MRR_DEPTH, method=method)
+            ranks.append(_rank([h.passage.id for h in hits], q.gold))
+        methods.append(_scores(method, ranks))
+    groups = [
+        _scores(kind, [r for q, r in zip(inside, fused, strict=True) if q.type == kind])
+        for kind in sorted({q.type for q in inside})
+    ]
+    quote_rows = [q for q in inside if q.first_quote]
+    tip_rows = [q for q in inside if q.tips]
+    shown = {q.text: answers[q.text].answer for q in questions}
+    outside = {kind: [q for q in questions if q.type == kind] for kind in OUT_OF_SCOPE}
+    replies = ReplyScores(
+        first_quote_right=_share(quote_rows, lambda q: _first_in(_shown(shown[q.text], "quote")[:1], q.first_quote)),
+        first_quote_questions=len(quote_rows),
+        tip_in_first_two=_share(tip_rows, lambda q: _first_in(_shown(shown[q.text], "tip")[:2], q.tips)),
+        tip_questions=len(tip_rows),
+        answer_in_lead=_share(inside, lambda q: _lead_cites_gold(shown[q.text], q.gold)),
+        median_reply_chars=statistics.median(len(shown[q.text].body) for q in inside) if inside else 0.0,
+        answered_in_scope=_share(inside, lambda q: shown[q.text].answered),
+        declined={kind: _share(rows, lambda q: not shown[q.text].answered) for kind, rows in outside.items() if rows},
     )
+    return Evaluation(methods, groups, replies, len(inside), len(questions) - len(inside))
+
+
+def _first_in(shown: list[str], expected: frozenset[str]) -> bool:
+    return bool(set(shown) & expected)
+
+
+def _share(rows: list[Question], test: Callable[[Question], bool]) -> float:
+    """Share of ``rows`` for which ``test(row)`` is true."""
+    return sum(1 for row in rows if test(row)) / len(rows) if rows else 0.0

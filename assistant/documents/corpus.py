@@ -30,6 +30,8 @@ BULLET = re.compile(r"^(?:•|[-*]\s)\s*")
 CATEGORY = re.compile(r"^(?P<name>[A-ZÅÄÖ][\wåäö]+):$")
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]|[.”)])(?P<number>\d{1,3})(?=[\s,.;:)]|$)")
+COMMENTARY = re.compile(r"^(Som )?(citatet|citaten|detta citat|dessa citat)\b", re.IGNORECASE)
+"""A paragraph that discusses the quote before it ("Citatet ovan illustrerar …", "Som citatet visar …")."""
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -117,6 +119,7 @@ class _Builder:
         self.category: str | None = None
         self.passages: list[Passage] = []
         self.seen_ids: set[str] = set()
+        self.last_quote: tuple[str, str] | None = None  # (section, id) of the latest quote
 
     def build(self, blocks: list[Block]) -> list[Passage]:
         for block in blocks:
@@ -217,6 +220,10 @@ class _Builder:
             n += 1
             pid = f"{base}-{n}"
         self.seen_ids.add(pid)
+        if kind == "paragraph" and COMMENTARY.match(text) and self.last_quote and self.last_quote[0] == self.section:
+            extra["discusses"] = self.last_quote[1]
+        if kind == "quote":
+            self.last_quote = (self.section, pid)
         if extra.get("category") and extra["category"] not in CATEGORIES:
             log.info("Tip category %r is not one of %s", extra["category"], CATEGORIES)
         self.passages.append(

@@ -26,6 +26,8 @@ class Passage:
     municipality: str | None = None
     category: str | None = None
     footnotes: dict[str, str] = field(default_factory=dict)
+    discusses: str | None = None
+    """For a commentary paragraph ("Citatet visar …"): the id of the quote it discusses."""
 
     @property
     def speaker(self) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant import config
 from assistant.devtools.bench import run_benchmark
-from assistant.devtools.evaluate import DEFAULT_QUESTIONS, calibrate, evaluate, load_questions
+from assistant.devtools.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
 from assistant.documents.corpus import Corpus, load_corpus
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
@@ -170,26 +170,28 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
 def cmd_eval(args: argparse.Namespace) -> int:
     engine = _engine(args)
     questions = load_questions(args.questions, engine.retriever.index.passages)
-    scores = evaluate(engine.retriever, questions)
-    calibration = calibrate(engine.retriever, questions)
+    result = evaluate(engine, questions)
     if args.json:
-        _print_json(
-            {
-                "questions": str(args.questions),
-                "methods": [asdict(s) for s in scores],
-                "calibration": asdict(calibration),
-            }
-        )
+        _print_json({"questions": str(args.questions)} | asdict(result))
         return 0
-    print(f"{scores[0].questions} frågor med facit, {calibration.out_of_scope} utan ({args.questions})\n")
-    print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in scores))
-    for k in scores[0].hits:
-        print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in scores))
-    print(f"{'MRR@10':<10}" + "".join(f"{s.mrr:>10.3f}" for s in scores))
-    print(
-        f"\nBesvarade frågor med facit: {calibration.answered_in_scope:.0%}; "
-        f"avböjda frågor utanför rapporten: {calibration.refused_out_of_scope:.0%}"
-    )
+    print(f"{result.in_scope} frågor med facit, {result.out_of_scope} utan ({args.questions})\n")
+    print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in result.methods))
+    for k in result.methods[0].hits:
+        print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in result.methods))
+    print(f"{'MRR@10':<10}" + "".join(f"{s.mrr:>10.3f}" for s in result.methods))
+    print(f"\n{'grupp (sammanvägd)':<22}{'frågor':>7}{'hit@1':>8}{'hit@3':>8}{'hit@5':>8}{'MRR@10':>8}")
+    for group in result.groups:
+        hits = "".join(f"{group.hits[k]:>8.3f}" for k in (1, 3, 5))
+        print(f"{group.method:<22}{group.questions:>7}{hits}{group.mrr:>8.3f}")
+    replies = result.replies
+    print("\nSvaren:")
+    print(f"  första citatet rätt:            {replies.first_quote_right:.3f} ({replies.first_quote_questions} frågor)")
+    print(f"  väntat tips bland de två första: {replies.tip_in_first_two:.3f} ({replies.tip_questions} frågor)")
+    print(f"  svaret bland de första 400 tecknen: {replies.answer_in_lead:.3f}")
+    print(f"  svarets längd (median, utan källor): {replies.median_reply_chars:.0f} tecken")
+    print(f"  besvarade frågor med facit:     {replies.answered_in_scope:.3f}")
+    for kind, share in replies.declined.items():
+        print(f"  avböjda ({kind}):{'':<{15 - len(kind)}}{share:.3f}")
     return 0
 
 

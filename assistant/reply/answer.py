@@ -1,69 +1,110 @@
-"""Compose a Swedish reply from retrieved passages, in the report's own words only.
+"""Compose a short Swedish reply from retrieved passages, in the report's own words only.
 
-The reply is Markdown: a short lead (the most relevant sentences, each cited),
-the relevant quotes with their speaker, the relevant tips with their category,
-supporting passages, and a numbered source list.  Every sentence in it is
-either fixed framing text or copied verbatim from a passage.
+The reply leads with the answer: one to three sentences copied verbatim from
+the best passages, each cited; then the quotes that answer (with their
+speaker), the tips that answer (with their category), and "Läs mer": the
+matched sentences of supporting passages.  Every sentence in it is either
+fixed framing or copied from a passage; no passage is shown twice, and [n]
+numbers the sources in order of appearance.  A question the report does not
+answer gets what the report does not cover, and at most two nearby passages.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.search.lexical import tokenize
+from assistant.reply.answerability import Decision
+from assistant.search.lexical import STOPWORDS, tokenize, words
 from assistant.search.retrieve import Hit
 
-DENSE_THRESHOLD = 0.8435
-LEXICAL_THRESHOLD = 2.7
-"""A question counts as answered when the best passage reaches either score.
-
-Calibrated on the in-scope and out-of-scope questions of assistant/devtools/questions.jsonl
-with the default model (`assistant eval` prints the calibration)."""
-RELEVANT_FRACTION = 0.55
-"""Hits scoring below this fraction of the best fused score are left out of the reply."""
+RELEVANT_FRACTION = 0.6
+"""Quotes, tips and excerpts scoring below this fraction of the best fused score stay out of the reply."""
 LEAD_SENTENCES = 3
-MAX_QUOTES = 3
-MAX_TIPS = 4
-MAX_PASSAGES = 2
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ”])")
+LEAD_MARGIN = 0.04
+"""A second or third lead sentence must score within this of the best one (sentence cosine + overlap)."""
+LEAD_OVERLAP_WEIGHT = 0.05
+"""Weight of the share of question words a sentence contains, beside its cosine (0.80–0.90 for e5)."""
+LEAD_RANK_PENALTY = 0.01
+"""Subtracted per rank of the passage a lead sentence comes from."""
+LEAD_MIN_CHARS = 30
+MAX_QUOTES = 2
+MAX_TIPS = 3
+MAX_TIPS_ASKED = 4
+MAX_EXCERPTS = 2
+NEARBY = 2
+"""Passages shown under "Närliggande i rapporten" when the question is declined."""
+LONG_QUOTE_CHARS = 320
+"""A longer quote is shown as its best sentences with "…"; the sources panel has it whole."""
+TIP_WORDS = re.compile(r"\b(tips|tipsen|råd|råden|rekommendation\w*|advice|tips?)\b", re.IGNORECASE)
+COMMENTARY_SENTENCE = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+SOURCES_HEADING = "### Källor"
+
+
+NOT_DECIDED = Decision(False, "weak_match")
+
+
+@dataclass(frozen=True)
+class LeadSentence:
+    """A sentence of the lead and the passage it is copied from."""
+
+    text: str
+    passage: Passage
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A composed reply and the passages it cites ([1] is ``cited[0]``)."""
+    """A composed reply and what it shows, in order ([1] is ``cited[0]``)."""
 
     question: str
     answered: bool
     markdown: str
     hits: list[Hit]
     cited: list[Hit]
+    decision: Decision = NOT_DECIDED
+    searched: str | None = None
+    lead: list[LeadSentence] = field(default_factory=list)
+    quotes: list[Hit] = field(default_factory=list)
+    tips: list[Hit] = field(default_factory=list)
+    excerpts: list[Hit] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    @property
+    def body(self) -> str:
+        """The reply without its source list."""
+        return self.markdown.split(SOURCES_HEADING)[0].rstrip()
+
+    def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``assistant ask --json``."""
         return {
             "question": self.question,
             "answered": self.answered,
+            "decision": {
+                "answered": self.answered,
+                "reason": self.decision.reason,
+                "not_covered": list(self.decision.not_covered),
+                "absent_words": list(self.decision.absent_words),
+            },
+            "searched": self.searched,
             "answer": self.markdown,
-            "results": [
-                {
-                    key: value
-                    for key, value in hit.passage.to_dict().items()
-                    if key in ("id", "kind", "text", "section", "page", "role", "municipality", "category", "citation")
-                }
-                | {"score": round(hit.score, 4)}
-                for hit in self.hits
-            ],
+            "reply": {
+                "lead": [{"text": s.text, "id": s.passage.id} for s in self.lead],
+                "quotes": [_result(h) for h in self.quotes],
+                "tips": [_result(h) for h in self.tips],
+                "excerpts": [_result(h) for h in self.excerpts],
+            },
+            "results": [_result(h) for h in self.hits],
         }
 
 
-def is_answered(hits: list[Hit]) -> bool:
-    """Does the best passage look like an answer rather than a near miss?"""
-    if not hits:
-        return False
-    return max(h.dense for h in hits) >= DENSE_THRESHOLD or max(h.lexical for h in hits) >= LEXICAL_THRESHOLD
+RESULT_FIELDS = ("id", "kind", "text", "document", "section", "page", "role", "municipality", "category", "citation")
+
+
+def _result(hit: Hit) -> dict[str, Any]:
+    data = hit.passage.to_dict()
+    return {key: data[key] for key in RESULT_FIELDS if key in data} | {"score": round(hit.score, 4)}
 
 
 def escape(text: str) -> str:
@@ -71,71 +112,160 @@ def escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE.split(text) if s.strip()]
-
-
 def source_line(number: int, passage: Passage) -> str:
     return f"[{number}] {escape(passage.citation)}"
 
 
-def _lead(question: str, hits: list[Hit], number: dict[str, int]) -> list[str]:
-    """Up to three sentences from the best passages that share the most words with the question."""
-    wanted = set(tokenize(question))
+class _Numbering:
+    """[n] in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.cited: list[Hit] = []
+        self._numbers: dict[str, int] = {}
+
+    def __call__(self, hit: Hit) -> str:
+        if hit.passage.id not in self._numbers:
+            self.cited.append(hit)
+            self._numbers[hit.passage.id] = len(self.cited)
+        return f"[{self._numbers[hit.passage.id]}]"
+
+    def __contains__(self, hit: Hit) -> bool:
+        return hit.passage.id in self._numbers
+
+
+def _content(text: str) -> set[str]:
+    return set(tokenize(" ".join(w for w in words(text) if w not in STOPWORDS)))
+
+
+def _lead(question: str, hits: list[Hit], shown_quotes: set[str]) -> list[tuple[str, Hit]]:
+    """Up to three sentences that answer: best by cosine, question-word overlap and passage rank."""
+    wanted = _content(question)
     candidates = []
     for rank, hit in enumerate(hits[:4]):
-        if hit.passage.kind == "quote":
+        if hit.passage.kind not in ("paragraph", "quote"):
             continue
-        for position, sentence in enumerate(sentences(hit.passage.text)):
-            overlap = len(wanted & set(tokenize(sentence))) / max(1, len(wanted))
-            candidates.append((hit.score + overlap - 0.02 * position, rank, position, sentence, hit))
-    chosen = sorted(candidates, key=lambda c: -c[0])[:LEAD_SENTENCES]
-    chosen = [c for c in chosen if c[0] >= chosen[0][0] - 0.5] if chosen else []
-    return [f"{escape(c[3])} [{number[c[4].passage.id]}]" for c in sorted(chosen, key=lambda c: (c[1], c[2]))]
+        for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
+            if len(sentence) < LEAD_MIN_CHARS:
+                continue
+            if COMMENTARY_SENTENCE.search(sentence) and hit.passage.discusses not in shown_quotes:
+                continue  # "Citatet visar …" only beside its quote
+            overlap = len(wanted & _content(sentence)) / max(1, len(wanted))
+            candidates.append((cosine + LEAD_OVERLAP_WEIGHT * overlap - LEAD_RANK_PENALTY * rank, sentence, hit))
+    candidates.sort(key=lambda c: -c[0])
+    if not candidates:
+        return []
+    best = candidates[0][0]
+    return [(sentence, hit) for score, sentence, hit in candidates[:LEAD_SENTENCES] if score >= best - LEAD_MARGIN]
 
 
-def compose(question: str, hits: list[Hit]) -> Answer:
-    """Build the Markdown reply for ``question`` from its ranked ``hits``."""
-    answered = is_answered(hits)
+def _excerpt(hit: Hit, sentences: int = 2) -> str:
+    """The passage's best sentences in text order, with "…" where text is left out."""
+    text = hit.passage.text
+    chosen = sorted(((text.find(s), s) for s in hit.sentences[:sentences] if s in text), key=lambda x: x[0])
+    if not chosen:
+        return text
+    parts, end = [], 0
+    for start, sentence in chosen:
+        parts.append(("… " if start > end else "") + sentence)
+        end = start + len(sentence)
+    return " ".join(parts) + (" …" if end < len(text.rstrip()) else "")
+
+
+def _quote_text(hit: Hit) -> str:
+    return hit.passage.text if len(hit.passage.text) <= LONG_QUOTE_CHARS else _excerpt(hit)
+
+
+def _quote_block(hit: Hit, number: str) -> str:
+    return f"> ”{escape(_quote_text(hit))}”  \n> — {escape(hit.passage.speaker or 'okänd talare')} {number}"
+
+
+def compose(question: str, hits: list[Hit], decision: Decision, searched: str | None = None) -> Answer:
+    """Build the Markdown reply for ``question`` from its ranked ``hits`` and the answerability decision."""
     if not hits:
-        return Answer(question, False, "Jag hittar inget i rapporten som passar frågan.", [], [])
-    best = max(h.score for h in hits)
-    relevant = [h for h in hits if h.score >= RELEVANT_FRACTION * best] if answered else hits[:3]
+        return Answer(question, False, "Jag hittar inget i rapporten som passar frågan.", [], [], decision, searched)
+    if not decision.answered:
+        return _declined(question, hits, decision, searched)
+    best = hits[0].score
+    relevant = [h for h in hits if h.score >= RELEVANT_FRACTION * best]
     quotes = [h for h in relevant if h.passage.kind == "quote"][:MAX_QUOTES]
-    tips = [h for h in relevant if h.passage.kind == "tip"][:MAX_TIPS]
-    others = [h for h in relevant if h.passage.kind not in ("quote", "tip")][:MAX_PASSAGES]
-    if answered and not others:
-        others = [h for h in hits if h.passage.kind not in ("quote", "tip")][:1]
-    cited = others[:1] + quotes + tips + others[1:]
-    number = {h.passage.id: i for i, h in enumerate(cited, start=1)}
-
-    parts: list[str] = []
-    if answered:
-        lead = _lead(question, others + tips, number)
-        if lead:
-            parts.append(" ".join(lead))
-    else:
-        parts.append(
-            "**Rapporten verkar inte svara på den frågan.** "
-            "Här är de stycken som ligger närmast – läs dem med det i åtanke."
-        )
-    if quotes:
-        parts.append("### Citat")
-        parts.extend(
-            f"> ”{escape(h.passage.text)}”  \n> — {escape(h.passage.speaker or 'okänd')} [{number[h.passage.id]}]"
-            for h in quotes
-        )
+    asks_tips = bool(TIP_WORDS.search(question))
+    tips = [h for h in relevant if h.passage.kind == "tip"][: MAX_TIPS_ASKED if asks_tips else MAX_TIPS]
+    lead = _lead(question, hits, {h.passage.id for h in quotes})
+    number = _Numbering()
+    parts = _notices(searched, decision)
+    if lead:
+        parts.append(" ".join(_lead_line(sentence, hit, number) for sentence, hit in lead))
+    lead_ids = {hit.passage.id for _, hit in lead}
+    quotes = [h for h in quotes if h.passage.id not in lead_ids]
+    sections = [("### Citat", [_quote_block(h, number(h)) for h in quotes])] if quotes else []
+    tip_lines = "\n".join(
+        f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} {number(h)}" for h in tips
+    )
     if tips:
-        parts.append("### Tips ur rapporten")
+        sections.insert(0 if asks_tips else len(sections), ("### Tips ur rapporten", [tip_lines]))
+    for heading, blocks in sections:
+        parts.extend([heading, *blocks])
+    excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][:MAX_EXCERPTS]
+    if excerpts:
+        parts.append("### Läs mer")
+        parts.append("\n".join(f"- {escape(_excerpt(h))} {number(h)}" for h in excerpts))
+    parts += [SOURCES_HEADING, "  \n".join(source_line(i, h.passage) for i, h in enumerate(number.cited, start=1))]
+    return Answer(
+        question,
+        True,
+        "\n\n".join(parts),
+        hits,
+        number.cited,
+        decision,
+        searched,
+        [LeadSentence(s, h.passage) for s, h in lead],
+        quotes,
+        tips,
+        excerpts,
+    )
+
+
+def _lead_line(sentence: str, hit: Hit, number: _Numbering) -> str:
+    if hit.passage.kind == "quote":
+        return f"”{escape(sentence)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
+    return f"{escape(sentence)} {number(hit)}"
+
+
+def _notices(searched: str | None, decision: Decision) -> list[str]:
+    parts = []
+    if searched:
+        parts.append(f"*Sökte på: {escape(searched)}*")
+    if decision.absent_words:
+        absent = ", ".join(f"”{escape(w)}”" for w in decision.absent_words)
         parts.append(
-            "\n".join(
-                f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} [{number[h.passage.id]}]"
-                for h in tips
-            )
+            f"*Rapporten använder inte {'ordet' if len(decision.absent_words) == 1 else 'orden'} {absent}; "
+            "närmast kommer:*"
         )
-    if others:
-        parts.append("### Ur rapporten")
-        parts.extend(f"{escape(h.passage.text)} [{number[h.passage.id]}]" for h in others)
-    parts.append("### Källor")
-    parts.append("  \n".join(source_line(i, h.passage) for i, h in enumerate(cited, start=1)))
-    return Answer(question, answered, "\n\n".join(parts), hits, cited)
+    return parts
+
+
+def _declined(question: str, hits: list[Hit], decision: Decision, searched: str | None) -> Answer:
+    """What the report does not cover, then at most two nearby passages."""
+    number = _Numbering()
+    parts = [f"*Sökte på: {escape(searched)}*"] if searched else []
+    parts.append(decline_message(decision))
+    nearby = hits[:NEARBY]
+    parts.append("### Närliggande i rapporten")
+    parts.append("\n".join(f"- {escape(_excerpt(h, 1))} {number(h)}" for h in nearby))
+    parts += [SOURCES_HEADING, "  \n".join(source_line(i, h.passage) for i, h in enumerate(number.cited, start=1))]
+    return Answer(question, False, "\n\n".join(parts), hits, number.cited, decision, searched, excerpts=nearby)
+
+
+def decline_message(decision: Decision, covered_places: tuple[str, ...] = ()) -> str:
+    """One Swedish sentence saying concretely what the report does not cover."""
+    names = " och ".join(", ".join(decision.not_covered).rsplit(", ", 1))
+    if decision.reason == "place":
+        return f"**Rapporten nämner inte {escape(names)}.** Den handlar om utvecklingsarbetet i andra kommuner."
+    if decision.reason == "year":
+        return f"**Rapporten nämner inte {escape(names)}.**"
+    if decision.reason == "figure":
+        about = f" om {escape(names)}" if names else ""
+        return f"**Rapporten anger inga sådana siffror{about}.**"
+    if names:
+        return f"**Rapporten nämner inte {escape(names)}** och verkar inte svara på frågan."
+    return "**Rapporten verkar inte svara på den frågan.** Här är det som ligger närmast – läs det med det i åtanke."

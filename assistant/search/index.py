@@ -35,7 +35,7 @@ import faiss
 import numpy as np
 
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
-from assistant.documents.passages import SECTION_SEPARATOR, Passage
+from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
 from assistant.search.embeddings import Embedder
 from assistant.search.lexical import tokenize

@@ -31,8 +31,10 @@ DENSE_WEIGHT = 0.7
 """Weight of the dense score in the fusion; chosen on the development set (README, "What we tried")."""
 PASSAGE_VECTOR_WEIGHT = 0.5
 """Dense score = this × passage cosine + the rest × best sentence cosine (same source)."""
-SPEAKER_BOOST = 0.15
-"""Added to the fused score (0–1) of a quote whose speaker the question names, per matching field."""
+ROLE_BOOST = 0.05
+"""Added to the fused score (0–1) of a quote whose speaker has the role the question names."""
+MUNICIPALITY_BOOST = 0.1
+"""Added to the fused score of a passage by or about the municipality the question names."""
 CANDIDATES = 200
 """Passages each side contributes before fusion; sentences: SENTENCES_PER_CANDIDATE times as many."""
 SENTENCES_PER_CANDIDATE = 4
@@ -233,13 +235,14 @@ class Retriever:
         return candidates[mask[candidates]].astype(np.int64)
 
     def _boost(self, query: str, candidates: np.ndarray) -> np.ndarray:
-        """SPEAKER_BOOST per field (role, municipality) where a quote's speaker is the one the query names."""
+        """Lift quotes of the role the query names, and passages about the municipality it names."""
         speaker = self.speaker(query)
         boost = np.zeros(len(candidates), dtype=np.float32)
         if speaker.role:
-            boost += SPEAKER_BOOST * (self._roles[candidates] == speaker.role)
+            boost += ROLE_BOOST * (self._roles[candidates] == speaker.role)
         if speaker.municipality:
-            boost += SPEAKER_BOOST * (self._towns[candidates] == speaker.municipality)
+            about = self.allowed_mask(Filters(municipality=speaker.municipality, kind=None))
+            boost += MUNICIPALITY_BOOST * about[candidates]
         return boost
 
     def _hit(

@@ -67,6 +67,14 @@ def _whole_word_form(word: str) -> str:
 _ROLE_FORMS = {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
 
 
+def is_speaker_word(word: str, municipalities: list[str]) -> bool:
+    """True for a word that names a role ("politikerna") or one of ``municipalities`` ("Kalix", "Gällivares")."""
+    folded = word.lower().translate(FOLD)
+    towns = {m.lower().translate(FOLD) for m in municipalities}
+    is_town = folded in towns or (folded.endswith("s") and folded[:-1] in towns)
+    return is_town or any(_whole_word_form(word) in forms for forms in _ROLE_FORMS.values())
+
+
 def named_speaker(question: str, municipalities: list[str]) -> Speaker:
     """The first role and municipality named in ``question`` (whole words, any inflection)."""
     found = words(question)
