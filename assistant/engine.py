@@ -72,7 +72,7 @@ class _Loaded:
         passages = index.passages
         texts = [f"{p.section} {p.speaker or ''} {p.text}" for p in passages]
         vocabulary = {w for text in texts for w in words(text)}
-        places = {p.municipality for p in passages if p.municipality}
+        places = [p.municipality for p in passages if p.municipality]
         return cls(Retriever(index, embedder), Speller(vocabulary), CorpusFacts.of(texts, places))
 
 

@@ -30,6 +30,8 @@ LEAD_OVERLAP_WEIGHT = 0.05
 LEAD_RANK_PENALTY = 0.01
 """Subtracted per rank of the passage a lead sentence comes from."""
 LEAD_MIN_CHARS = 30
+LEAD_FROM = 6
+"""Lead sentences come from paragraphs among this many best passages."""
 MAX_QUOTES = 2
 MAX_TIPS = 3
 MAX_TIPS_ASKED = 4
@@ -137,25 +139,29 @@ def _content(text: str) -> set[str]:
     return set(tokenize(" ".join(w for w in words(text) if w not in STOPWORDS)))
 
 
-def _lead(question: str, hits: list[Hit], shown_quotes: set[str]) -> list[tuple[str, Hit]]:
-    """Up to three sentences that answer: best by cosine, question-word overlap and passage rank."""
+def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
+    """Up to three report sentences that answer: best by cosine, question-word overlap and passage rank.
+
+    The lead is the report's own analysis (paragraphs); the speakers' words follow
+    as quotes.  A sentence ending in ":" introduces a list and is no answer alone.
+    """
     wanted = _content(question)
     candidates = []
-    for rank, hit in enumerate(hits[:4]):
-        if hit.passage.kind not in ("paragraph", "quote"):
+    for rank, hit in enumerate(hits[:LEAD_FROM]):
+        if hit.passage.kind != "paragraph":
             continue
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
-            if len(sentence) < LEAD_MIN_CHARS:
+            if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":"):
                 continue
-            if COMMENTARY_SENTENCE.search(sentence) and hit.passage.discusses not in shown_quotes:
-                continue  # "Citatet visar …" only beside its quote
             overlap = len(wanted & _content(sentence)) / max(1, len(wanted))
             candidates.append((cosine + LEAD_OVERLAP_WEIGHT * overlap - LEAD_RANK_PENALTY * rank, sentence, hit))
     candidates.sort(key=lambda c: -c[0])
     if not candidates:
         return []
     best = candidates[0][0]
-    return [(sentence, hit) for score, sentence, hit in candidates[:LEAD_SENTENCES] if score >= best - LEAD_MARGIN]
+    chosen = [(sentence, hit) for score, sentence, hit in candidates[:LEAD_SENTENCES] if score >= best - LEAD_MARGIN]
+    order = {hit.passage.id: rank for rank, hit in enumerate(hits)}
+    return sorted(chosen, key=lambda c: (order[c[1].passage.id], c[1].passage.text.find(c[0])))
 
 
 def _excerpt(hit: Hit, sentences: int = 2) -> str:
@@ -187,16 +193,14 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
         return _declined(question, hits, decision, searched)
     best = hits[0].score
     relevant = [h for h in hits if h.score >= RELEVANT_FRACTION * best]
-    quotes = [h for h in relevant if h.passage.kind == "quote"][:MAX_QUOTES]
     asks_tips = bool(TIP_WORDS.search(question))
     tips = [h for h in relevant if h.passage.kind == "tip"][: MAX_TIPS_ASKED if asks_tips else MAX_TIPS]
-    lead = _lead(question, hits, {h.passage.id for h in quotes})
+    lead = _lead(question, hits)
+    quotes = _quotes(relevant, hits, lead)
     number = _Numbering()
     parts = _notices(searched, decision)
     if lead:
-        parts.append(" ".join(_lead_line(sentence, hit, number) for sentence, hit in lead))
-    lead_ids = {hit.passage.id for _, hit in lead}
-    quotes = [h for h in quotes if h.passage.id not in lead_ids]
+        parts.append(" ".join(f"{escape(sentence)} {number(hit)}" for sentence, hit in lead))
     sections = [("### Citat", [_quote_block(h, number(h)) for h in quotes])] if quotes else []
     tip_lines = "\n".join(
         f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} {number(h)}" for h in tips
@@ -225,10 +229,16 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
     )
 
 
-def _lead_line(sentence: str, hit: Hit, number: _Numbering) -> str:
-    if hit.passage.kind == "quote":
-        return f"”{escape(sentence)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
-    return f"{escape(sentence)} {number(hit)}"
+def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]]) -> list[Hit]:
+    """The quotes to show: any a lead sentence discusses ("Citatet visar …") first, then the best."""
+    by_id = {h.passage.id: h for h in hits}
+    discussed = [
+        by_id[hit.passage.discusses]
+        for sentence, hit in lead
+        if COMMENTARY_SENTENCE.search(sentence) and hit.passage.discusses in by_id
+    ]
+    ranked = [h for h in relevant if h.passage.kind == "quote"]
+    return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:MAX_QUOTES]
 
 
 def _notices(searched: str | None, decision: Decision) -> list[str]:
@@ -256,11 +266,13 @@ def _declined(question: str, hits: list[Hit], decision: Decision, searched: str 
     return Answer(question, False, "\n\n".join(parts), hits, number.cited, decision, searched, excerpts=nearby)
 
 
-def decline_message(decision: Decision, covered_places: tuple[str, ...] = ()) -> str:
+def decline_message(decision: Decision) -> str:
     """One Swedish sentence saying concretely what the report does not cover."""
     names = " och ".join(", ".join(decision.not_covered).rsplit(", ", 1))
     if decision.reason == "place":
-        return f"**Rapporten nämner inte {escape(names)}.** Den handlar om utvecklingsarbetet i andra kommuner."
+        covered = " och ".join(", ".join(decision.covered).rsplit(", ", 1))
+        about = f" – den handlar om {escape(covered)}" if covered else ""
+        return f"**Rapporten nämner inte {escape(names)}{about}.**"
     if decision.reason == "year":
         return f"**Rapporten nämner inte {escape(names)}.**"
     if decision.reason == "figure":

@@ -65,6 +65,7 @@ class Decision:
     reason: str  # "answered", "place", "year", "figure", "weak_match"
     not_covered: tuple[str, ...] = ()
     absent_words: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()  # with reason "place": the places the report is about
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,18 @@ class CorpusFacts:
     """What the decision needs to know about the corpus."""
 
     forms: frozenset[str]  # normal forms of every word in the corpus
-    places: frozenset[str]  # municipalities the report covers (as speakers)
+    place_order: tuple[str, ...]  # municipalities the report covers (as speakers), in order of appearance
     years: frozenset[str]
 
+    @property
+    def places(self) -> frozenset[str]:
+        return frozenset(self.place_order)
+
     @classmethod
-    def of(cls, texts: list[str], places: set[str]) -> CorpusFacts:
+    def of(cls, texts: list[str], places: list[str]) -> CorpusFacts:
         forms = {form for text in texts for word in words(text) for form in normal_forms(word)}
         years = {match.group(0) for text in texts for match in YEAR.finditer(text)}
-        return cls(frozenset(forms), frozenset(places), frozenset(years))
+        return cls(frozenset(forms), tuple(dict.fromkeys(places)), frozenset(years))
 
 
 _PLACES = {name.lower().translate(FOLD): name for name in SWEDISH_MUNICIPALITIES}
@@ -120,7 +125,7 @@ def decide(query: Query, hits: list[Hit], facts: CorpusFacts) -> Decision:
         return Decision(False, "weak_match")
     missing_places = [p for p in places_named(query.text) if p not in facts.places]
     if missing_places:
-        return Decision(False, "place", tuple(missing_places))
+        return Decision(False, "place", tuple(missing_places), covered=facts.place_order)
     years = dict.fromkeys(match.group(0) for match in YEAR.finditer(query.text))
     missing_years = [year for year in years if year not in facts.years]
     if missing_years:
