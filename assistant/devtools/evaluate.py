@@ -24,7 +24,6 @@ MRR_DEPTH = 10
 @dataclass(frozen=True)
 class Question:
     text: str
-    type: str
     gold: frozenset[str]  # passage ids
 
 
@@ -51,7 +50,7 @@ def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
             if not ids:
                 raise InputError(f"{path}:{number}: inget stycke börjar med {prefix!r}")
             gold |= ids
-        questions.append(Question(row["question"], row.get("type", ""), frozenset(gold)))
+        questions.append(Question(row["question"], frozenset(gold)))
     return questions
 
 
