@@ -24,6 +24,7 @@ MRR_DEPTH = 10
 @dataclass(frozen=True)
 class Question:
     text: str
+    type: str
     gold: frozenset[str]  # passage ids
 
 
@@ -50,7 +51,7 @@ def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
             if not ids:
                 raise InputError(f"{path}:{number}: inget stycke börjar med {prefix!r}")
             gold |= ids
-        questions.append(Question(row["question"], frozenset(gold)))
+        questions.append(Question(row["question"], row.get("type", ""), frozenset(gold)))
     return questions
 
 
