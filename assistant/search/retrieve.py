@@ -11,13 +11,14 @@ passages per query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import faiss
 import numpy as np
 
-from assistant.documents.passages import KIND_LABELS, Passage
+from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.embeddings import Embedder
 from assistant.search.index import Index
@@ -25,7 +26,7 @@ from assistant.search.lexical import FOLD, tokenize
 from assistant.search.speakers import Speaker, named_speaker
 
 METHODS = ("fused", "dense", "bm25")
-DEFAULT_KINDS = ("quote", "tip", "paragraph")
+DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
 DENSE_WEIGHT = 0.7
 """Weight of the dense score in the fusion; chosen on the development set (README, "What we tried")."""
@@ -71,7 +72,7 @@ def _key(value: str) -> str:
     return value.strip().lower().translate(FOLD)
 
 
-def _resolve(value: str | None, choices: dict[str, str], what: str) -> str | None:
+def _resolve(value: str | None, choices: Mapping[str, str], what: str) -> str | None:
     """Match a user's filter value (any case, å/ä/ö optional) to a known value."""
     if value is None or not value.strip():
         return None
@@ -86,23 +87,16 @@ def _mentions(passage: Passage, municipality: str) -> bool:
     return passage.municipality == municipality or municipality in passage.text
 
 
-def _selector(mask: np.ndarray) -> faiss.IDSelector | None:
-    """A FAISS selector for the ids set in ``mask``; None when every id is allowed."""
-    if mask.all():
-        return None
-    bits = np.packbits(mask, bitorder="little")
-    selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
-    selector.bits_array = bits  # keep the buffer alive as long as the selector
-    return selector
-
-
 def _search(index: faiss.Index, vector: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and scores of the ``k`` best allowed vectors (fewer if fewer are allowed)."""
+    """Ids and scores of the ``k`` best vectors that ``mask`` allows (fewer if fewer are allowed)."""
     k = min(k, int(mask.sum()))
     if k == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    selector = _selector(mask)
-    params = faiss.SearchParameters(sel=selector) if selector is not None else None
+    params = None
+    bits = np.packbits(mask, bitorder="little")  # must outlive the search: the selector only points to it
+    if not mask.all():
+        # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits)))  # type: ignore[call-arg]
     scores, ids = index.search(vector, k, params=params)
     valid = ids[0] >= 0
     return ids[0][valid], scores[0][valid]
