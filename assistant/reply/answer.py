@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
@@ -200,7 +201,7 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
     number = _Numbering()
     parts = _notices(searched, decision)
     if lead:
-        parts.append(" ".join(f"{escape(sentence)} {number(hit)}" for sentence, hit in lead))
+        parts.append(_lead_paragraph(lead, number))
     sections = [("### Citat", [_quote_block(h, number(h)) for h in quotes])] if quotes else []
     tip_lines = "\n".join(
         f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} {number(h)}" for h in tips
@@ -227,6 +228,26 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
         tips,
         excerpts,
     )
+
+
+def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
+    """The lead sentences, those of one passage together under one citation ("…" where text is left out)."""
+    groups: list[tuple[Hit, list[str]]] = []
+    for sentence, hit in lead:
+        if groups and groups[-1][0].passage.id == hit.passage.id:
+            groups[-1][1].append(sentence)
+        else:
+            groups.append((hit, [sentence]))
+    return " ".join(f"{escape(_joined(hit.passage.text, sentences))} {number(hit)}" for hit, sentences in groups)
+
+
+def _joined(text: str, sentences: list[str]) -> str:
+    """Sentences of one passage in text order, with "…" between those not next to each other."""
+    out = sentences[0]
+    for previous, sentence in pairwise(sentences):
+        gap = text[text.find(previous) + len(previous) : text.find(sentence)]
+        out += (" " if not gap.strip() else " … ") + sentence
+    return out
 
 
 def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]]) -> list[Hit]:

@@ -1,0 +1,49 @@
+"""Swedish normal forms for BM25 and highlighting: lemmas, compound parts, stems, å/ä/ö folded."""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.search.lexical import normal_forms, tokenize
+
+
+def test_inflections_meet_and_different_words_stay_apart() -> None:
+    assert normal_forms("styrkedjan") == normal_forms("styrkedja")
+    assert normal_forms("kommunerna")[0] == normal_forms("kommun")[0]
+    assert normal_forms("säger")[0] != normal_forms("såg")[0]  # Snowball alone stems both to "sag"
+
+
+def test_unknown_compounds_are_split_into_their_parts() -> None:
+    forms = set(normal_forms("kommunbudget"))
+    assert {normal_forms("kommun")[0], normal_forms("budget")[0]} <= forms
+    assert set(normal_forms("jämställdhetsarbetet")) >= {normal_forms("jämställdhet")[0], normal_forms("arbete")[0]}
+    assert normal_forms("styrkedjan")[0] not in normal_forms("styra")  # the whole word outweighs a part
+
+
+def test_text_without_diacritics_meets_text_with_them() -> None:
+    assert set(tokenize("jamstalldhet forskolan")) & set(tokenize("jämställdhet förskolan")) == set(
+        tokenize("jämställdhet förskolan")
+    )
+
+
+def test_stopwords_and_superscripts_are_dropped() -> None:
+    assert tokenize("och det är") == []
+    assert tokenize("livet¹") == tokenize("livet")
+
+
+def test_normal_forms_are_safe_from_many_threads() -> None:
+    words = [f"kommunbudget{n}" for n in range(200)] + ["styrkedjan", "förvaltningarna"] * 50
+    expected = {w: normal_forms.__wrapped__(w) for w in set(words)}
+    normal_forms.cache_clear()
+    found: dict[str, tuple[str, ...]] = {}
+
+    def work(chunk: list[str]) -> None:
+        for word in chunk:
+            found[word] = normal_forms(word)
+
+    threads = [threading.Thread(target=work, args=(words[i::8],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == expected
