@@ -24,13 +24,14 @@ from assistant.search.retrieve import Hit
 RELEVANT_FRACTION = 0.6
 """Quotes, tips and excerpts scoring below this fraction of the best fused score stay out of the reply."""
 LEAD_SENTENCES = 3
-LEAD_MARGIN = 0.04
+LEAD_MARGIN = 0.02
 """A second or third lead sentence must score within this of the best one (sentence cosine + overlap)."""
 LEAD_OVERLAP_WEIGHT = 0.05
 """Weight of the share of question words a sentence contains, beside its cosine (0.80–0.90 for e5)."""
 LEAD_RANK_PENALTY = 0.01
 """Subtracted per rank of the passage a lead sentence comes from."""
 LEAD_MIN_CHARS = 30
+LEAD_KINDS = ("paragraph", "quote")
 LEAD_FROM = 6
 """Lead sentences come from paragraphs among this many best passages."""
 MAX_QUOTES = 2
@@ -141,15 +142,15 @@ def _content(text: str) -> set[str]:
 
 
 def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
-    """Up to three report sentences that answer: best by cosine, question-word overlap and passage rank.
+    """Up to three sentences that answer: best by cosine, question-word overlap and passage rank.
 
-    The lead is the report's own analysis (paragraphs); the speakers' words follow
-    as quotes.  A sentence ending in ":" introduces a list and is no answer alone.
+    From paragraphs or quotes; a sentence ending in ":" introduces a list and is
+    no answer alone.
     """
     wanted = _content(question)
     candidates = []
     for rank, hit in enumerate(hits[:LEAD_FROM]):
-        if hit.passage.kind != "paragraph":
+        if hit.passage.kind not in LEAD_KINDS:
             continue
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
             if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":"):
@@ -197,7 +198,8 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
     asks_tips = bool(TIP_WORDS.search(question))
     tips = [h for h in relevant if h.passage.kind == "tip"][: MAX_TIPS_ASKED if asks_tips else MAX_TIPS]
     lead = _lead(question, hits)
-    quotes = _quotes(relevant, hits, lead)
+    lead_ids = {hit.passage.id for _, hit in lead}
+    quotes = [h for h in _quotes(relevant, hits, lead) if h.passage.id not in lead_ids]
     number = _Numbering()
     parts = _notices(searched, decision)
     if lead:
@@ -238,7 +240,14 @@ def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
             groups[-1][1].append(sentence)
         else:
             groups.append((hit, [sentence]))
-    return " ".join(f"{escape(_joined(hit.passage.text, sentences))} {number(hit)}" for hit, sentences in groups)
+    return " ".join(_lead_part(hit, _joined(hit.passage.text, sentences), number) for hit, sentences in groups)
+
+
+def _lead_part(hit: Hit, text: str, number: _Numbering) -> str:
+    """Report text as it stands; a speaker's words in quotation marks with the speaker."""
+    if hit.passage.kind == "quote":
+        return f"”{escape(text)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
+    return f"{escape(text)} {number(hit)}"
 
 
 def _joined(text: str, sentences: list[str]) -> str:

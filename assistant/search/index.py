@@ -38,7 +38,7 @@ import numpy as np
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
-from assistant.search.embeddings import Embedder
+from assistant.search.encoder import TextEncoder
 from assistant.search.lexical import tokenize
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
 
@@ -55,7 +55,7 @@ FILES = (
     "dense.faiss",
     "bm25/params.index.json",
     "sentences.npz",
-    "sentences.faiss",
+    "sentence_vectors.npy",
 )
 KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
@@ -121,9 +121,9 @@ class Index:
     passages: list[Passage]
     dense: faiss.Index
     bm25: bm25s.BM25
-    sentence_owner: np.ndarray
-    sentence_spans: np.ndarray
-    sentence_dense: faiss.Index
+    sentence_owner: np.ndarray  # passage position of each sentence, ascending
+    sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text
+    sentence_vectors: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False) -> BuildReport:
+def build_index(corpus_dir: Path, index_dir: Path, embedder: TextEncoder, progress: bool = False) -> BuildReport:
     """Parse the corpus, embed and index it, and make the result current."""
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
@@ -228,9 +228,7 @@ def _write_build(
     dense.add(vectors)
     faiss.write_index(dense, str(directory / "dense.faiss"))
     np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
-    sentence_dense = faiss.IndexFlatIP(vectors.shape[1])
-    sentence_dense.add(unit_vectors)
-    faiss.write_index(sentence_dense, str(directory / "sentences.faiss"))
+    np.save(directory / "sentence_vectors.npy", unit_vectors)
     lexical = bm25s.BM25()
     lexical.index([tokenize(text) or [""] for text in texts], show_progress=False)
     lexical.save(str(directory / "bm25"), show_progress=False)
@@ -286,16 +284,16 @@ def load_index(index_dir: Path) -> Index:
         lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
         with np.load(build / "sentences.npz") as units:
             owner, spans = units["owner"], units["spans"]
-        sentence_dense = faiss.read_index(str(build / "sentences.faiss"))
+        sentence_vectors = np.load(build / "sentence_vectors.npy")
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     consistent = manifest.passages == len(passages) == dense.ntotal == lexical.scores["num_docs"]
-    if not (consistent and len(owner) == len(spans) == sentence_dense.ntotal and owner.max(initial=-1) < len(passages)):
+    if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_dense)
+    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_vectors)
 
 
-def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | None:
+def staleness(index_dir: Path, corpus_dir: Path, embedder: TextEncoder) -> str | None:
     """Why the index must be (re)built, in Swedish, or None when it is up to date."""
     if current_build(index_dir) is None:
         return "det finns inget index ännu"
@@ -312,7 +310,7 @@ def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | No
 def ensure_index(
     index_dir: Path,
     corpus_dir: Path,
-    embedder: Embedder,
+    embedder: TextEncoder,
     progress: bool = False,
 ) -> tuple[Index, str | None]:
     """Load the index, building it first when it is missing, stale or damaged.

@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
-from assistant.search.embeddings import Embedder
+from assistant.search.encoder import TextEncoder
 from assistant.search.index import Index
 from assistant.search.lexical import FOLD, tokenize
 from assistant.search.speakers import Speaker, named_speaker
@@ -37,8 +37,7 @@ ROLE_BOOST = 0.05
 MUNICIPALITY_BOOST = 0.1
 """Added to the fused score of a passage by or about the municipality the question names."""
 CANDIDATES = 200
-"""Passages each side contributes before fusion; sentences: SENTENCES_PER_CANDIDATE times as many."""
-SENTENCES_PER_CANDIDATE = 4
+"""Passages each side (FAISS, BM25) contributes before exact scoring and fusion; more than the report has."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def fuse(dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
 class Retriever:
     """Ranks an index's passages for a question."""
 
-    def __init__(self, index: Index, embedder: Embedder) -> None:
+    def __init__(self, index: Index, embedder: TextEncoder) -> None:
         self.index = index
         self.embedder = embedder
         passages = index.passages
@@ -172,39 +171,45 @@ class Retriever:
         mask = self.allowed_mask(self.normalise(filters))
         if k <= 0 or not mask.any():
             return []
-        size = len(self.index.passages)
-        dense = np.full(size, -np.inf, dtype=np.float32)
-        lexical = np.zeros(size, dtype=np.float32)
         vector = self.embedder.encode_queries([query]) if method != "bm25" else None
-        if vector is not None:
-            dense = self._dense_scores(vector, mask)
+        lexical = np.zeros(len(mask), dtype=np.float32)
         if method != "dense" and (use_bm25 or method == "bm25"):
             lexical = self._lexical_scores(query, mask)
-        candidates = self._candidates(dense, lexical, mask, method)
+        candidates = self._candidates(vector, lexical, mask)
+        dense, sentences = self._dense_scores(vector, candidates)
         if method == "fused":
-            score = fuse(dense[candidates], lexical[candidates]) + self._boost(query, candidates)
+            score = fuse(dense, lexical[candidates]) + self._boost(query, candidates)
         else:
-            score = dense[candidates] if method == "dense" else lexical[candidates]
-        order = candidates[np.argsort(-score, kind="stable")][:k]
-        scored = dict(zip(candidates.tolist(), score.tolist(), strict=True))
-        return [self._hit(int(i), scored[int(i)], dense, lexical, vector) for i in order]
+            score = dense if method == "dense" else lexical[candidates]
+        best = np.argsort(-score, kind="stable")[:k]
+        return [
+            self._hit(int(candidates[j]), float(score[j]), float(dense[j]), float(lexical[candidates[j]]), sentences[j])
+            for j in best
+        ]
 
-    def _dense_scores(self, vector: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Passage cosine mixed with best-sentence cosine for the top candidates (others: -inf)."""
-        size = len(self.index.passages)
-        passage = np.full(size, -np.inf, dtype=np.float32)
-        ids, scores = _search(self.index.dense, vector, mask, CANDIDATES)
-        passage[ids] = scores
-        best = np.full(size, -np.inf, dtype=np.float32)
-        owner = self.index.sentence_owner
-        ids, scores = _search(self.index.sentence_dense, vector, mask[owner], CANDIDATES * SENTENCES_PER_CANDIDATE)
-        np.maximum.at(best, owner[ids], scores)
-        found = np.isfinite(passage) | np.isfinite(best)
-        passage[found & ~np.isfinite(passage)] = passage[np.isfinite(passage)].min(initial=0.0)
-        best[found & ~np.isfinite(best)] = best[np.isfinite(best)].min(initial=0.0)
-        mixed = np.full(size, -np.inf, dtype=np.float32)
-        mixed[found] = PASSAGE_VECTOR_WEIGHT * passage[found] + (1 - PASSAGE_VECTOR_WEIGHT) * best[found]
-        return mixed
+    def _candidates(self, vector: np.ndarray | None, lexical: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Allowed passages among the CANDIDATES best of either side (FAISS for the model, BM25)."""
+        picked = [np.flatnonzero(lexical > 0)]
+        picked[0] = picked[0][np.argsort(-lexical[picked[0]], kind="stable")[:CANDIDATES]]
+        if vector is not None:
+            picked.append(_search(self.index.dense, vector, mask, CANDIDATES)[0])
+        candidates = np.union1d(*picked) if len(picked) == 2 else picked[0]
+        if len(candidates) == 0:
+            candidates = np.flatnonzero(mask)[:CANDIDATES]
+        return candidates[mask[candidates]].astype(np.int64)
+
+    def _dense_scores(self, vector: np.ndarray | None, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each candidate's passage cosine mixed with its best sentence's, and its sentences' cosines."""
+        if vector is None:
+            return np.zeros(len(candidates), dtype=np.float32), [np.empty(0)] * len(candidates)
+        query = vector[0]
+        passage = self.index.dense.reconstruct_batch(candidates) @ query
+        starts, ends = self._first_sentence[candidates], self._first_sentence[candidates + 1]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)]).astype(np.int64)
+        cosines = self.index.sentence_vectors[rows] @ query
+        sentences = np.split(cosines, np.cumsum(ends - starts)[:-1])
+        best = np.array([c.max() if len(c) else p for c, p in zip(sentences, passage, strict=True)], dtype=np.float32)
+        return PASSAGE_VECTOR_WEIGHT * passage + (1 - PASSAGE_VECTOR_WEIGHT) * best, sentences
 
     def _lexical_scores(self, query: str, mask: np.ndarray) -> np.ndarray:
         """BM25 score of every passage (0 for those the filters exclude)."""
@@ -213,20 +218,6 @@ class Retriever:
             return np.zeros(len(mask), dtype=np.float32)
         scores = self.index.bm25.get_scores(tokens, weight_mask=mask.astype(np.float32))
         return np.where(mask, scores, 0.0).astype(np.float32)
-
-    def _candidates(self, dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, method: str) -> np.ndarray:
-        """Allowed passages among the top of either side."""
-        picked = []
-        if method != "bm25":
-            picked.append(np.flatnonzero(np.isfinite(dense)))
-        if method != "dense":
-            positive = np.flatnonzero(lexical > 0)
-            top = positive[np.argsort(-lexical[positive], kind="stable")[:CANDIDATES]]
-            picked.append(top)
-        candidates = np.union1d(*picked) if len(picked) == 2 else picked[0]
-        if method == "bm25" and len(candidates) == 0:
-            candidates = np.flatnonzero(mask)[:CANDIDATES]
-        return candidates[mask[candidates]].astype(np.int64)
 
     def _boost(self, query: str, candidates: np.ndarray) -> np.ndarray:
         """Lift quotes of the role the query names, and passages about the municipality it names."""
@@ -239,24 +230,10 @@ class Retriever:
             boost += MUNICIPALITY_BOOST * about[candidates]
         return boost
 
-    def _hit(
-        self, position: int, score: float, dense: np.ndarray, lexical: np.ndarray, vector: np.ndarray | None
-    ) -> Hit:
-        """A Hit with the passage's sentences ranked by cosine to the query."""
+    def _hit(self, position: int, score: float, dense: float, lexical: float, cosines: np.ndarray) -> Hit:
+        """A Hit with the passage's sentences, best cosine to the query first."""
         passage = self.index.passages[position]
-        first, last = int(self._first_sentence[position]), int(self._first_sentence[position + 1])
-        if vector is None or last == first:
-            return Hit(passage, score, float(dense[position]), float(lexical[position]))
-        vectors = self.index.sentence_dense.reconstruct_batch(np.arange(first, last))
-        cosines = vectors @ vector[0]
+        spans = self.index.sentence_spans[self._first_sentence[position] : self._first_sentence[position + 1]]
         order = np.argsort(-cosines, kind="stable")
-        spans = self.index.sentence_spans[first:last]
         texts = tuple(passage.text[spans[j][0] : spans[j][1]] for j in order)
-        return Hit(
-            passage,
-            score,
-            float(dense[position]),
-            float(lexical[position]),
-            texts,
-            tuple(float(cosines[j]) for j in order),
-        )
+        return Hit(passage, score, dense, lexical, texts, tuple(float(cosines[j]) for j in order))
