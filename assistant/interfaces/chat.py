@@ -20,7 +20,7 @@ from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
 from assistant.reply.answer import Answer, escape
 from assistant.search.lexical import tokenize
-from assistant.search.retrieve import Filters
+from assistant.search.retrieve import DEFAULT_KINDS, Filters
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     passages = engine.retriever.index.passages
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
-    kinds = [ALL, *[KIND_LABELS[k] for k in ("quote", "tip", "paragraph")]]
+    kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
 
     def respond(
         message: str, history: list[dict], previous_query: str | None, municipality: str, role: str, kind: str
@@ -191,9 +191,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                     role = gr.Dropdown(roles, value=ALL, label="Roll (citat)")
                     kind = gr.Dropdown(kinds, value=ALL, label="Typ")
                 with gr.Accordion("Index", open=False):
-                    status = gr.Markdown(
-                        f"{len(passages)} stycken, byggt {engine.retriever.index.manifest['built_at']}."
-                    )
+                    status = gr.Markdown(f"{len(passages)} stycken, byggt {engine.retriever.index.manifest.built_at}.")
                     rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
                 gr.Markdown("### Källor")
                 sources = gr.HTML(sources_html(Answer("", False, "", [], []), ""), elem_id="sources")

@@ -117,14 +117,14 @@ def cmd_index_rebuild(args: argparse.Namespace) -> int:
 def cmd_index_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(args.index)
     if args.json:
-        _print_json(manifest)
+        _print_json(manifest.to_dict() if manifest else None)
         return 0 if manifest else 1
     if manifest is None:
         print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
         return 1
-    print(f"Index i {args.index}: {manifest['passages']} stycken, byggt {manifest['built_at']}")
-    print(f"  modell: {manifest['model']['name']} (dimension {manifest['model']['dimension']})")
-    print(f"  korpus: {', '.join(manifest['corpus']['documents'])} (sha256 {manifest['corpus']['sha256'][:12]}…)")
+    print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
+    print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
+    print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
     return 0
 
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from assistant.documents.passages import KIND_LABELS, Passage
+from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.embeddings import Embedder
 from assistant.search.index import Index
 from assistant.search.lexical import FOLD, tokenize
 
 METHODS = ("fused", "dense", "bm25")
-DEFAULT_KINDS = ("quote", "tip", "paragraph")
+DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
 DENSE_WEIGHT = 0.6
 """Weight of the dense score in the fusion; chosen on assistant/devtools/questions.jsonl (see README)."""
