@@ -77,6 +77,25 @@ class _Page:
 
 def read_pdf(data: bytes) -> Layout:
     """The PDF's blocks, footnotes, title and page count; UnreadableDocument with a Swedish reason."""
+    title, words, heights, urls = _open(data)
+    body_size = _body_size(words)
+    pages = _pages(words, heights, body_size)
+    footnotes: dict[int, Footnote] = {}
+    for page in pages:
+        for note in parse_footnotes(page.footnote_rows, page.label, urls):
+            footnotes.setdefault(note.number, note)
+    blocks = _levelled(_blocks(pages, body_size, urls))
+    return Layout(blocks=blocks, footnotes=footnotes, title=title, pages=len(pages), styled=True)
+
+
+def read_page_labels(data: bytes) -> list[int | None]:
+    """The page label (printed page number) of every page, in file order."""
+    _, words, heights, _ = _open(data)
+    return [page.label for page in _pages(words, heights, _body_size(words))]
+
+
+def _open(data: bytes) -> tuple[str | None, list[list[dict]], list[float], set[str]]:
+    """Title, words per page, page heights and link targets; UnreadableDocument when there is no text to read."""
     if b"%%EOF" not in data[-2048:]:
         raise UnreadableDocument("PDF-filen är ofullständig (avkortad); ladda ner eller spara den igen.")
     try:
@@ -85,8 +104,6 @@ def read_pdf(data: bytes) -> Layout:
             words = [_words(page) for page in pdf.pages]
             heights = [float(page.height) for page in pdf.pages]
             urls = {link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")}
-    except UnreadableDocument:
-        raise
     except Exception as error:
         if "password" in repr(error).lower() or "encrypt" in repr(error).lower():
             raise UnreadableDocument(
@@ -97,14 +114,7 @@ def read_pdf(data: bytes) -> Layout:
         raise UnreadableDocument(
             "PDF-filen har inget textlager (den är troligen inskannad); kör textigenkänning (OCR) på den först."
         )
-    body_size = _body_size(words)
-    pages = _pages(words, heights, body_size)
-    footnotes: dict[int, Footnote] = {}
-    for page in pages:
-        for note in parse_footnotes(page.footnote_rows, page.label, urls):
-            footnotes.setdefault(note.number, note)
-    blocks = _levelled(_blocks(pages, body_size, urls))
-    return Layout(blocks=blocks, footnotes=footnotes, title=title, pages=len(pages), styled=True)
+    return title, words, heights, urls
 
 
 def _title(metadata: dict) -> str | None:
