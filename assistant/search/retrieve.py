@@ -6,6 +6,7 @@ weight mask), so a filtered query still gets its full ``k`` results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import faiss
@@ -53,7 +54,7 @@ def _key(value: str) -> str:
     return value.strip().lower().translate(FOLD)
 
 
-def _resolve(value: str | None, choices: dict[str, str], what: str) -> str | None:
+def _resolve(value: str | None, choices: Mapping[str, str], what: str) -> str | None:
     """Match a user's filter value (any case, å/ä/ö optional) to a known value."""
     if value is None or not value.strip():
         return None
@@ -107,7 +108,8 @@ class Retriever:
     def dense_scores(self, query: str, allowed: np.ndarray) -> np.ndarray:
         """Cosine similarity for every allowed passage (others: -inf)."""
         vector = self.embedder.encode_queries([query])
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
         scores, ids = self.index.dense.search(vector, len(allowed), params=params)
         full = np.full(len(self.index.passages), -np.inf, dtype=np.float32)
         valid = ids[0] >= 0
