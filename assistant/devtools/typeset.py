@@ -16,6 +16,21 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
 from assistant.documents.passages import SECTION_SEPARATOR, Passage
 
 REPORT_TITLE = "På väg mot jämställda och attraktiva kommuner"
@@ -71,11 +86,6 @@ def typeset_pdf(passages: list[Passage], columns: int = 1, title: str = REPORT_T
 
 
 def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages: dict[int, int]) -> bytes:
-    from reportlab.lib.enums import TA_JUSTIFY
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
-
     width, height = A4
     margin, gutter, footnote_zone = 56.0, 18.0, 110.0
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.5, spaceAfter=7, alignment=TA_JUSTIFY)
@@ -98,10 +108,10 @@ def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages:
         for i in range(columns)
     ]
 
-    def record(canvas, kind: str, label: str) -> None:
+    def record(canvas: Canvas, kind: str, label: str) -> None:
         marker_pages.setdefault(int(label), canvas.getPageNumber())
 
-    def decorate(canvas, doc) -> None:
+    def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.setNamedCB("record", record)
         page = canvas.getPageNumber()
         canvas.saveState()
@@ -145,9 +155,6 @@ def _pdf_marker(superscripts: str) -> str:
 
 def typeset_docx(passages: list[Passage], title: str = REPORT_TITLE) -> bytes:
     """A Word document of the passages (python-docx): heading styles, list bullets, real footnotes."""
-    import docx
-    from docx.shared import Pt
-
     document = docx.Document()
     document.core_properties.title = title
     document.styles["Normal"].font.size = Pt(11)
@@ -182,20 +189,15 @@ def typeset_docx(passages: list[Passage], title: str = REPORT_TITLE) -> bytes:
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _footnote_reference(number: int):
-    from docx.oxml import parse_xml
-
+def _footnote_reference(number: int) -> BaseOxmlElement:
     return parse_xml(
         f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
         f'<w:footnoteReference w:id="{number}"/></w:r>'
     )
 
 
-def _running_header_and_page_numbers(document, title: str) -> None:
+def _running_header_and_page_numbers(document: Document, title: str) -> None:
     """The title at the top of every page, the page number (from FIRST_PAGE_LABEL) at the bottom."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
-
     section = document.sections[0]
     section.header.paragraphs[0].text = title
     footer = section.footer.paragraphs[0]
@@ -204,11 +206,7 @@ def _running_header_and_page_numbers(document, title: str) -> None:
     section._sectPr.append(parse_xml(f'<w:pgNumType xmlns:w="{W}" w:start="{FIRST_PAGE_LABEL}"/>'))
 
 
-def _add_footnotes_part(document, footnotes: list[tuple[int, str]]) -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
+def _add_footnotes_part(document: Document, footnotes: list[tuple[int, str]]) -> None:
     notes = "".join(
         f'<w:footnote w:id="{n}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="16"/></w:rPr>'
         f'<w:footnoteRef/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve"> {escape(t)}</w:t>'

@@ -141,7 +141,7 @@ def load_corpus(directory: Path) -> Corpus:
         seen[sha] = seen[path.stem] = path.name
         corpus.documents.append(path.name)
         corpus.passages.extend(parsed.passages)
-        kinds = Counter(p.kind for p in parsed.passages)
+        kinds = Counter[str](p.kind for p in parsed.passages)
         corpus.summaries.append(
             DocumentSummary(path.name, path.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
         )

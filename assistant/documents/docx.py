@@ -15,6 +15,8 @@ import re
 import zipfile
 from io import BytesIO
 
+import docx
+from docx.document import Document
 from lxml import etree
 
 from assistant.documents.layout import Block, Footnote, Layout, clean_characters
@@ -33,8 +35,6 @@ TITLE_STYLES = {"title", "rubrik", "titel"}
 def read_docx(data: bytes) -> Layout:
     """The document's blocks, footnotes and title; UnreadableDocument with a Swedish reason."""
     _check_archive(data)
-    import docx
-
     try:
         document = docx.Document(BytesIO(data))
     except Exception as error:
@@ -70,7 +70,7 @@ def _check_archive(data: bytes) -> None:
         )
 
 
-def _footnotes(document) -> dict[str, str]:
+def _footnotes(document: Document) -> dict[str, str]:
     """Footnote id → text, from the document's footnotes part (if it has one)."""
     for relation in document.part.rels.values():
         if relation.reltype.endswith("/footnotes") and not relation.is_external:
@@ -83,7 +83,7 @@ def _footnotes(document) -> dict[str, str]:
     return {}
 
 
-def _text(element, numbers: dict[str, int] | None = None) -> str:
+def _text(element: etree._Element, numbers: dict[str, int] | None = None) -> str:
     """The visible text of a paragraph or footnote; footnote references become their numbers."""
     parts = []
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}footnoteReference", f"{W}noBreakHyphen"):
@@ -100,7 +100,9 @@ def _text(element, numbers: dict[str, int] | None = None) -> str:
     return re.sub(r"\s+", " ", clean_characters("".join(parts)))
 
 
-def _paragraph(element, styles: dict[str, str], numbers: dict[str, int]) -> tuple[Block | None, str | None]:
+def _paragraph(
+    element: etree._Element, styles: dict[str, str], numbers: dict[str, int]
+) -> tuple[Block | None, str | None]:
     """A paragraph as a block, or its text as the title (title style); (None, None) when empty."""
     text = _text(element, numbers).strip()
     if not text:
@@ -119,7 +121,7 @@ def _paragraph(element, styles: dict[str, str], numbers: dict[str, int]) -> tupl
     return Block(f"• {text}" if is_list and not text.startswith("•") else text, None), None
 
 
-def _table(element) -> list[Block]:
+def _table(element: etree._Element) -> list[Block]:
     """Each table row as one paragraph, its cells joined by " | "."""
     rows = []
     for row in element.iter(f"{W}tr"):

@@ -15,6 +15,7 @@ import re
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 from assistant.documents.layout import Block, Layout, clean_characters
 from assistant.errors import UnreadableDocument
@@ -22,7 +23,8 @@ from assistant.errors import UnreadableDocument
 log = logging.getLogger(__name__)
 
 DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "object", "form")
-DROPPED += ("nav", "header", "footer", "aside")
+DROPPED_SITE = ("nav", "header", "footer", "aside")
+"""The site around the page's own text."""
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 BLOCKS = {"p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "caption", "tr", "div", "section", "td", "th"}
 """Elements whose own text makes a paragraph (a ``div`` only for the text not inside a child block)."""
@@ -41,7 +43,9 @@ def read_html(data: bytes) -> Layout:
     title_element = root.find(".//title")
     title = _clean(title_element.text_content()) if title_element is not None else ""
     scripts = len(root.xpath("//script"))
-    for element in root.xpath("|".join(f"//{tag}" for tag in DROPPED) + "|//*[@hidden]|//*[@aria-hidden='true']"):
+    for element in root.xpath(
+        "|".join(f"//{tag}" for tag in DROPPED + DROPPED_SITE) + "|//*[@hidden]|//*[@aria-hidden='true']"
+    ):
         if element.getparent() is not None:
             element.drop_tree()
     if scripts:
@@ -73,7 +77,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", clean_characters(text)).strip()
 
 
-def _blocks(body) -> list[Block]:
+def _blocks(body: HtmlElement) -> list[Block]:
     blocks: list[Block] = []
     for element in body.iter():
         if not isinstance(element.tag, str):
@@ -90,12 +94,12 @@ def _blocks(body) -> list[Block]:
     return blocks
 
 
-def _inside(element, tags: set[str]) -> bool:
+def _inside(element: HtmlElement, tags: set[str]) -> bool:
     """Whether an ancestor already reads this element's text as part of its own block."""
     return any(isinstance(a.tag, str) and a.tag.lower() in tags for a in element.iterancestors())
 
 
-def _own_text(element, tag: str) -> str:
+def _own_text(element: HtmlElement, tag: str) -> str:
     """The block's text without nested blocks (read on their own); a row's cells joined by " | "."""
     if tag == "tr":
         return " | ".join(t for t in (_clean(c.text_content()) for c in element if isinstance(c.tag, str)) if t)

@@ -56,7 +56,7 @@ def add_document(corpus_dir: Path, name: str, data: bytes) -> DocumentSummary:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, corpus_dir / name)
-    kinds = Counter(p.kind for p in parsed.passages)
+    kinds = Counter[str](p.kind for p in parsed.passages)
     return DocumentSummary(name, Path(name).stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
 
 

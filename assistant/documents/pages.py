@@ -55,15 +55,15 @@ def _marked(words: list[dict], passage: set[tuple[str, ...]]) -> list[dict]:
     for i in range(len(tokens) - 2):
         if tuple(tokens[i : i + 3]) in passage:
             flags[i] = flags[i + 1] = flags[i + 2] = True
-    marked, run = [], []
-    for word, flag in zip([*words, None], [*flags, False], strict=True):
+    marked: list[dict] = []
+    run: list[dict] = []
+    for word, flag in zip(words, flags, strict=True):
         if flag:
             run.append(word)
             continue
-        if len(run) >= MIN_RUN:
-            marked.extend(run)
+        marked.extend(run if len(run) >= MIN_RUN else [])
         run = []
-    return marked
+    return marked + (run if len(run) >= MIN_RUN else [])
 
 
 def render_passage_page(data: bytes, text: str, label: int | None) -> PageView:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import pdfplumber
+from pdfplumber.page import Page
 
 from assistant.documents.layout import Block, Footnote, Layout, clean_characters, join_lines, parse_footnotes
 from assistant.errors import UnreadableDocument
@@ -122,7 +123,7 @@ def _title(metadata: dict) -> str | None:
     return title if title and not JUNK_TITLE.match(title) else None
 
 
-def _words(page) -> list[dict]:
+def _words(page: Page) -> list[dict]:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
     out = []
     for word in words:
