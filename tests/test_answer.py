@@ -153,7 +153,9 @@ def test_json_states_what_the_reply_shows(engine) -> None:
     data = engine.ask("Vad säger politikerna om uppföljning?", top_k=6).answer.to_dict()
     assert {"question", "answered", "answer", "results", "reply", "decision", "searched"} <= set(data)
     assert len(data["results"]) == 6
-    assert {"id", "kind", "text", "document", "section", "page", "citation", "score"} <= set(data["results"][0])
+    assert {"id", "kind", "text", "document", "section", "title", "page", "citation", "score"} <= set(
+        data["results"][0]
+    )
     reply = data["reply"]
     assert set(reply) == {"lead", "quotes", "tips", "excerpts"}
     ids = {r["id"] for r in data["results"]}

@@ -15,9 +15,11 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.documents.corpus import load_corpus
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
+from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices, documents_panel, page_viewer
 from assistant.reply.answer import Answer, escape
 from assistant.search.lexical import tokenize
 from assistant.search.retrieve import DEFAULT_KINDS, Filters
@@ -81,11 +83,11 @@ def linked_citations(markdown: str) -> str:
     return CITATION.sub(r"[[\1]](#kalla-\1)", markdown)
 
 
-def _filters(municipality: str | None, role: str | None, kind: str | None) -> Filters:
+def _filters(municipality: str | None, role: str | None, kind: str | None, document: str | None = None) -> Filters:
     def value(choice: str | None) -> str | None:
-        return None if not choice or choice == ALL else choice
+        return None if not choice or choice in (ALL, ALL_DOCUMENTS) else choice
 
-    return Filters(municipality=value(municipality), role=value(role), kind=value(kind))
+    return Filters(municipality=value(municipality), role=value(role), kind=value(kind), document=value(document))
 
 
 def _with_notice(history: list[dict], message: str, notice: str) -> list[dict]:
@@ -103,26 +105,35 @@ def build_app(engine: Engine) -> gr.Blocks:
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
     kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
+    documents = document_choices(load_corpus(engine.corpus_dir).summaries)
 
     def respond(
-        message: str, history: list[dict], previous_query: str | None, municipality: str, role: str, kind: str
-    ) -> tuple[list[dict], str, str | None, str]:
+        message: str,
+        history: list[dict],
+        previous_query: str | None,
+        municipality: str,
+        role: str,
+        kind: str,
+        document: str,
+    ) -> tuple[list[dict], str, str | None, str, Any]:
         history = list(history or [])
+        filters = _filters(municipality, role, kind, document)
         try:
-            reply = engine.ask(message, filters=_filters(municipality, role, kind), previous_query=previous_query)
+            reply = engine.ask(message, filters=filters, previous_query=previous_query)
         except AssistantError as error:
-            return _with_notice(history, message, str(error)), "", previous_query, gr.skip()
+            return _with_notice(history, message, str(error)), "", previous_query, gr.skip(), gr.skip()
         except Exception:
             log.exception("Internal error while answering %r", str(message)[:200])
-            return _with_notice(history, message, INTERNAL_ERROR), "", previous_query, gr.skip()
+            return _with_notice(history, message, INTERNAL_ERROR), "", previous_query, gr.skip(), gr.skip()
         history += [
             {"role": "user", "content": escape(reply.answer.question)},
             {"role": "assistant", "content": linked_citations(reply.answer.markdown)},
         ]
-        return history, "", reply.query, sources_html(reply.answer, reply.query)
+        cited = [hit.passage.to_dict() for hit in reply.answer.cited]
+        return history, "", reply.query, sources_html(reply.answer, reply.query), cited
 
-    def clear() -> tuple[list, None, str]:
-        return [], None, sources_html(Answer("", False, "", [], []), "")
+    def clear() -> tuple[list, None, str, list]:
+        return [], None, sources_html(Answer("", False, "", [], []), ""), []
 
     def rebuild() -> str:
         try:
@@ -141,15 +152,18 @@ def build_app(engine: Engine) -> gr.Blocks:
         role: str = "",
         kind: str = "",
         top_k: int = 8,
+        document: str = "",
     ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
-        Empty filters mean any municipality, role and kind.
+        Empty filters mean any municipality, role, kind and document.
         """
         try:
             reply = engine.ask(
-                question, top_k=int(top_k), filters=Filters(municipality or None, role or None, kind or None)
+                question,
+                top_k=int(top_k),
+                filters=Filters(municipality or None, role or None, kind or None, document or None),
             )
         except AssistantError as error:
             return {"question": str(question)[:500], "error": str(error)}
@@ -164,6 +178,7 @@ def build_app(engine: Engine) -> gr.Blocks:
             elem_id="title",
         )
         previous_query = gr.State(None)
+        cited = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chat = gr.Chatbot(
@@ -190,17 +205,20 @@ def build_app(engine: Engine) -> gr.Blocks:
                     municipality = gr.Dropdown(municipalities, value=ALL, label="Kommun")
                     role = gr.Dropdown(roles, value=ALL, label="Roll (citat)")
                     kind = gr.Dropdown(kinds, value=ALL, label="Typ")
+                    document = gr.Dropdown(documents, value=ALL_DOCUMENTS, label="Dokument", elem_id="document-filter")
                 with gr.Accordion("Index", open=False):
                     status = gr.Markdown(f"{len(passages)} stycken, byggt {engine.retriever.index.manifest.built_at}.")
                     rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
+                documents_panel(engine, document)
                 gr.Markdown("### Källor")
                 sources = gr.HTML(sources_html(Answer("", False, "", [], []), ""), elem_id="sources")
+                page_viewer(engine, cited)
 
-        inputs = [question, chat, previous_query, municipality, role, kind]
-        outputs = [chat, question, previous_query, sources]
+        inputs = [question, chat, previous_query, municipality, role, kind, document]
+        outputs = [chat, question, previous_query, sources, cited]
         question.submit(respond, inputs, outputs, api_visibility="private")
         send.click(respond, inputs, outputs, api_visibility="private")
-        new_chat.click(clear, None, [chat, previous_query, sources], api_visibility="private")
+        new_chat.click(clear, None, [chat, previous_query, sources, cited], api_visibility="private")
         rebuild_button.click(
             rebuild, None, status, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
         )

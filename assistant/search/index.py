@@ -8,6 +8,7 @@ Layout under the index directory::
     builds/<build id>/vectors.npy     (normalised float32 embeddings)
     builds/<build id>/dense.faiss     (IndexFlatIP over those vectors)
     builds/<build id>/bm25/           (bm25s index over Swedish tokens)
+    vector-cache/<model key>.npz      (embeddings by sha256 of model and text, see vector_cache.py)
 
 A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.
@@ -38,9 +39,11 @@ import numpy as np
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
+from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
 from assistant.search.lexical import tokenize
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
+from assistant.search.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -57,7 +60,6 @@ FILES = (
     "sentences.npz",
     "sentence_vectors.npy",
 )
-KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
@@ -135,6 +137,9 @@ class BuildReport:
     documents: list[str]
     skipped: list[str]
     seconds: float
+    embedded: int = 0
+    """Texts embedded by the model in this build; the others came from the vector cache."""
+    reused: int = 0
 
 
 def library_versions() -> dict[str, str]:
@@ -159,15 +164,20 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: TextEncoder, progress: bool = False) -> BuildReport:
-    """Parse the corpus, embed and index it, and make the result current."""
+def build_index(
+    corpus_dir: Path, index_dir: Path, embedder: TextEncoder, progress: bool = False, say: Say | None = None
+) -> BuildReport:
+    """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does."""
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
     if not corpus.passages:
         raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
+    if say:
+        say(f"Bygger index: {len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {corpus_dir} …")
     texts = [passage_text(p) for p in corpus.passages]
     units = sentence_units(corpus.passages)
-    vectors = embedder.encode_passages(texts + units.texts, progress=progress)
+    cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
+    vectors = cache.encode(texts + units.texts, lambda missing: embedder.encode_passages(missing, progress=progress))
 
     with build_lock(index_dir):
         build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -198,10 +208,18 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: TextEncoder, progre
         _write_json(staging / "manifest.json", manifest.to_dict())
         final = staging.with_name(build_id)
         os.replace(staging, final)
+        previous = current_build(index_dir)
         _point_current(index_dir, final)
-        _remove_old_builds(index_dir, keep=final)
+        _remove_old_builds(index_dir, keep={final.resolve(), previous})
+        cache.save()
     return BuildReport(
-        final, len(corpus.passages), corpus.documents, [e.name for e in corpus.errors], time.perf_counter() - started
+        final,
+        len(corpus.passages),
+        corpus.documents,
+        [e.name for e in corpus.errors],
+        time.perf_counter() - started,
+        embedded=cache.embedded,
+        reused=cache.reused,
     )
 
 
@@ -243,11 +261,14 @@ def _point_current(index_dir: Path, build: Path) -> None:
     os.replace(temporary, link)
 
 
-def _remove_old_builds(index_dir: Path, keep: Path) -> None:
-    """Delete all but the newest builds (the previous one stays for readers still on it)."""
-    builds = sorted(p for p in (index_dir / BUILDS).iterdir() if p.is_dir() and p != keep)
-    for old in builds[: max(0, len(builds) - KEEP_OLD_BUILDS)]:
-        shutil.rmtree(old, ignore_errors=True)
+def _remove_old_builds(index_dir: Path, keep: set[Path | None]) -> None:
+    """Delete every build but the new one and the one it replaced (which readers may still be on).
+
+    What a killed build left behind (a staging directory, or a finished build never made current) goes too.
+    """
+    for old in (index_dir / BUILDS).iterdir():
+        if old.is_dir() and old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -312,6 +333,7 @@ def ensure_index(
     corpus_dir: Path,
     embedder: TextEncoder,
     progress: bool = False,
+    say: Say | None = None,
 ) -> tuple[Index, str | None]:
     """Load the index, building it first when it is missing, stale or damaged.
 
@@ -324,5 +346,5 @@ def ensure_index(
         except IndexUnavailable as error:
             log.warning("Index unusable, rebuilding: %s", error)
             reason = f"indexet var skadat ({error})"
-    build_index(corpus_dir, index_dir, embedder, progress=progress)
+    build_index(corpus_dir, index_dir, embedder, progress=progress, say=say)
     return load_index(index_dir), reason
