@@ -30,14 +30,17 @@ def test_tip_question_leads_with_the_tips_and_their_sources(engine) -> None:
 
 def test_quotes_are_verbatim_with_their_speaker(engine) -> None:
     answer = engine.ask("Vad säger politikerna i Kalix om jämställdhet?").answer
-    quotes = re.findall(r"^> ”(.+)”  \n> — (.+) \[(\d+)\]$", answer.markdown, flags=re.M)
-    assert quotes, answer.markdown
-    for text, speaker, number in quotes:
+    quoted = re.findall(r"”(.+?)”  \n> — (.+?) \[(\d+)\]|”(.+?)” \((.+?)\) \[(\d+)\]", answer.body)
+    assert quoted, answer.markdown
+    for block_text, block_speaker, block_number, lead_text, lead_speaker, lead_number in quoted:
+        text, speaker, number = (
+            (block_text, block_speaker, block_number) if block_text else (lead_text, lead_speaker, lead_number)
+        )
         passage = answer.cited[int(number) - 1].passage
-        shown = unescape(text)
-        assert all(part.strip() in passage.text for part in shown.split("…") if part.strip())
-        assert speaker == passage.speaker
-    assert quotes[0][1] == "Politiker, Kalix"
+        assert passage.kind == "quote" and speaker == passage.speaker
+        assert all(part.strip() in passage.text for part in unescape(text).split("…") if part.strip())
+    first_quote = next(h.passage for h in answer.cited if h.passage.kind == "quote")
+    assert first_quote.speaker == "Politiker, Kalix"
 
 
 def test_lead_sentences_are_copied_from_the_report_and_cited(engine) -> None:

@@ -103,7 +103,19 @@ class Answer:
         }
 
 
-RESULT_FIELDS = ("id", "kind", "text", "document", "section", "page", "role", "municipality", "category", "citation")
+RESULT_FIELDS = (
+    "id",
+    "kind",
+    "text",
+    "document",
+    "title",
+    "section",
+    "page",
+    "role",
+    "municipality",
+    "category",
+    "citation",
+)
 
 
 def _result(hit: Hit) -> dict[str, Any]:
@@ -160,8 +172,14 @@ def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
     candidates.sort(key=lambda c: -c[0])
     if not candidates:
         return []
-    best = candidates[0][0]
-    chosen = [(sentence, hit) for score, sentence, hit in candidates[:LEAD_SENTENCES] if score >= best - LEAD_MARGIN]
+    best, chosen, quoted = candidates[0][0], [], set()
+    for score, sentence, hit in candidates:
+        if len(chosen) == LEAD_SENTENCES or score < best - LEAD_MARGIN:
+            break
+        if hit.passage.kind == "quote" and quoted - {hit.passage.id}:
+            continue  # one speaker in the lead; the other quotes follow under "Citat"
+        quoted |= {hit.passage.id} if hit.passage.kind == "quote" else set()
+        chosen.append((sentence, hit))
     order = {hit.passage.id: rank for rank, hit in enumerate(hits)}
     return sorted(chosen, key=lambda c: (order[c[1].passage.id], c[1].passage.text.find(c[0])))
 
