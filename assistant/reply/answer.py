@@ -172,7 +172,9 @@ def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
     candidates.sort(key=lambda c: -c[0])
     if not candidates:
         return []
-    best, chosen, quoted = candidates[0][0], [], set()
+    best = candidates[0][0]
+    chosen: list[tuple[str, Hit]] = []
+    quoted: set[str] = set()
     for score, sentence, hit in candidates:
         if len(chosen) == LEAD_SENTENCES or score < best - LEAD_MARGIN:
             break
