@@ -68,10 +68,10 @@ def ask_in_browser(page: Page, question: str) -> None:
 
 
 def test_browser_reply_shows_quote_with_speaker_and_working_citation(page: Page) -> None:
-    ask_in_browser(page, "Hur får man med politikerna?")
+    ask_in_browser(page, "Vad säger förvaltningen i Kalix om uppföljning?")
     reply = page.locator("#chat .message.bot").last
-    expect(reply).to_contain_text("— Politiker, Övertorneå", timeout=60_000)
-    expect(reply.locator("blockquote").first).to_contain_text("Jag tror att det är jätteviktigt att politiken")
+    expect(reply.locator("blockquote").first).to_contain_text("— Förvaltningsföreträdare, Kalix", timeout=60_000)
+    expect(reply.locator("blockquote").first).to_contain_text("skjuter vi ibland med hagelspruta")
     link = reply.locator("a[href^='#kalla-']").first
     target = link.get_attribute("href")
     link.click()

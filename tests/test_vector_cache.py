@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.documents.corpus import load_corpus
 from assistant.search.index import build_index, load_index
+from assistant.search.units import passage_text, sentence_units
 from assistant.search.vector_cache import VectorCache
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
@@ -72,21 +74,29 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     assert fresh.embedded == 1
 
 
+def embedded_texts(corpus: Path) -> list[str]:
+    """Every text a build embeds: each passage and each of its sentences, with context."""
+    passages = load_corpus(corpus).passages
+    return [passage_text(p) for p in passages] + sentence_units(passages).texts
+
+
 def test_rebuild_embeds_only_an_added_document(tmp_path: Path, embedder) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     shutil.copy(REPORT, corpus / "rapport.txt")
     first = build_index(corpus, index, embedder)
-    assert (first.embedded, first.reused) == (65, 0)
+    texts = embedded_texts(corpus)
+    assert (first.embedded, first.reused) == (len(set(texts)), len(texts) - len(set(texts)))
     vectors = np.load(first.path / "vectors.npy")
 
     unchanged = build_index(corpus, index, embedder)
-    assert (unchanged.embedded, unchanged.reused) == (0, 65)
+    assert (unchanged.embedded, unchanged.reused) == (0, len(texts))
     assert np.allclose(np.load(unchanged.path / "vectors.npy"), vectors, atol=1e-6)
 
     (corpus / "riktlinjer.md").write_text("# Riktlinjer\n\nFölj upp varje år.\n\nRapportera till nämnden.\n")
     added = build_index(corpus, index, embedder)
-    assert (added.embedded, added.reused, added.passages) == (2, 65, 67)
+    new = len(embedded_texts(corpus)) - len(texts)  # two one-sentence passages: passage and sentence text coincide
+    assert (added.embedded, added.reused, added.passages) == (2, len(texts) + new - 2, 67)
 
     (corpus / "riktlinjer.md").unlink()
     removed = build_index(corpus, index, embedder)

@@ -28,8 +28,6 @@ LEAD_MARGIN = 0.02
 """A second or third lead sentence must score within this of the best one (sentence cosine + overlap)."""
 LEAD_OVERLAP_WEIGHT = 0.05
 """Weight of the share of question words a sentence contains, beside its cosine (0.80–0.90 for e5)."""
-LEAD_RANK_PENALTY = 0.01
-"""Subtracted per rank of the passage a lead sentence comes from."""
 LEAD_MIN_CHARS = 30
 LEAD_KINDS = ("paragraph", "quote")
 LEAD_FROM = 6
@@ -154,21 +152,24 @@ def _content(text: str) -> set[str]:
 
 
 def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
-    """Up to three sentences that answer: best by cosine, question-word overlap and passage rank.
+    """Up to three sentences that answer, from the best passages: by cosine and question-word overlap.
+
+    Adding the passage's fused score, or a penalty per rank, measured no better
+    (README, "What we tried").
 
     From paragraphs or quotes; a sentence ending in ":" introduces a list and is
     no answer alone.
     """
     wanted = _content(question)
     candidates = []
-    for rank, hit in enumerate(hits[:LEAD_FROM]):
+    for hit in hits[:LEAD_FROM]:
         if hit.passage.kind not in LEAD_KINDS:
             continue
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
             if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":"):
                 continue
             overlap = len(wanted & _content(sentence)) / max(1, len(wanted))
-            candidates.append((cosine + LEAD_OVERLAP_WEIGHT * overlap - LEAD_RANK_PENALTY * rank, sentence, hit))
+            candidates.append((cosine + LEAD_OVERLAP_WEIGHT * overlap, sentence, hit))
     candidates.sort(key=lambda c: -c[0])
     if not candidates:
         return []
