@@ -29,7 +29,6 @@ LEAD_MARGIN = 0.02
 LEAD_OVERLAP_WEIGHT = 0.05
 """Weight of the share of question words a sentence contains, beside its cosine (0.80–0.90 for e5)."""
 LEAD_MIN_CHARS = 30
-LEAD_KINDS = ("paragraph", "quote")
 LEAD_FROM = 6
 """Lead sentences come from paragraphs among this many best passages."""
 MAX_QUOTES = 2
@@ -154,16 +153,16 @@ def _content(text: str) -> set[str]:
 def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
     """Up to three sentences that answer, from the best passages: by cosine and question-word overlap.
 
-    Adding the passage's fused score, or a penalty per rank, measured no better
-    (README, "What we tried").
-
-    From paragraphs or quotes; a sentence ending in ":" introduces a list and is
-    no answer alone.
+    From paragraphs, and from the best-ranked quote only (ranking knows the
+    speaker a question names; a sentence's cosine does not).  A sentence ending
+    in ":" introduces a list and is no answer alone.  Adding the passage's fused
+    score, or a penalty per rank, measured no better (README, "What we tried").
     """
     wanted = _content(question)
+    first_quote = next((h.passage.id for h in hits if h.passage.kind == "quote"), None)
     candidates = []
     for hit in hits[:LEAD_FROM]:
-        if hit.passage.kind not in LEAD_KINDS:
+        if hit.passage.kind != "paragraph" and hit.passage.id != first_quote:
             continue
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
             if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":"):
@@ -175,13 +174,9 @@ def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
         return []
     best = candidates[0][0]
     chosen: list[tuple[str, Hit]] = []
-    quoted: set[str] = set()
     for score, sentence, hit in candidates:
         if len(chosen) == LEAD_SENTENCES or score < best - LEAD_MARGIN:
             break
-        if hit.passage.kind == "quote" and quoted - {hit.passage.id}:
-            continue  # one speaker in the lead; the other quotes follow under "Citat"
-        quoted |= {hit.passage.id} if hit.passage.kind == "quote" else set()
         chosen.append((sentence, hit))
     order = {hit.passage.id: rank for rank, hit in enumerate(hits)}
     return sorted(chosen, key=lambda c: (order[c[1].passage.id], c[1].passage.text.find(c[0])))
