@@ -229,7 +229,7 @@ def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | No
     """Why the index must be (re)built, in Swedish, or None when it is up to date."""
     manifest = read_manifest(index_dir)
     if manifest is None:
-        return "det finns inget index ännu"
+        return "det inte finns något index ännu"
     if manifest.get("format") != FORMAT_VERSION:
         return "indexet har ett äldre format"
     if manifest.get("corpus", {}).get("sha256") != corpus_fingerprint(corpus_dir):
