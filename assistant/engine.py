@@ -120,7 +120,7 @@ class Engine:
             if current_build(self.index_dir) == self.retriever.index.path:
                 return False
             index = load_index(self.index_dir)
-            if index.manifest.get("model", {}).get("fingerprint") != self.embedder.info.fingerprint:
+            if index.manifest.model.fingerprint != self.embedder.info.fingerprint:
                 log.warning("Not loading %s: it was built with another model", index.path)
                 self._refused = index.path
                 return False

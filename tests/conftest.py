@@ -2,16 +2,25 @@
 
 Every user directory (model cache, index, HOME) points into a temporary
 directory, so tests never touch a real user's files.
+
+Two kinds of engine: ``engine`` (the real model, converted once per session)
+and ``fake_engine`` (:class:`FakeEmbedder`, for unit tests of retrieval,
+replies and follow-ups that must run in seconds).  A test that uses the real
+model or the launched chat is marked ``slow`` automatically; ``pytest -m "not
+slow"`` runs the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,6 +41,71 @@ AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core from npm, installed by .ci/run (git-ignored): the accessibility audit of the chat page."""
 ARTIFACTS = REPO / "tests" / "artifacts"
 """Screenshots for review (git-ignored), rewritten by every run of the browser tests."""
+SLOW_FIXTURES = {"engine", "embedder", "retriever", "server", "browser"}
+"""Fixtures that load the real model (about 10 s per session, more on first conversion) or launch the chat."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: uses the real model, a launched server or a real browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+class FakeEmbedder:
+    """A small deterministic embedder with the interface of ``assistant.search.embeddings.Embedder``.
+
+    Each text becomes a normalised bag of hashed character trigrams (lower
+    case, NFC): texts sharing words are close, and the same text always gets
+    the same vector, in any process.
+    """
+
+    DIMENSION = 256
+    NGRAM = 3
+
+    def __init__(self) -> None:
+        from assistant.search.embeddings import ModelInfo
+
+        self.info = ModelInfo("fake-trigrams", "", "fake:trigrams-256-v1")
+        self.dimension = self.DIMENSION
+        self.query_prefix = "query: "
+        self.passage_prefix = "passage: "
+
+    def _vector(self, text: str) -> np.ndarray:
+        padded = f" {unicodedata.normalize('NFC', text).lower()} "
+        vector = np.zeros(self.DIMENSION, dtype=np.float32)
+        for start in range(len(padded) - self.NGRAM + 1):
+            digest = hashlib.blake2b(padded[start : start + self.NGRAM].encode(), digest_size=4).digest()
+            vector[int.from_bytes(digest, "little") % self.DIMENSION] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(text) for text in texts])
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return np.stack([self._vector(text) for text in texts])
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def fake_engine(workdir: Path, fake_embedder: FakeEmbedder):
+    """An Engine over the real corpus, real FAISS and BM25, with the fake embedder (built in well under a second)."""
+    from assistant.engine import Engine
+
+    return Engine(CORPUS, workdir / "fake-index", fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def fake_retriever(fake_engine):
+    return fake_engine.retriever
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
 from playwright.sync_api import Page, expect
 
 from assistant.errors import InputError
@@ -104,8 +105,10 @@ def test_login_is_required_when_auth_is_set(engine) -> None:
     app = serve(engine, port=port, auth="anna:hemligt", block=False)
     try:
         url = f"http://127.0.0.1:{port}/"
-        with pytest.raises(Exception):
-            Client(url, verbose=False).predict("Vad gjorde Kalix?", api_name="/ask")
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
+            Client(url, verbose=False)
+        with pytest.raises(ValueError, match="Could not login"):
+            Client(url, auth=("anna", "fel"), verbose=False)
         result = Client(url, auth=("anna", "hemligt"), verbose=False).predict("Vad gjorde Kalix?", api_name="/ask")
         assert result["answered"] is True
     finally:

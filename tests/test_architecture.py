@@ -12,7 +12,7 @@ STAGES = [
     ("assistant.search",),
     ("assistant.reply",),
     ("assistant.engine",),
-    ("assistant.interfaces.chat",),
+    ("assistant.interfaces.presentation", "assistant.interfaces.chat"),
     ("assistant.devtools",),
     ("assistant.interfaces.cli", "assistant.__main__"),
 ]

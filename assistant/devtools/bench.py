@@ -6,6 +6,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _timed_ms(fn, items: list[str]) -> list[float]:
+def _timed_ms(fn: Callable[[str], object], items: list[str]) -> list[float]:
     times = []
     for item in items:
         start = time.perf_counter()

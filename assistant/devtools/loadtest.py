@@ -28,7 +28,7 @@ class LoadResult:
     p50_ms: float
     p95_ms: float
     seconds: float
-    peak_rss_mb: float = 0.0
+    peak_rss_mb: float
 
 
 def _check_loopback(url: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, analyse
-from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Passage, passage_id
+from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
 from assistant.errors import CorpusError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ class DocumentError:
 
     name: str
     message: str  # Swedish, for users
-    detail: str  # English, for logs
 
 
 @dataclass
@@ -48,6 +47,8 @@ class Corpus:
 
     passages: list[Passage]
     documents: list[str]
+    fingerprint: str
+    """sha256 over the names and bytes of the documents as they were read (see :func:`corpus_fingerprint`)."""
     errors: list[DocumentError] = field(default_factory=list)
 
 
@@ -62,28 +63,50 @@ def document_files(directory: Path) -> list[Path]:
     )
 
 
+class _Fingerprint:
+    """sha256 over the names and bytes of documents, fed one document at a time."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, name: str, data: bytes) -> None:
+        self._digest.update(name.encode() + b"\0")
+        self._digest.update(hashlib.sha256(data).digest())
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
 def corpus_fingerprint(directory: Path) -> str:
-    """sha256 over the names and bytes of the corpus documents."""
-    digest = hashlib.sha256()
+    """sha256 over the names and bytes of the corpus documents as they are on disk now."""
+    fingerprint = _Fingerprint()
     for path in document_files(directory):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        fingerprint.add(path.name, path.read_bytes())
+    return fingerprint.hexdigest()
 
 
 def load_corpus(directory: Path) -> Corpus:
-    """Parse every document in ``directory``; collect failures instead of raising."""
-    corpus = Corpus(passages=[], documents=[])
+    """Parse every document in ``directory``; collect failures instead of raising.
+
+    Each file is read once; the corpus fingerprint is taken over exactly those
+    bytes, so an edit during the build cannot pair a new hash with old passages.
+    """
+    passages: list[Passage] = []
+    documents: list[str] = []
+    errors: list[DocumentError] = []
+    fingerprint = _Fingerprint()
     for path in document_files(directory):
+        data = path.read_bytes()
+        fingerprint.add(path.name, data)
         try:
-            passages = parse_document(path.stem, path.read_bytes(), markdown=path.suffix.lower() == ".md")
+            parsed = parse_document(path.stem, data, markdown=path.suffix.lower() == ".md")
         except CorpusError as error:
-            corpus.errors.append(DocumentError(path.name, str(error), repr(error)))
+            errors.append(DocumentError(path.name, str(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
             continue
-        corpus.documents.append(path.name)
-        corpus.passages.extend(passages)
-    return corpus
+        documents.append(path.name)
+        passages.extend(parsed)
+    return Corpus(passages, documents, fingerprint.hexdigest(), errors)
 
 
 def parse_document(name: str, data: bytes, markdown: bool = False) -> list[Passage]:
@@ -141,7 +164,7 @@ class _Builder:
             return
         text, refs = self._mark_footnotes(text)
         if BULLET.match(text):
-            kind = "tip" if self.category else "paragraph"
+            kind: Kind = "tip" if self.category else "paragraph"
             self._add(kind, BULLET.sub("", text), block.page, refs, category=self.category)
         elif text.startswith(QUOTE_OPEN):
             self._add_quote(text, block.page, refs)
@@ -210,7 +233,7 @@ class _Builder:
         municipality = ", ".join(speaker[1:]) or None
         self._add("quote", match.group("text").strip(), page, refs, role=role, municipality=municipality)
 
-    def _add(self, kind: str, text: str, page: int, refs: dict[str, str], **extra: str | None) -> None:
+    def _add(self, kind: Kind, text: str, page: int, refs: dict[str, str], **extra: str | None) -> None:
         base = passage_id(self.document, kind, self.section, text)
         pid, n = base, 1
         while pid in self.seen_ids:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-KIND_LABELS = {"quote": "citat", "tip": "tips", "paragraph": "stycke", "footnote": "fotnot"}
+Kind = Literal["quote", "tip", "paragraph", "footnote"]
+"""What a passage is; the one definition of the kinds (stored in passages.jsonl, shown in --json)."""
+KINDS: tuple[Kind, ...] = get_args(Kind)
+KIND_LABELS: dict[Kind, str] = {"quote": "citat", "tip": "tips", "paragraph": "stycke", "footnote": "fotnot"}
+"""Swedish names of the kinds, for users (filters, summaries, the sources panel)."""
 ROLES = ("Politiker", "Förvaltningsföreträdare", "Verksamhetsföreträdare")
 CATEGORIES = ("Engagemang", "Kunskap", "Integrering")
 SECTION_SEPARATOR = " › "
@@ -17,7 +21,7 @@ class Passage:
     """One quote, tip, paragraph or footnote, with where it stands and who said it."""
 
     id: str
-    kind: str
+    kind: Kind
     text: str
     document: str
     section: str
@@ -53,12 +57,14 @@ class Passage:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Passage:
-        """Inverse of :meth:`to_dict` (derived fields are ignored)."""
+        """Inverse of :meth:`to_dict` (derived fields are ignored); ValueError for an unknown kind."""
+        if data.get("kind") not in KINDS:
+            raise ValueError(f"unknown passage kind {data.get('kind')!r}")
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**fields)
 
 
-def passage_id(document: str, kind: str, section: str, text: str) -> str:
+def passage_id(document: str, kind: Kind, section: str, text: str) -> str:
     """A stable id: the same text in the same place gets the same id on every run."""
     digest = hashlib.sha1(f"{document}\n{kind}\n{section}\n{text}".encode()).hexdigest()
     return f"{kind[0]}-{digest[:10]}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from assistant.interfaces.presentation import (
     transcript,
 )
 from assistant.reply.answer import escape
-from assistant.search.retrieve import Filters
+from assistant.search.retrieve import DEFAULT_KINDS, Filters
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ INDEX_POLL_SECONDS = 5
 CHAT_HEIGHT = "max(22rem, calc(100dvh - 19rem))"
 """The conversation takes the window's height less the title, question box and examples below it."""
 DOWNLOAD_NAME = "samtal-rapportassistenten.md"
+PROGRESS = gr.Progress()
+"""Gradio finds a progress tracker through a default argument of this type."""
 UI_STRINGS = {
     "errors.use_via_api": "API",
     "errors.use_via_api_or_mcp": "API",
@@ -165,7 +168,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     passages = engine.retriever.index.passages
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
-    kinds = [ALL, *[KIND_LABELS[k] for k in ("quote", "tip", "paragraph")]]
+    kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
 
     def status_text() -> str:
         return index_status(engine.retriever.index.manifest, datetime.now(UTC))
@@ -283,7 +286,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 question: "",
             }
 
-        def ask_example(text: str):
+        def ask_example(text: str) -> Callable[..., dict]:
             def run(history: list[dict], done: list[Turn], municipality: str, role: str, kind: str) -> dict:
                 return respond(text, history, done, None, municipality, role, kind)
 
@@ -316,7 +319,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         def start_rebuild() -> dict:
             return {rebuild_button: gr.update(interactive=False), note: "Bygger om indexet …"}
 
-        def rebuild(progress: gr.Progress = gr.Progress()) -> dict:
+        def rebuild(progress: gr.Progress = PROGRESS) -> dict:
             progress((0, None), desc="Läser rapporten och bygger om indexet")
             try:
                 report = engine.rebuild()

@@ -12,9 +12,10 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from assistant import config
 from assistant.devtools.bench import run_benchmark
@@ -32,16 +33,23 @@ log = logging.getLogger("assistant")
 
 
 class SwedishHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):
     """argparse with Swedish headings, help flag and error line (subcommands inherit it)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", SwedishHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         self._positionals.title = "argument"
         self._optionals.title = "flaggor"
         self.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
@@ -117,14 +125,14 @@ def cmd_index_rebuild(args: argparse.Namespace) -> int:
 def cmd_index_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(args.index)
     if args.json:
-        _print_json(manifest)
+        _print_json(manifest.to_dict() if manifest else None)
         return 0 if manifest else 1
     if manifest is None:
         print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
         return 1
-    print(f"Index i {args.index}: {manifest['passages']} stycken, byggt {manifest['built_at']}")
-    print(f"  modell: {manifest['model']['name']} (dimension {manifest['model']['dimension']})")
-    print(f"  korpus: {', '.join(manifest['corpus']['documents'])} (sha256 {manifest['corpus']['sha256'][:12]}…)")
+    print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
+    print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
+    print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
     return 0
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from assistant.documents.passages import KIND_LABELS
 from assistant.reply.answer import Answer
+from assistant.search.index import Manifest
 from assistant.search.lexical import tokenize
 from assistant.search.retrieve import Filters, Hit
 
@@ -116,7 +117,8 @@ class AppliedFilter:
 
     @property
     def label(self) -> str:
-        value = KIND_LABELS.get(self.value, self.value) if self.name == "kind" else self.value
+        labels: dict[str, str] = {kind: label for kind, label in KIND_LABELS.items()}
+        value = labels.get(self.value, self.value) if self.name == "kind" else self.value
         return f"{value} ({'ur frågan' if self.inferred else 'ditt val'})"
 
 
@@ -161,11 +163,10 @@ def built_text(built_at: str, now: datetime) -> str:
     return f"byggt {day} {built:%H:%M} ({_age(max(0.0, (now - built).total_seconds()))})"
 
 
-def index_status(manifest: dict, now: datetime) -> str:
+def index_status(manifest: Manifest, now: datetime) -> str:
     """One line about the index that serves: size, documents, build time and age."""
-    documents = manifest.get("corpus", {}).get("documents", [])
-    count = f" ur {len(documents)} dokument" if documents else ""
-    return f"{manifest.get('passages', 0)} stycken{count}, {built_text(manifest['built_at'], now)}."
+    documents = len(manifest.corpus.documents)
+    return f"{manifest.passages} stycken ur {documents} dokument, {built_text(manifest.built_at, now)}."
 
 
 @dataclass(frozen=True)

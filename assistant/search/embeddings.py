@@ -184,10 +184,11 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def _prompts_for(model_prompts: dict[str, str], name: str) -> tuple[str, str]:
+def _prompts_for(model_prompts: dict[str, str | None], name: str) -> tuple[str, str]:
     """Query and passage prefixes: the model's own prompts, else those of its family."""
-    if model_prompts.get("query") is not None:
-        return model_prompts["query"], model_prompts.get("document", model_prompts.get("passage", ""))
+    query = model_prompts.get("query")
+    if query is not None:
+        return query, model_prompts.get("document", model_prompts.get("passage")) or ""
     if "e5" in name.lower():
         return E5_PROMPTS["query"], E5_PROMPTS["document"]
     return "", ""
@@ -210,7 +211,10 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        dimension = self.model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelError(f"Modellen i {self.info.path} anger ingen dimension för sina vektorer.")
+        return dimension
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
         inputs = [prefix + unicodedata.normalize("NFC", text) for text in texts]

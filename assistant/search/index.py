@@ -25,10 +25,11 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import faiss
@@ -51,12 +52,63 @@ KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
+@dataclass(frozen=True)
+class CorpusRecord:
+    """The corpus a build was made from: where, its fingerprint, which documents were read or skipped."""
+
+    path: str
+    sha256: str
+    documents: list[str]
+    skipped: list[str]
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """The model a build was embedded with, and the prefixes its queries must use."""
+
+    name: str
+    path: str
+    fingerprint: str
+    dimension: int
+    query_prefix: str
+    passage_prefix: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build is made of (``manifest.json``): staleness checks and ``index status`` read it."""
+
+    format: int
+    built_at: str
+    corpus: CorpusRecord
+    model: ModelRecord
+    passages: int
+    libraries: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """The manifest in ``data``; ValueError when it has another format, KeyError/TypeError when malformed."""
+        if data.get("format") != FORMAT_VERSION:
+            raise ValueError(f"manifest format {data.get('format')!r}, expected {FORMAT_VERSION}")
+        return cls(
+            format=data["format"],
+            built_at=data["built_at"],
+            corpus=CorpusRecord(**data["corpus"]),
+            model=ModelRecord(**data["model"]),
+            passages=data["passages"],
+            libraries=data["libraries"],
+        )
+
+
 @dataclass
 class Index:
     """A loaded index: everything retrieval needs, in memory."""
 
     path: Path
-    manifest: dict
+    manifest: Manifest
     passages: list[Passage]
     dense: faiss.Index
     bm25: bm25s.BM25
@@ -124,27 +176,27 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         _write_build(staging, corpus.passages, texts, vectors)
-        manifest = {
-            "format": FORMAT_VERSION,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "corpus": {
-                "path": str(corpus_dir.resolve()),
-                "sha256": corpus_fingerprint(corpus_dir),
-                "documents": corpus.documents,
-                "skipped": [e.name for e in corpus.errors],
-            },
-            "model": {
-                "name": embedder.info.name,
-                "path": embedder.info.path,
-                "fingerprint": embedder.info.fingerprint,
-                "dimension": embedder.dimension,
-                "query_prefix": embedder.query_prefix,
-                "passage_prefix": embedder.passage_prefix,
-            },
-            "passages": len(corpus.passages),
-            "libraries": library_versions(),
-        }
-        _write_json(staging / "manifest.json", manifest)
+        manifest = Manifest(
+            format=FORMAT_VERSION,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            corpus=CorpusRecord(
+                path=str(corpus_dir.resolve()),
+                sha256=corpus.fingerprint,
+                documents=corpus.documents,
+                skipped=[e.name for e in corpus.errors],
+            ),
+            model=ModelRecord(
+                name=embedder.info.name,
+                path=embedder.info.path,
+                fingerprint=embedder.info.fingerprint,
+                dimension=embedder.dimension,
+                query_prefix=embedder.query_prefix,
+                passage_prefix=embedder.passage_prefix,
+            ),
+            passages=len(corpus.passages),
+            libraries=library_versions(),
+        )
+        _write_json(staging / "manifest.json", manifest.to_dict())
         final = staging.with_name(build_id)
         os.replace(staging, final)
         _point_current(index_dir, final)
@@ -195,11 +247,16 @@ def current_build(index_dir: Path) -> Path | None:
     return link.resolve() if link.is_dir() else None
 
 
-def read_manifest(index_dir: Path) -> dict | None:
+def _load_manifest(build: Path) -> Manifest:
+    return Manifest.from_dict(json.loads((build / "manifest.json").read_text(encoding="utf-8")))
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    """The current build's manifest; None when there is no build or its manifest is unreadable."""
     build = current_build(index_dir)
     try:
-        return json.loads((build / "manifest.json").read_text(encoding="utf-8")) if build else None
-    except (OSError, ValueError):
+        return _load_manifest(build) if build else None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -212,29 +269,28 @@ def load_index(index_dir: Path) -> Index:
     if missing:
         raise IndexUnavailable(f"Indexet i {build} är ofullständigt (saknar {', '.join(missing)}).")
     try:
-        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        manifest = _load_manifest(build)
         with (build / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.from_dict(json.loads(line)) for line in handle]
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
-    expected = manifest.get("passages")
-    if not (expected == len(passages) == dense.ntotal == lexical.scores["num_docs"]):
+    if not (manifest.passages == len(passages) == dense.ntotal == lexical.scores["num_docs"]):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
     return Index(build, manifest, passages, dense, lexical)
 
 
 def staleness(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> str | None:
     """Why the index must be (re)built, in Swedish, or None when it is up to date."""
+    if current_build(index_dir) is None:
+        return "det inte finns något index ännu"
     manifest = read_manifest(index_dir)
     if manifest is None:
-        return "det inte finns något index ännu"
-    if manifest.get("format") != FORMAT_VERSION:
-        return "indexet har ett äldre format"
-    if manifest.get("corpus", {}).get("sha256") != corpus_fingerprint(corpus_dir):
+        return "indexets manifest saknas, är skadat eller har ett äldre format"
+    if manifest.corpus.sha256 != corpus_fingerprint(corpus_dir):
         return "korpusen har ändrats sedan indexet byggdes"
-    if manifest.get("model", {}).get("fingerprint") != embedder.info.fingerprint:
+    if manifest.model.fingerprint != embedder.info.fingerprint:
         return "embeddingmodellen har bytts sedan indexet byggdes"
     return None
 

@@ -14,8 +14,12 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 MAGIC = b"E5S1"
 Q4_BLOCK = 32
@@ -200,7 +204,7 @@ def _extra_replacements(normalisation: dict[int, str]) -> dict[str, str]:
     return {chr(cp): out for cp, out in normalisation.items() if unicodedata.normalize("NFKC", chr(cp)) != out}
 
 
-def build_tokenizer(model: E5S1File):
+def build_tokenizer(model: E5S1File) -> Tokenizer:
     """A ``tokenizers.Tokenizer`` equivalent to the original XLM-R sentencepiece one."""
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram

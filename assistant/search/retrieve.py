@@ -6,19 +6,20 @@ weight mask), so a filtered query still gets its full ``k`` results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import faiss
 import numpy as np
 
-from assistant.documents.passages import KIND_LABELS, Passage
+from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.embeddings import Embedder
 from assistant.search.index import Index
 from assistant.search.lexical import FOLD, tokenize
 
 METHODS = ("fused", "dense", "bm25")
-DEFAULT_KINDS = ("quote", "tip", "paragraph")
+DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
 DENSE_WEIGHT = 0.6
 """Weight of the dense score in the fusion; chosen on assistant/devtools/questions.jsonl (see README)."""
@@ -53,7 +54,7 @@ def _key(value: str) -> str:
     return value.strip().lower().translate(FOLD)
 
 
-def _resolve(value: str | None, choices: dict[str, str], what: str) -> str | None:
+def _resolve(value: str | None, choices: Mapping[str, str], what: str) -> str | None:
     """Match a user's filter value (any case, å/ä/ö optional) to a known value."""
     if value is None or not value.strip():
         return None
@@ -107,7 +108,8 @@ class Retriever:
     def dense_scores(self, query: str, allowed: np.ndarray) -> np.ndarray:
         """Cosine similarity for every allowed passage (others: -inf)."""
         vector = self.embedder.encode_queries([query])
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
         scores, ids = self.index.dense.search(vector, len(allowed), params=params)
         full = np.full(len(self.index.passages), -np.inf, dtype=np.float32)
         valid = ids[0] >= 0
