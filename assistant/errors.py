@@ -20,6 +20,10 @@ class CorpusError(AssistantError):
     """The corpus directory or one of its documents cannot be read."""
 
 
+class UnreadableDocument(CorpusError):
+    """One document cannot be read (format, damage, encryption, no text); the others still can."""
+
+
 class ModelError(AssistantError):
     """The embedding model cannot be found, verified or loaded."""
 

@@ -187,3 +187,44 @@ def run_cli(*args: str, stdin: str | None = None, timeout: float = 300) -> subpr
         env=dict(os.environ),
         cwd=REPO,
     )
+
+
+@pytest.fixture(scope="session")
+def report_passages():
+    """The report's passages from its text extraction: what every other format must give back."""
+    from assistant.documents.corpus import parse_document
+
+    return parse_document("rapport", (CORPUS / "rapport.txt").read_bytes()).passages
+
+
+@pytest.fixture(scope="session")
+def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The report typeset as real files: PDF in one and two columns, Word, a web page, and
+    LibreOffice's PDF of the Word file (a second PDF producer)."""
+    from assistant.devtools.typeset import typeset_docx, typeset_html, typeset_pdf, write
+
+    root = tmp_path_factory.mktemp("typeset")
+    files = {
+        "pdf": write(root / "rapport.pdf", typeset_pdf(report_passages, columns=1)),
+        "pdf2": write(root / "two" / "rapport.pdf", typeset_pdf(report_passages, columns=2)),
+        "docx": write(root / "rapport.docx", typeset_docx(report_passages)),
+        "html": write(root / "rapport.html", typeset_html(report_passages)),
+    }
+    out = root / "libreoffice"
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{root / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(files["docx"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    files["libreoffice"] = out / "rapport.pdf"
+    return files

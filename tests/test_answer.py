@@ -98,6 +98,8 @@ def test_json_shape(engine) -> None:
         "id",
         "kind",
         "text",
+        "document",
+        "title",
         "section",
         "page",
         "role",

@@ -17,7 +17,7 @@ REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
 
 @pytest.fixture(scope="module")
 def passages() -> list[Passage]:
-    return parse_document("rapport", REPORT.read_bytes())
+    return parse_document("rapport", REPORT.read_bytes()).passages
 
 
 def find(passages: list[Passage], kind: str, start: str) -> Passage:
@@ -196,7 +196,7 @@ def test_sections_have_parents(passages: list[Passage]) -> None:
 
 
 def test_ids_are_stable_and_unique(passages: list[Passage]) -> None:
-    again = parse_document("rapport", REPORT.read_bytes())
+    again = parse_document("rapport", REPORT.read_bytes()).passages
     assert [p.id for p in again] == [p.id for p in passages]
     assert len({p.id for p in passages}) == len(passages)
 
@@ -221,7 +221,7 @@ def test_markdown_document_becomes_paragraphs_under_headings(tmp_path: Path) -> 
         ("paragraph", "Riktlinjer", "Inledande text om arbetet."),
         ("paragraph", "Riktlinjer › Uppföljning", "Följ upp varje år. Rapportera till nämnden."),
     ]
-    assert extra[1].citation == "riktlinjer, Riktlinjer › Uppföljning"
+    assert extra[1].citation == "Riktlinjer, Riktlinjer › Uppföljning"
 
 
 def test_bad_documents_are_reported_by_name_and_others_still_load(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_bad_documents_are_reported_by_name_and_others_still_load(tmp_path: Path
 
 
 def test_quote_without_speaker_is_kept_as_a_quote() -> None:
-    passages = parse_document("notis", "Rubrik\n\n”Vi måste våga.”\n\nEtt stycke.\n".encode())
+    passages = parse_document("notis", "Rubrik\n\n”Vi måste våga.”\n\nEtt stycke.\n".encode()).passages
     quote = passages[0]
     assert (quote.kind, quote.text, quote.role, quote.municipality) == ("quote", "Vi måste våga.", None, None)
 

@@ -1,11 +1,13 @@
 """Corpus documents → passages: quotes with speakers, tips with categories, paragraphs.
 
-``.txt`` documents are read as PDF extractions (see :mod:`assistant.documents.layout`);
-``.md`` documents as Markdown with ``#`` headings.  Every block becomes one
-passage under its section; a section whose short introduction names the
+Every document is read into a :class:`~assistant.documents.layout.Layout` by the
+reader its content calls for (:mod:`assistant.documents.formats`: PDF, Word,
+web page, Markdown, or a PDF text extraction such as ``rapport.txt``); the
+builder below turns any layout into passages the same way.  Every block becomes
+one passage under its section; a section whose short introduction names the
 headings after it becomes their parent ("Röster på tre nivåer › Röster från
-politiken").  A document that cannot be read is reported by name and the
-others still load.
+politiken").  A document that cannot be read, or repeats another document's
+content or name, is reported by name and the others still load.
 """
 
 from __future__ import annotations
@@ -13,22 +15,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, analyse
+from assistant.documents.formats import read_layout, sniff
+from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
 from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, UnreadableDocument
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
 IGNORED_NAMES = {"readme.md"}
 QUOTE = re.compile(r"^[”\"](?P<text>.+)[”\"]\s*\((?P<speaker>[^()]+)\)$", re.S)
 QUOTE_OPEN = ("”", '"', "“")
 BULLET = re.compile(r"^(?:•|[-*]\s)\s*")
 CATEGORY = re.compile(r"^(?P<name>[A-ZÅÄÖ][\wåäö]+):$")
-MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]|[.”)])(?P<number>\d{1,3})(?=[\s,.;:)]|$)")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -41,6 +43,23 @@ class DocumentError:
     message: str  # Swedish, for users
 
 
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One loaded document: what it is and what came out of it (for ``corpus list`` and the chat)."""
+
+    name: str  # file name in the corpus directory
+    document: str  # the passages' document key (file name without suffix)
+    title: str
+    format: str
+    pages: int
+    sha256: str
+    kinds: dict[str, int]
+
+    @property
+    def passages(self) -> int:
+        return sum(self.kinds.values())
+
+
 @dataclass
 class Corpus:
     """All passages of a corpus directory, and the documents that failed."""
@@ -50,16 +69,27 @@ class Corpus:
     fingerprint: str
     """sha256 over the names and bytes of the documents as they were read (see :func:`corpus_fingerprint`)."""
     errors: list[DocumentError] = field(default_factory=list)
+    summaries: list[DocumentSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One document's passages and what it is."""
+
+    passages: list[Passage]
+    title: str
+    format: str
+    pages: int
 
 
 def document_files(directory: Path) -> list[Path]:
-    """The corpus documents in a directory, in a stable order."""
+    """The corpus documents in a directory, in a stable order (any visible file but README.md)."""
     if not directory.is_dir():
         raise CorpusError(f"Korpusmappen finns inte: {directory}")
     return sorted(
         p
         for p in directory.iterdir()
-        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and p.name.lower() not in IGNORED_NAMES
+        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
     )
 
 
@@ -91,48 +121,57 @@ def load_corpus(directory: Path) -> Corpus:
     Each file is read once; the corpus fingerprint is taken over exactly those
     bytes, so an edit during the build cannot pair a new hash with old passages.
     """
-    passages: list[Passage] = []
-    documents: list[str] = []
-    errors: list[DocumentError] = []
+    corpus = Corpus(passages=[], documents=[], fingerprint="")
     fingerprint = _Fingerprint()
+    seen: dict[str, str] = {}  # sha256 or document key -> file name
     for path in document_files(directory):
         data = path.read_bytes()
         fingerprint.add(path.name, data)
+        sha = hashlib.sha256(data).hexdigest()
         try:
-            parsed = parse_document(path.stem, data, markdown=path.suffix.lower() == ".md")
+            if sha in seen:
+                raise UnreadableDocument(f"Samma innehåll som {seen[sha]}; dokumentet hoppas över.")
+            if path.stem in seen:
+                raise UnreadableDocument(f"Ett annat dokument heter också {path.stem} ({seen[path.stem]}); byt namn.")
+            parsed = parse_document(path.stem, data)
         except CorpusError as error:
-            errors.append(DocumentError(path.name, str(error)))
+            corpus.errors.append(DocumentError(path.name, str(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
             continue
-        documents.append(path.name)
-        passages.extend(parsed)
-    return Corpus(passages, documents, fingerprint.hexdigest(), errors)
+        seen[sha] = seen[path.stem] = path.name
+        corpus.documents.append(path.name)
+        corpus.passages.extend(parsed.passages)
+        kinds = Counter[str](p.kind for p in parsed.passages)
+        corpus.summaries.append(
+            DocumentSummary(path.name, path.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
+        )
+    corpus.fingerprint = fingerprint.hexdigest()
+    return corpus
 
 
-def parse_document(name: str, data: bytes, markdown: bool = False) -> list[Passage]:
-    """Passages of one document; CorpusError if it has no usable text."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CorpusError(
-            f"Dokumentet är inte UTF-8-kodat (fel vid byte {error.start}); spara det som UTF-8."
-        ) from error
-    if not text.strip():
-        raise CorpusError("Dokumentet är tomt.")
-    layout = analyse(text, leading_space_pages=not markdown)
-    passages = _Builder(name, layout.footnotes, markdown).build(layout.blocks)
+def parse_document(name: str, data: bytes) -> ParsedDocument:
+    """Passages of one document, whatever its format; UnreadableDocument (Swedish reason) if it has none."""
+    kind = sniff(data)
+    layout = read_layout(data, kind)
+    first_heading = next((b.text for b in layout.blocks if b.heading), None)
+    title = layout.title or first_heading or name
+    passages = _Builder(name, title, layout).build(layout.blocks)
     if not passages:
-        raise CorpusError("Dokumentet innehåller ingen text som kan bli stycken.")
-    return passages
+        raise UnreadableDocument("Dokumentet innehåller ingen text som kan bli stycken.")
+    return ParsedDocument(passages, title, kind, layout.pages)
 
 
 class _Builder:
     """Walks a document's blocks in order, tracking section and tip category."""
 
-    def __init__(self, document: str, footnotes: dict[int, Footnote], markdown: bool) -> None:
+    def __init__(self, document: str, title: str, layout: Layout) -> None:
         self.document = document
-        self.footnotes = footnotes
-        self.markdown = markdown
+        self.title = title
+        self.own_title = layout.title or ""
+        self.title_level = 0
+        self.footnotes: dict[int, Footnote] = layout.footnotes
+        self.styled = layout.styled
+        self.leveled = layout.styled and any(b.heading > 1 for b in layout.blocks)
         self.next_marker = 1
         self.section_path: list[str] = []
         self.parent: tuple[str, str] | None = None  # (heading, intro text)
@@ -152,13 +191,16 @@ class _Builder:
 
     def _take(self, block: Block) -> None:
         text = block.text
-        heading_level = self._heading_level(text)
+        category = CATEGORY.match(text)
+        heading_level = 0 if category else self._heading_level(block)
+        if heading_level and not self.passages and _same(text, self.own_title):
+            self.title_level = heading_level  # the title set as the first heading (a cover, a web page's h1)
+            return
         if heading_level:
-            self._enter_heading(MD_HEADING.sub(r"\g<title>", text), heading_level)
+            self._enter_heading(text, max(1, heading_level - self.title_level))
             return
         if self.candidate is not None:
             self.candidate[1].append(block)
-        category = CATEGORY.match(text)
         if category:
             self.category = category.group("name")
             return
@@ -174,11 +216,11 @@ class _Builder:
             note = self.footnotes[int(number)]
             self._add("footnote", note.text, note.page, {})
 
-    def _heading_level(self, text: str) -> int:
-        """0 for no heading; else the heading's level (1 for a top-level .txt heading)."""
-        if self.markdown:
-            match = MD_HEADING.match(text)
-            return len(match.group("hashes")) if match else 0
+    def _heading_level(self, block: Block) -> int:
+        """0 for no heading; else its level: the reader's for styled documents, 1 for a plain-text heading."""
+        if self.styled:
+            return block.heading
+        text = block.text
         is_heading = (
             len(text) <= HEADING_MAX_CHARS
             and not text.endswith((*SENTENCE_END, ":"))
@@ -191,7 +233,7 @@ class _Builder:
 
     def _enter_heading(self, title: str, level: int) -> None:
         self.category = None
-        if self.markdown:
+        if self.leveled:
             self.section_path = [*self.section_path[: level - 1], title]
             return
         parent = self.parent
@@ -222,7 +264,7 @@ class _Builder:
 
         return FOOTNOTE_MARKER.sub(replace, text), refs
 
-    def _add_quote(self, text: str, page: int, refs: dict[str, str]) -> None:
+    def _add_quote(self, text: str, page: int | None, refs: dict[str, str]) -> None:
         match = QUOTE.match(text)
         if not match:
             log.warning("Quote without a speaker in %s, page %s", self.document, page)
@@ -233,7 +275,7 @@ class _Builder:
         municipality = ", ".join(speaker[1:]) or None
         self._add("quote", match.group("text").strip(), page, refs, role=role, municipality=municipality)
 
-    def _add(self, kind: Kind, text: str, page: int, refs: dict[str, str], **extra: str | None) -> None:
+    def _add(self, kind: Kind, text: str, page: int | None, refs: dict[str, str], **extra: str | None) -> None:
         base = passage_id(self.document, kind, self.section, text)
         pid, n = base, 1
         while pid in self.seen_ids:
@@ -248,8 +290,9 @@ class _Builder:
                 kind=kind,
                 text=text,
                 document=self.document,
+                title=self.title,
                 section=self.section,
-                page=None if self.markdown else page,
+                page=page,
                 footnotes=refs,
                 **extra,
             )
@@ -260,3 +303,7 @@ def _names_heading(intro: str, heading: str) -> bool:
     """True when the intro mentions the heading's last word ("… förvaltningen …")."""
     last = heading.split()[-1].lower()
     return re.search(rf"\b{re.escape(last)}\b", intro.lower()) is not None
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

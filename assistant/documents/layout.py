@@ -25,10 +25,17 @@ HEADING_MAX_CHARS = 60
 
 @dataclass(frozen=True)
 class Block:
-    """Lines between blank lines, joined into one clean string."""
+    """Lines between blank lines, joined into one clean string.
+
+    ``page`` is the page label printed on the page where the block starts (None
+    for formats without pages); ``heading`` is the heading level a reader saw in
+    the document's styles (1 = top), or 0 for body text and for plain text, whose
+    headings the corpus builder recognises by their shape.
+    """
 
     text: str
-    page: int
+    page: int | None
+    heading: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,15 +44,24 @@ class Footnote:
 
     number: int
     text: str
-    page: int
+    page: int | None
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A document's body blocks and its footnotes."""
+    """A document's body blocks and its footnotes: what every reader produces.
+
+    ``title`` is the document's own title (PDF metadata, a title style, an HTML
+    ``<title>``) when it has one; ``pages`` the number of pages (0 for formats
+    without pages); ``styled`` says that headings are marked in ``Block.heading``
+    by the reader rather than left to the builder's plain-text heuristics.
+    """
 
     blocks: list[Block]
     footnotes: dict[int, Footnote]
+    title: str | None = None
+    pages: int = 0
+    styled: bool = False
 
 
 def clean_characters(text: str) -> str:
@@ -122,7 +138,7 @@ def join_lines(lines: list[str], urls: set[str]) -> str:
 def _join(left: str, right: str, urls: set[str]) -> str:
     last = left.split()[-1]
     glued = last + right.split()[0]
-    if "://" in last and any(url.startswith(glued) for url in urls):
+    if "://" in last and (any(url.startswith(glued) for url in urls) or last.endswith(("/", "-"))):
         return left + right
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
         if right.split()[0].lower() in SUSPENDED_COMPOUND_JOINERS:
@@ -145,7 +161,8 @@ def _looks_like_heading(line: str, following: str | None) -> bool:
     )
 
 
-def _parse_footnotes(lines: list[str], page: int, urls: set[str]) -> list[Footnote]:
+def parse_footnotes(lines: list[str], page: int | None, urls: set[str]) -> list[Footnote]:
+    """Footnotes from a page's footnote lines: "1 text", continuation lines, "2 text" …"""
     groups: list[tuple[int, list[str]]] = []
     for line in lines:
         match = FOOTNOTE_START.match(line.strip())
@@ -167,11 +184,11 @@ def analyse(text: str, leading_space_pages: bool = True) -> Layout:
         urls.update(page_urls)
         start = _footnote_region_start(body, len(footnotes) + 1)
         if start is not None:
-            for note in _parse_footnotes(body[start:], number, urls):
+            for note in parse_footnotes(body[start:], number, urls):
                 footnotes[note.number] = note
             body = body[:start]
         bodies.append(body)
-    return Layout(blocks=_blocks(bodies, urls), footnotes=footnotes)
+    return Layout(blocks=_blocks(bodies, urls), footnotes=footnotes, pages=len(pages))
 
 
 def _blocks(bodies: list[list[str]], urls: set[str]) -> list[Block]:

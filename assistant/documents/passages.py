@@ -26,6 +26,7 @@ class Passage:
     document: str
     section: str
     page: int | None
+    title: str | None = None
     role: str | None = None
     municipality: str | None = None
     category: str | None = None
@@ -39,8 +40,8 @@ class Passage:
 
     @property
     def citation(self) -> str:
-        """A human citation: document, section, page and speaker or category."""
-        parts = [self.document, self.section]
+        """A human citation: "Titel, avsnitt, s. N" and speaker or category."""
+        parts = [self.title or self.document, self.section]
         if self.page is not None:
             parts.append(f"s. {self.page}")
         if self.speaker:

@@ -16,9 +16,11 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.documents.corpus import load_corpus
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
+from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices, documents_panel, page_viewer
 from assistant.interfaces.presentation import (
     Turn,
     applied_filters,
@@ -141,11 +143,11 @@ a:focus-visible, button:focus-visible, textarea:focus-visible, input:focus-visib
 """
 
 
-def _filters(municipality: str | None, role: str | None, kind: str | None) -> Filters:
+def _filters(municipality: str | None, role: str | None, kind: str | None, document: str | None = None) -> Filters:
     def value(choice: str | None) -> str | None:
-        return None if not choice or choice == ALL else choice
+        return None if not choice or choice in (ALL, ALL_DOCUMENTS) else choice
 
-    return Filters(municipality=value(municipality), role=value(role), kind=value(kind))
+    return Filters(municipality=value(municipality), role=value(role), kind=value(kind), document=value(document))
 
 
 def _theme() -> gr.themes.Base:
@@ -169,6 +171,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
     kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
+    documents = document_choices(load_corpus(engine.corpus_dir).summaries)
 
     def status_text() -> str:
         return index_status(engine.retriever.index.manifest, datetime.now(UTC))
@@ -184,6 +187,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         previous_query = gr.State(None)
         undo_query = gr.State(None)
         turns = gr.State([])
+        cited = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chat = gr.Chatbot(
@@ -226,12 +230,15 @@ def build_app(engine: Engine) -> gr.Blocks:
                     municipality = gr.Dropdown(municipalities, value=ALL, label="Kommun", elem_id="municipality")
                     role = gr.Dropdown(roles, value=ALL, label="Roll (citat)", elem_id="role")
                     kind = gr.Dropdown(kinds, value=ALL, label="Typ", elem_id="kind")
+                    document = gr.Dropdown(documents, value=ALL_DOCUMENTS, label="Dokument", elem_id="document-filter")
                 with gr.Accordion("Index", open=False):
                     status = gr.Markdown(status_text(), elem_id="index-status")
                     rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
                     note = gr.Markdown(elem_id="index-note")
+                documents_panel(engine, document)
                 gr.Markdown("### Källor")
                 sources = gr.HTML(sources_html(None, ""), elem_id="sources")
+                page_viewer(engine, cited)
         timer = gr.Timer(INDEX_POLL_SECONDS)
 
         def respond(
@@ -242,13 +249,15 @@ def build_app(engine: Engine) -> gr.Blocks:
             municipality: str,
             role: str,
             kind: str,
+            document: str,
         ) -> dict:
             if not isinstance(message, str) or not message.strip():
                 gr.Info("Skriv en fråga i rutan först.", duration=4, title="Tom fråga")
                 return {}
             history = list(history or [])
             try:
-                reply = engine.ask(message, filters=_filters(municipality, role, kind), previous_query=previous)
+                filters = _filters(municipality, role, kind, document)
+                reply = engine.ask(message, filters=filters, previous_query=previous)
             except AssistantError as error:
                 return _notice(history, message, str(error))
             except Exception:
@@ -268,6 +277,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 previous_query: reply.query,
                 undo_query: previous if any(f.inferred for f in applied) else reply.query,
                 sources: sources_html(reply.answer, reply.query),
+                cited: [hit.passage.to_dict() for hit in reply.answer.cited],
                 turns: done,
                 transcript_text: transcript(done, datetime.now(UTC)),
                 download: gr.update(interactive=True),
@@ -287,8 +297,10 @@ def build_app(engine: Engine) -> gr.Blocks:
             }
 
         def ask_example(text: str) -> Callable[..., dict]:
-            def run(history: list[dict], done: list[Turn], municipality: str, role: str, kind: str) -> dict:
-                return respond(text, history, done, None, municipality, role, kind)
+            def run(
+                history: list[dict], done: list[Turn], municipality: str, role: str, kind: str, document: str
+            ) -> dict:
+                return respond(text, history, done, None, municipality, role, kind, document)
 
             return run
 
@@ -299,6 +311,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 municipality: ALL,
                 role: ALL,
                 kind: ALL,
+                document: ALL_DOCUMENTS,
                 context_row: gr.update(visible=False),
                 context_text: "",
             }
@@ -312,6 +325,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 transcript_text: "",
                 download: gr.update(interactive=False),
                 sources: sources_html(None, ""),
+                cited: [],
                 context_row: gr.update(visible=False),
                 context_text: "",
             }
@@ -339,13 +353,14 @@ def build_app(engine: Engine) -> gr.Blocks:
             return {status: status_text(), rebuild_button: gr.update(interactive=not engine.rebuilding)}
 
         private: dict[str, Any] = {"api_visibility": "private"}
-        asking = [question, chat, turns, previous_query, municipality, role, kind]
+        asking = [question, chat, turns, previous_query, municipality, role, kind, document]
         answered = [
             chat,
             question,
             previous_query,
             undo_query,
             sources,
+            cited,
             turns,
             transcript_text,
             download,
@@ -355,13 +370,13 @@ def build_app(engine: Engine) -> gr.Blocks:
         for trigger in (question.submit, send.click):
             trigger(respond, asking, answered, **private).then(None, js=AFTER_REPLY_JS, **private)
         for button in example_buttons:
-            button.click(ask_example(button.value), [chat, turns, municipality, role, kind], answered, **private).then(
-                None, js=AFTER_REPLY_JS, **private
-            )
+            button.click(
+                ask_example(button.value), [chat, turns, municipality, role, kind, document], answered, **private
+            ).then(None, js=AFTER_REPLY_JS, **private)
         clear_filters.click(
             forget_filters,
             [undo_query],
-            [previous_query, municipality, role, kind, context_row, context_text],
+            [previous_query, municipality, role, kind, document, context_row, context_text],
             **private,
         )
         new_chat.click(reset, None, answered, **private).then(None, js=RESET_JS, **private)
@@ -379,15 +394,18 @@ def build_app(engine: Engine) -> gr.Blocks:
             role: str = "",
             kind: str = "",
             top_k: int = 8,
+            document: str = "",
         ) -> dict[str, Any]:
             """Ask the report a question in Swedish.
 
             Returns the reply as Markdown and the ranked passages with citations.
-            Empty filters mean any municipality, role and kind.
+            Empty filters mean any municipality, role, kind and document.
             """
             try:
                 reply = engine.ask(
-                    question, top_k=int(top_k), filters=Filters(municipality or None, role or None, kind or None)
+                    question,
+                    top_k=int(top_k),
+                    filters=Filters(municipality or None, role or None, kind or None, document or None),
                 )
             except AssistantError as error:
                 return {"question": str(question)[:500], "error": str(error)}

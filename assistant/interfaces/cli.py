@@ -19,14 +19,17 @@ from typing import Any
 
 from assistant import config
 from assistant.devtools.bench import run_benchmark
+from assistant.devtools.documents_bench import run_documents_benchmark
 from assistant.devtools.evaluate import DEFAULT_QUESTIONS, calibrate, evaluate, load_questions
-from assistant.documents.corpus import Corpus, load_corpus
+from assistant.documents.corpus import Corpus, document_files, load_corpus
+from assistant.documents.formats import FORMAT_LABELS
+from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove_document
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError
+from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError, InputError
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
-from assistant.search.index import build_index, read_manifest
+from assistant.search.index import BuildReport, build_index, read_manifest
 from assistant.search.retrieve import Filters
 
 log = logging.getLogger("assistant")
@@ -103,22 +106,93 @@ def cmd_index_rebuild(args: argparse.Namespace) -> int:
     embedder = Embedder(args.model)
     report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty())
     if args.json:
+        _print_json(_build_json(report))
+    else:
+        _print_build(report)
+    return 0
+
+
+def _build_json(report: BuildReport) -> dict:
+    return {
+        "path": str(report.path),
+        "passages": report.passages,
+        "documents": report.documents,
+        "skipped": report.skipped,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "seconds": round(report.seconds, 2),
+    }
+
+
+def _print_build(report: BuildReport) -> None:
+    print(
+        f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+        f"på {report.seconds:.1f} s ({report.embedded} nya inbäddningar, {report.reused} ur cachen; {report.path})."
+    )
+    for name in report.skipped:
+        print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
+
+
+def cmd_corpus_list(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.corpus)
+    if args.json:
         _print_json(
             {
-                "path": str(report.path),
-                "passages": report.passages,
-                "documents": report.documents,
-                "skipped": report.skipped,
-                "seconds": round(report.seconds, 2),
+                "documents": [asdict(s) | {"passages": s.passages} for s in corpus.summaries],
+                "skipped": [asdict(e) for e in corpus.errors],
             }
         )
-    else:
-        print(
-            f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
-            f"på {report.seconds:.1f} s ({report.path})."
+        return 0
+    header = ("Dokument", "Titel", "Format", "Sidor", "Stycken", "Citat", "Tips")
+    rows = [
+        (
+            s.name,
+            s.title if len(s.title) <= 50 else s.title[:49] + "…",
+            FORMAT_LABELS[s.format],
+            str(s.pages or "–"),
+            str(s.passages),
+            str(s.kinds.get("quote", 0)),
+            str(s.kinds.get("tip", 0)),
         )
-        for name in report.skipped:
-            print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
+        for s in corpus.summaries
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for problem in corpus.errors:
+        print(f"Hoppades över: {problem.name}: {problem.message}", file=sys.stderr)
+    return 0
+
+
+def cmd_corpus_add(args: argparse.Namespace) -> int:
+    added, failures = [], 0
+    for path in args.files:
+        try:
+            if not path.is_file():
+                raise InputError(f"Filen finns inte: {path}")
+            summary = add_document(args.corpus, path.name, path.read_bytes())
+        except AssistantError as error:
+            failures += 1
+            print(f"Fel: {path.name}: {str(error).removeprefix(path.name + ': ')}", file=sys.stderr)
+            continue
+        added.append(summary)
+        print(
+            f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
+            f"{summary.passages} stycken, {summary.kinds.get('quote', 0)} citat, {summary.kinds.get('tip', 0)} tips)."
+        )
+    if added:
+        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
+    return 1 if failures else 0
+
+
+def cmd_corpus_remove(args: argparse.Namespace) -> int:
+    titles = {s.name: s.title for s in load_corpus(args.corpus).summaries}
+    path = remove_document(args.corpus, args.name, titles)
+    print(f"Tog bort {path.name} ur {args.corpus}.")
+    if document_files(args.corpus):
+        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
+    else:
+        print("Korpusen är tom nu; indexet byggs om när ett dokument har lagts till.", file=sys.stderr)
     return 0
 
 
@@ -137,7 +211,7 @@ def cmd_index_status(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(municipality=args.municipality, role=args.role, kind=args.kind)
+    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=args.document)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -203,6 +277,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     embedder = Embedder(args.model)
+    if args.documents:
+        return _bench_documents(args, embedder)
     passages = load_corpus(args.corpus).passages
     questions = [q.text for q in load_questions(args.questions, passages)]
     result = run_benchmark(args.corpus, embedder, questions, args.rounds)
@@ -214,6 +290,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms")
     print(f"  indexbygge:              {result.build_seconds:.1f} s")
     print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    return 0
+
+
+def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
+    result = run_documents_benchmark(args.corpus, args.questions, embedder)
+    if args.json:
+        _print_json(
+            {
+                "reading": [asdict(r) | {"ms_per_page": r.ms_per_page} for r in result.reading],
+                "rebuilds": [asdict(r) for r in result.rebuilds],
+            }
+        )
+        return 0
+    print("Läsning (bästa av 3):")
+    for r in result.reading:
+        per_page = f", {r.ms_per_page:.0f} ms per sida" if r.ms_per_page else ""
+        print(f"  {r.format:<18} {r.pages:3d} sidor, {r.passages} stycken: {1000 * r.seconds:.0f} ms{per_page}")
+    print("Indexbygge:")
+    for b in result.rebuilds:
+        print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")
     return 0
 
 
@@ -241,18 +337,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
+def _add_corpus_option(parser: argparse.ArgumentParser, inherited: bool = False) -> None:
+    """``--corpus``; ``inherited`` for a subcommand, whose default must not overwrite its parent's value."""
     parser.add_argument(
         "--corpus",
         type=Path,
-        default=config.corpus_dir(),
+        default=argparse.SUPPRESS if inherited else config.corpus_dir(),
         metavar="MAPP",
-        help="mapp med källdokument (.txt, .md); standard: %(default)s",
+        help=f"mapp med källdokument (PDF, Word, webbsidor, text); standard: {config.corpus_dir()}",
     )
 
 
-def _add_engine_options(parser: argparse.ArgumentParser) -> None:
-    _add_corpus_option(parser)
+def _add_engine_options(parser: argparse.ArgumentParser, inherited: bool = False) -> None:
+    _add_corpus_option(parser, inherited)
     parser.add_argument(
         "--index",
         type=Path,
@@ -280,6 +377,7 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         help="bara citat från en roll: Politiker, Förvaltningsföreträdare eller Verksamhetsföreträdare",
     )
     parser.add_argument("--kind", metavar="TYP", help="bara en typ: citat, tips, stycke eller fotnot")
+    parser.add_argument("--document", metavar="NAMN", help="bara ett dokument (namn utan filändelse, t.ex. rapport)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,6 +398,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus_option(corpus)
     corpus.add_argument("--json", action="store_true", help="skriv alla stycken som en JSON-lista")
     corpus.set_defaults(handler=cmd_corpus)
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", metavar="ÅTGÄRD")
+    listing = corpus_commands.add_parser(
+        "list",
+        help="visa dokumenten",
+        description="Visar varje dokument i korpusen: titel, format, sidor, stycken, citat och tips, "
+        "och de dokument som inte kunde läsas.",
+    )
+    _add_corpus_option(listing, inherited=True)
+    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="skriv listan som JSON")
+    listing.set_defaults(handler=cmd_corpus_list)
+    add = corpus_commands.add_parser(
+        "add",
+        help="lägg till dokument och bygg om indexet",
+        description="Läser varje fil (PDF, Word, webbsida, text, Markdown; högst "
+        f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB), lägger de läsbara i korpusen och bygger om indexet. "
+        "Bara de nya styckena bäddas in; en fil med samma innehåll som ett dokument i korpusen läggs inte till.",
+    )
+    add.add_argument("files", metavar="FIL", nargs="+", type=Path, help="dokument att lägga till")
+    _add_engine_options(add, inherited=True)
+    add.set_defaults(handler=cmd_corpus_add)
+    remove = corpus_commands.add_parser(
+        "remove",
+        help="ta bort ett dokument och bygg om indexet",
+        description="Tar bort ett dokument ur korpusen (filnamn, namn utan filändelse eller titel) "
+        "och bygger om indexet utan dess stycken.",
+    )
+    remove.add_argument("name", metavar="NAMN", help="dokumentets filnamn, namn eller titel")
+    _add_engine_options(remove, inherited=True)
+    remove.set_defaults(handler=cmd_corpus_remove)
 
     index = commands.add_parser(
         "index", help="bygg om eller visa indexet", description="Hanterar sökindexet (FAISS + BM25) i index/."
@@ -358,6 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
     bench.add_argument("--rounds", type=int, default=3, help="varv genom frågefilen; standard: 3")
+    bench.add_argument(
+        "--documents",
+        action="store_true",
+        help="mät i stället dokumentläsning (ms per sida för PDF, Word, webbsida) och indexbygge "
+        "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt)",
+    )
     _add_engine_options(bench)
     bench.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
     bench.set_defaults(handler=cmd_bench)

@@ -51,7 +51,20 @@ class Answer:
                 {
                     key: value
                     for key, value in hit.passage.to_dict().items()
-                    if key in ("id", "kind", "text", "section", "page", "role", "municipality", "category", "citation")
+                    if key
+                    in (
+                        "id",
+                        "kind",
+                        "text",
+                        "document",
+                        "title",
+                        "section",
+                        "page",
+                        "role",
+                        "municipality",
+                        "category",
+                        "citation",
+                    )
                 }
                 | {"score": round(hit.score, 4)}
                 for hit in self.hits

@@ -8,6 +8,7 @@ Layout under the index directory::
     builds/<build id>/vectors.npy     (normalised float32 embeddings)
     builds/<build id>/dense.faiss     (IndexFlatIP over those vectors)
     builds/<build id>/bm25/           (bm25s index over Swedish tokens)
+    vector-cache/<model key>.npz      (embeddings by sha256 of model and text, see vector_cache.py)
 
 A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.
@@ -40,6 +41,7 @@ from assistant.documents.passages import SECTION_SEPARATOR, Passage
 from assistant.errors import IndexUnavailable
 from assistant.search.embeddings import Embedder
 from assistant.search.lexical import tokenize
+from assistant.search.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -123,6 +125,9 @@ class BuildReport:
     documents: list[str]
     skipped: list[str]
     seconds: float
+    embedded: int = 0
+    """Texts embedded by the model in this build; the others came from the vector cache."""
+    reused: int = 0
 
 
 def embedded_text(passage: Passage) -> str:
@@ -168,7 +173,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
     if not corpus.passages:
         raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
     texts = [embedded_text(p) for p in corpus.passages]
-    vectors = embedder.encode_passages(texts, progress=progress)
+    cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
+    vectors = cache.encode(texts, lambda missing: embedder.encode_passages(missing, progress=progress))
 
     with build_lock(index_dir):
         build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -201,8 +207,15 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
         os.replace(staging, final)
         _point_current(index_dir, final)
         _remove_old_builds(index_dir, keep=final)
+        cache.save()
     return BuildReport(
-        final, len(corpus.passages), corpus.documents, [e.name for e in corpus.errors], time.perf_counter() - started
+        final,
+        len(corpus.passages),
+        corpus.documents,
+        [e.name for e in corpus.errors],
+        time.perf_counter() - started,
+        embedded=cache.embedded,
+        reused=cache.reused,
     )
 
 

@@ -1,0 +1,261 @@
+"""Typeset a parsed document back into real files: PDF (one or two columns) and Word.
+
+The report only exists here as its PDF text extraction, so the tests, the
+benchmark and the PDF evaluation make real documents from it: headings by
+level, quotes set as ”…” (Roll, Kommun), tip lists under their category line,
+footnote markers in superscript with the footnotes at the foot of their page,
+a running header and printed page numbers.  The readers must then recover the
+same passages from these files as from the text extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from assistant.documents.passages import SECTION_SEPARATOR, Passage
+
+REPORT_TITLE = "På väg mot jämställda och attraktiva kommuner"
+FIRST_PAGE_LABEL = 3
+"""Printed number of the first typeset page (as if a cover and a contents page came first),
+so that a reader's page labels differ from physical page indexes."""
+SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+MARKER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+URL = re.compile(r"https?://[^\s<]+")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One typeset unit: a heading (with level), a paragraph, a quote, a category line or a tip."""
+
+    kind: str
+    text: str
+    level: int = 0
+    footnotes: tuple[tuple[int, str], ...] = ()
+
+
+def elements(passages: list[Passage]) -> list[Element]:
+    """The document's passages as typeset elements, headings and category lines restored."""
+    out: list[Element] = []
+    path: list[str] = []
+    category: str | None = None
+    for passage in passages:
+        if passage.kind == "footnote":
+            continue
+        section = passage.section.split(SECTION_SEPARATOR) if passage.section else []
+        common = next((i for i, (a, b) in enumerate(zip(path, section, strict=False)) if a != b), None)
+        start = min(len(path), len(section)) if common is None else common
+        if section != path:
+            out.extend(Element("heading", title, level) for level, title in enumerate(section[start:], start + 1))
+            path, category = section, None
+        if passage.kind == "tip" and passage.category != category:
+            category = passage.category
+            out.append(Element("category", f"{category}:"))
+        notes = tuple((int(n), t) for n, t in passage.footnotes.items())
+        if passage.kind == "quote":
+            speaker = f" ({passage.speaker})" if passage.speaker else ""
+            out.append(Element("quote", f"”{passage.text}”{speaker}", footnotes=notes))
+        else:
+            out.append(Element(passage.kind, passage.text, footnotes=notes))
+    return out
+
+
+def typeset_pdf(passages: list[Passage], columns: int = 1, title: str = REPORT_TITLE) -> bytes:
+    """A PDF of the passages (reportlab), ``columns`` 1 or 2, footnotes at the foot of their page."""
+    marker_pages: dict[int, int] = {}
+    _render_pdf(passages, columns, title, marker_pages)  # first pass: where every footnote marker lands
+    return _render_pdf(passages, columns, title, marker_pages)
+
+
+def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages: dict[int, int]) -> bytes:
+    width, height = A4
+    margin, gutter, footnote_zone = 56.0, 18.0, 110.0
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.5, spaceAfter=7, alignment=TA_JUSTIFY)
+    styles = {
+        "paragraph": body,
+        "quote": ParagraphStyle("quote", parent=body, fontName="Helvetica-Oblique", leftIndent=14, rightIndent=14),
+        "category": ParagraphStyle("category", parent=body, fontName="Helvetica-Bold", spaceAfter=4),
+        "tip": ParagraphStyle("tip", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=4),
+        1: ParagraphStyle("h1", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20, spaceBefore=10),
+        2: ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12.5, leading=16, spaceBefore=6),
+    }
+    footnote_style = ParagraphStyle("footnote", fontName="Helvetica", fontSize=7.5, leading=9.5)
+    notes = {n: t for element in elements(passages) for n, t in element.footnotes}
+    buffer = BytesIO()
+    document = BaseDocTemplate(buffer, pagesize=A4, title=title, author="Rapportassistenten (testsättning)")
+    frame_width = (width - 2 * margin - (columns - 1) * gutter) / columns
+    frame_height = height - 2 * margin - footnote_zone
+    frames = [
+        Frame(margin + i * (frame_width + gutter), margin + footnote_zone, frame_width, frame_height)
+        for i in range(columns)
+    ]
+
+    def record(canvas: Canvas, kind: str, label: str) -> None:
+        marker_pages.setdefault(int(label), canvas.getPageNumber())
+
+    def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.setNamedCB("record", record)
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        canvas.setFont("Helvetica-Oblique", 8)
+        canvas.drawString(margin, height - margin + 22, title)
+        canvas.line(margin, height - margin + 18, width - margin, height - margin + 18)
+        canvas.setFont("Helvetica", 9)
+        canvas.drawCentredString(width / 2, margin - 30, str(page + FIRST_PAGE_LABEL - 1))
+        y = margin - 8
+        for number in sorted((n for n, p in marker_pages.items() if p == page), reverse=True):
+            paragraph = Paragraph(f"{number} {escape(notes[number])}", footnote_style)
+            _, h = paragraph.wrap(width - 2 * margin, footnote_zone)
+            paragraph.drawOn(canvas, margin, y)
+            url = URL.search(notes[number])
+            if url:
+                canvas.linkURL(url.group(0), (margin, y, width - margin, y + h), relative=0)
+            y += h + 1
+        if y > margin - 8:
+            canvas.line(margin, y + 2, margin + 120, y + 2)
+        canvas.restoreState()
+
+    document.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=decorate)])
+    story = []
+    for element in elements(passages):
+        markup = MARKER.sub(lambda m: _pdf_marker(m.group(0)), escape(element.text))
+        markup = URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', markup)
+        if element.kind == "heading":
+            story.append(Paragraph(markup, styles[min(element.level, 2)]))
+        elif element.kind == "tip":
+            story.append(Paragraph(markup, styles["tip"], bulletText="•"))
+        else:
+            story.append(Paragraph(markup, styles[element.kind]))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _pdf_marker(superscripts: str) -> str:
+    number = "".join(SUPERSCRIPTS[c] for c in superscripts)
+    return f'<super>{number}</super><onDraw name="record" label="{number}"/>'
+
+
+def typeset_docx(passages: list[Passage], title: str = REPORT_TITLE) -> bytes:
+    """A Word document of the passages (python-docx): heading styles, list bullets, real footnotes."""
+    document = docx.Document()
+    document.core_properties.title = title
+    document.styles["Normal"].font.size = Pt(11)
+    document.styles["Normal"].paragraph_format.space_after = Pt(8)
+    document.add_heading(title, 0)
+    _running_header_and_page_numbers(document, title)
+    footnotes: list[tuple[int, str]] = []
+    for element in elements(passages):
+        if element.kind == "heading":
+            document.add_heading(element.text, min(element.level, 9))
+            continue
+        style = "List Bullet" if element.kind == "tip" else None
+        paragraph = document.add_paragraph(style=style)
+        if element.kind == "quote":
+            paragraph.paragraph_format.left_indent = Pt(14)
+        pieces = MARKER.split(element.text)
+        markers = MARKER.findall(element.text)
+        for i, piece in enumerate(pieces):
+            run = paragraph.add_run(piece)
+            run.italic = element.kind == "quote"
+            run.bold = element.kind == "category"
+            if i < len(markers):
+                number = int("".join(SUPERSCRIPTS[c] for c in markers[i]))
+                paragraph._p.append(_footnote_reference(number))
+        footnotes.extend(element.footnotes)
+    _add_footnotes_part(document, footnotes)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _footnote_reference(number: int) -> BaseOxmlElement:
+    return parse_xml(
+        f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{number}"/></w:r>'
+    )
+
+
+def _running_header_and_page_numbers(document: Document, title: str) -> None:
+    """The title at the top of every page, the page number (from FIRST_PAGE_LABEL) at the bottom."""
+    section = document.sections[0]
+    section.header.paragraphs[0].text = title
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    section._sectPr.append(parse_xml(f'<w:pgNumType xmlns:w="{W}" w:start="{FIRST_PAGE_LABEL}"/>'))
+
+
+def _add_footnotes_part(document: Document, footnotes: list[tuple[int, str]]) -> None:
+    notes = "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="16"/></w:rPr>'
+        f'<w:footnoteRef/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve"> {escape(t)}</w:t>'
+        "</w:r></w:p></w:footnote>"
+        for n, t in footnotes
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f"</w:footnote>{notes}</w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        xml.encode(),
+        document.part.package,
+    )
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+def write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` (creating its directory) and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def typeset_html(passages: list[Passage], title: str = REPORT_TITLE) -> bytes:
+    """A saved web page of the passages, with the site's navigation, scripts and footer around them.
+
+    Footnote markers are left out: a web page links instead.
+    """
+    body = []
+    for element in elements(passages):
+        text = escape(MARKER.sub("", element.text))
+        if element.kind == "heading":
+            body.append(f"<h{element.level + 1}>{text}</h{element.level + 1}>")
+        elif element.kind == "tip":
+            body.append(f"<ul><li>{text}</li></ul>")
+        elif element.kind == "quote":
+            body.append(f"<blockquote><p>{text}</p></blockquote>")
+        else:
+            body.append(f"<p>{text}</p>")
+    page = (
+        f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{escape(title)} | Norrbottens Kommuner'
+        "</title><style>p { color: red }</style><script>document.write('Skript som inte ska läsas')</script></head>"
+        '<body><nav><a href="/">Start</a> <a href="/om">Om oss</a></nav><header>Norrbottens Kommuner</header>'
+        f"<main><h1>{escape(title)}</h1>{''.join(body)}</main>"
+        "<footer>Kontakt: info@example.se</footer><script>alert('inte heller detta')</script></body></html>"
+    )
+    return page.encode()

@@ -1,0 +1,179 @@
+"""The chat's document panel: upload, list and remove corpus documents; a PDF source's page, rendered.
+
+Called from :func:`assistant.interfaces.chat.build_app` inside its layout.  Every
+action here is a private event behind the chat's login (``--auth``).  An upload
+is read in full (:func:`~assistant.documents.library.add_document`) before it
+enters the corpus, then the index is rebuilt — only the new passages are
+embedded (the vector cache) — while the running index keeps serving.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
+from assistant.documents.formats import FORMAT_LABELS
+from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove_document
+from assistant.documents.pages import render_passage_page
+from assistant.documents.passages import Passage
+from assistant.engine import Engine
+from assistant.errors import INTERNAL_ERROR, AssistantError
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
+ALL_DOCUMENTS = "Alla dokument"
+
+
+def documents_table(summaries: list[DocumentSummary]) -> str:
+    """The corpus as a Markdown table: title, format, pages, passages, quotes, tips."""
+    rows = ["| Dokument | Format | Sidor | Stycken | Citat | Tips |", "|---|---|---|---|---|---|"]
+    for s in summaries:
+        title = html.escape(s.title).replace("|", "\\|")
+        rows.append(
+            f"| **{title}**<br><small>{html.escape(s.name)}</small> | {FORMAT_LABELS[s.format]} | {s.pages or '–'} "
+            f"| {s.passages} | {s.kinds.get('quote', 0)} | {s.kinds.get('tip', 0)} |"
+        )
+    return "\n".join(rows)
+
+
+def document_choices(summaries: list[DocumentSummary]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the document filter: the title shown, the document key sent."""
+    return [(ALL_DOCUMENTS, ALL_DOCUMENTS)] + [(s.title, s.document) for s in summaries]
+
+
+def _corpus_state(engine: Engine) -> tuple[str, dict, dict]:
+    summaries = load_corpus(engine.corpus_dir).summaries
+    names = [s.name for s in summaries]
+    return (
+        documents_table(summaries),
+        gr.update(choices=names, value=None),
+        gr.update(choices=document_choices(summaries), value=ALL_DOCUMENTS),
+    )
+
+
+def _rebuild_message(engine: Engine) -> str:
+    report = engine.rebuild()
+    return (
+        f"Indexet byggt: {report.passages} stycken på {report.seconds:.1f} s "
+        f"({report.embedded} nya inbäddningar, {report.reused} ur cachen)."
+    )
+
+
+def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
+    """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
+    table, _, _ = _corpus_state(engine)
+    summaries = load_corpus(engine.corpus_dir).summaries
+    with gr.Accordion("Dokument", open=False, elem_id="documents"):
+        listing = gr.Markdown(table, elem_id="documents-table")
+        upload = gr.File(
+            label=f"Lägg till dokument (PDF, Word, webbsida, text; högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB)",
+            file_count="multiple",
+            file_types=UPLOAD_TYPES,
+            elem_id="upload",
+        )
+        add_button = gr.Button("Lägg till och indexera", size="sm", variant="primary", elem_id="add-documents")
+        with gr.Row():
+            chosen = gr.Dropdown(
+                [s.name for s in summaries], value=None, label="Dokument", scale=3, elem_id="remove-choice"
+            )
+            remove_button = gr.Button("Ta bort", size="sm", variant="stop", scale=1, elem_id="remove-document")
+        status = gr.Markdown(elem_id="documents-status")
+
+    def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
+        if not files:
+            return "⚠️ Välj en eller flera filer först.", *_corpus_state(engine), None
+        lines = []
+        for number, file in enumerate(files):
+            path = Path(file)
+            name = path.name
+            progress(number / (len(files) + 1), desc=f"Läser {name}")
+            try:
+                summary = add_document(engine.corpus_dir, name, path.read_bytes())
+                lines.append(f"✅ {html.escape(summary.title)}: {summary.passages} stycken.")
+            except AssistantError as error:
+                lines.append(f"⚠️ {html.escape(str(error))}")
+            except Exception:
+                log.exception("Upload of %s failed", name)
+                lines.append(f"⚠️ {name}: {INTERNAL_ERROR}")
+        if any(line.startswith("✅") for line in lines):
+            progress(len(files) / (len(files) + 1), desc="Indexerar")
+            lines.append(_safe_rebuild(engine))
+        return "\n\n".join(lines), *_corpus_state(engine), None
+
+    def remove(name: str | None) -> tuple:
+        if not name:
+            return "⚠️ Välj ett dokument att ta bort.", *_corpus_state(engine)
+        try:
+            path = remove_document(engine.corpus_dir, name)
+        except AssistantError as error:
+            return f"⚠️ {html.escape(str(error))}", *_corpus_state(engine)
+        message = f"Tog bort {html.escape(path.name)}."
+        if document_files(engine.corpus_dir):
+            message += " " + _safe_rebuild(engine)
+        else:
+            message += " Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till."
+        return message, *_corpus_state(engine)
+
+    outputs = [status, listing, chosen, document_filter]
+    add_button.click(
+        add, upload, [*outputs, upload], api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
+    )
+    remove_button.click(
+        remove, chosen, outputs, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
+    )
+
+
+def _safe_rebuild(engine: Engine) -> str:
+    try:
+        return _rebuild_message(engine)
+    except AssistantError as error:
+        return f"⚠️ Omindexeringen misslyckades: {html.escape(str(error))} Det gamla indexet svarar fortfarande."
+
+
+def page_viewer(engine: Engine, cited: gr.State) -> None:
+    """A picker of the last reply's PDF sources and the chosen one's page, rendered, the passage highlighted."""
+    with gr.Accordion("Sidan i dokumentet", open=False, elem_id="page-view"):
+        source = gr.Dropdown([], value=None, label="Källa (PDF)", elem_id="page-source")
+        image = gr.Image(label="Sidan", type="pil", interactive=False, elem_id="page-image", buttons=["download"])
+        note = gr.Markdown()
+
+    def choices(passages: list[dict] | None) -> dict:
+        options = [
+            (f"[{number}] {p['citation']}", str(number - 1))
+            for number, p in enumerate(passages or [], start=1)
+            if _pdf_file(engine, p["document"]) is not None and p.get("page") is not None
+        ]
+        return gr.update(choices=options, value=None)
+
+    def show(position: str | None, passages: list[dict] | None) -> tuple:
+        if position is None or not passages:
+            return None, ""
+        passage = Passage.from_dict(passages[int(position)])
+        path = _pdf_file(engine, passage.document)
+        if path is None:
+            return None, "⚠️ Dokumentet finns inte längre i korpusen."
+        try:
+            view = render_passage_page(path.read_bytes(), passage.text, passage.page)
+        except AssistantError as error:
+            return None, f"⚠️ {html.escape(str(error))}"
+        return (
+            view.image,
+            f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",
+        )
+
+    cited.change(choices, cited, source, api_visibility="private")
+    source.change(show, [source, cited], [image, note], api_visibility="private")
+
+
+def _pdf_file(engine: Engine, document: str) -> Path | None:
+    """The corpus PDF a passage's document key names, if that document is a PDF."""
+    for path in document_files(engine.corpus_dir):
+        if path.stem == document:
+            with path.open("rb") as handle:
+                return path if handle.read(5) == b"%PDF-" else None
+    return None

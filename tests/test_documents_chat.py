@@ -1,0 +1,82 @@
+"""The chat's document panel in a real browser: upload a PDF, filter by it, see its page, remove it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from assistant.devtools.typeset import REPORT_TITLE
+
+REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
+
+
+@pytest.fixture(scope="module")
+def documents_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[tuple[str, Path]]:
+    """A chat over its own corpus (a copy of the report), so uploads never touch the repository."""
+    from assistant.engine import Engine
+    from assistant.interfaces.chat import free_port, serve
+
+    root = tmp_path_factory.mktemp("documents-chat")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPORT, corpus / "rapport.txt")
+    port = free_port()
+    app = serve(Engine(corpus, root / "index", embedder), port=port, block=False)
+    yield f"http://127.0.0.1:{port}/", corpus
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(documents_server: tuple[str, Path], browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(documents_server[0])
+    yield page
+    context.close()
+
+
+def choose(page: Page, dropdown: str, option: str) -> None:
+    page.click(f"{dropdown} input")
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_upload_filter_page_view_and_remove(
+    page: Page, documents_server: tuple[str, Path], typeset: dict[str, Path], tmp_path: Path
+) -> None:
+    _, corpus = documents_server
+    upload = tmp_path / "tryckt-rapport.pdf"
+    shutil.copy(typeset["pdf2"], upload)
+    page.click("#documents")
+    page.set_input_files("#upload input[type=file]", [str(upload)])
+    page.click("#add-documents")
+    status = page.locator("#documents-status")
+    expect(status).to_contain_text(f"✅ {REPORT_TITLE}: 65 stycken.", timeout=120_000)
+    expect(status).to_contain_text("Indexet byggt: 130 stycken")
+    expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
+    assert (corpus / "tryckt-rapport.pdf").is_file()
+
+    page.set_input_files("#upload input[type=file]", [str(upload)])
+    page.click("#add-documents")
+    expect(status).to_contain_text("finns redan i korpusen", timeout=60_000)
+
+    page.get_by_text("Filter", exact=True).click()
+    choose(page, "#document-filter", REPORT_TITLE)
+    page.fill("#question textarea", "Vad gjorde Kalix?")
+    page.click("#send")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text(f"{REPORT_TITLE}, ", timeout=60_000)
+    expect(sources).not_to_contain_text("rapport, ")
+
+    page.click("#page-view")
+    page.click("#page-source input")
+    page.get_by_role("option").first.click()
+    expect(page.locator("#page-image img")).to_be_visible(timeout=60_000)
+
+    choose(page, "#remove-choice", "tryckt-rapport.pdf")
+    page.click("#remove-document")
+    expect(status).to_contain_text("Tog bort tryckt-rapport.pdf", timeout=120_000)
+    assert not (corpus / "tryckt-rapport.pdf").exists()

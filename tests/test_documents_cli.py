@@ -1,0 +1,55 @@
+"""``assistant corpus add | list | remove``: documents in and out, the index following, bad files named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import CORPUS, run_cli
+
+from assistant.devtools.typeset import REPORT_TITLE
+
+
+def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus / "rapport.txt")
+    printed = tmp_path / "rapport-tryck.pdf"
+    shutil.copy(typeset["pdf2"], printed)
+    scanned = tmp_path / "inskannad.pdf"
+    scanned.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    places = ("--corpus", str(corpus), "--index", str(index))
+
+    added = run_cli("corpus", "add", str(printed), str(scanned), str(CORPUS / "rapport.txt"), *places)
+    assert added.returncode == 1
+    assert f"Lade till rapport-tryck.pdf: ”{REPORT_TITLE}” (PDF, 65 stycken, 18 citat, 12 tips)." in added.stdout
+    assert "Fel: inskannad.pdf: PDF-filen" in added.stderr
+    assert "Fel: rapport.txt: rapport.txt finns redan i korpusen (samma innehåll som rapport.txt)." in added.stderr
+    assert "Indexet byggt: 130 stycken ur 2 dokument" in added.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == ["rapport-tryck.pdf", "rapport.txt"]
+
+    listing = json.loads(run_cli("corpus", "--corpus", str(corpus), "list", "--json").stdout)
+    assert [(d["name"], d["title"], d["format"], d["passages"]) for d in listing["documents"]] == [
+        ("rapport-tryck.pdf", REPORT_TITLE, "pdf", 65),
+        ("rapport.txt", "rapport", "text", 65),
+    ]
+    table = run_cli("corpus", "list", "--corpus", str(corpus)).stdout
+    assert table.splitlines()[0].split() == ["Dokument", "Titel", "Format", "Sidor", "Stycken", "Citat", "Tips"]
+
+    asked = json.loads(run_cli("ask", "--json", "--document", "rapport-tryck", "Vad gjorde Kalix?", *places).stdout)
+    assert {(r["document"], r["title"]) for r in asked["results"]} == {("rapport-tryck", REPORT_TITLE)}
+    assert asked["results"][0]["citation"].startswith(f"{REPORT_TITLE}, ")
+
+    removed = run_cli("corpus", "remove", REPORT_TITLE.upper(), *places)
+    assert removed.returncode == 0, removed.stderr
+    assert (
+        "Tog bort rapport-tryck.pdf" in removed.stdout and "Indexet byggt: 65 stycken ur 1 dokument" in removed.stdout
+    )
+    assert "(0 nya inbäddningar, 65 ur cachen" in removed.stdout
+
+
+def test_remove_unknown_document_names_the_ones_there(tmp_path: Path) -> None:
+    result = run_cli("corpus", "remove", "saknas", "--corpus", str(CORPUS), "--index", str(tmp_path))
+    assert result.returncode == 1
+    assert "Fel: Det finns inget dokument som heter 'saknas'. Dokument: rapport.txt." in result.stderr

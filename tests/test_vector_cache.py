@@ -1,0 +1,94 @@
+"""The vector cache: a rebuild embeds only texts it has not embedded before with the same model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from assistant.search.index import build_index, load_index
+from assistant.search.vector_cache import VectorCache
+
+REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
+
+
+class CountingEmbedder:
+    """A deterministic stand-in for the model that records what it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return np.array([[len(t), sum(map(ord, t)) % 997, 1.0] for t in texts], dtype=np.float32)
+
+
+def test_only_unseen_texts_are_embedded_and_unused_ones_dropped(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    first = VectorCache(tmp_path, "model-a", "passage: ")
+    vectors = first.encode(["ett", "två", "ett"], embed)
+    first.save()
+    assert embed.calls == [["ett", "två"]] and (first.embedded, first.reused) == (2, 1)
+    assert np.array_equal(vectors[0], vectors[2])
+
+    second = VectorCache(tmp_path, "model-a", "passage: ")
+    again = second.encode(["två", "tre"], embed)
+    assert embed.calls[-1] == ["tre"] and (second.embedded, second.reused) == (1, 1)
+    assert np.array_equal(again[0], vectors[1])
+    second.save()
+    assert set(VectorCache(tmp_path, "model-a", "passage: ").stored) == {second.key("två"), second.key("tre")}
+
+
+def test_serves_several_lists_in_one_build(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    cache = VectorCache(tmp_path, "model-a", "")
+    cache.encode(["stycke ett", "stycke två"], embed)
+    cache.encode(["mening ett", "stycke två"], embed)
+    cache.save()
+    assert embed.calls == [["stycke ett", "stycke två"], ["mening ett"]]
+    assert len(VectorCache(tmp_path, "model-a", "").stored) == 3
+
+
+def test_another_model_or_prefix_does_not_share_vectors(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    cache = VectorCache(tmp_path, "model-a", "passage: ")
+    cache.encode(["ett"], embed)
+    cache.save()
+    for model, prefix in (("model-b", "passage: "), ("model-a", "")):
+        other = VectorCache(tmp_path, model, prefix)
+        other.encode(["ett"], embed)
+        assert other.embedded == 1
+
+
+def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    cache = VectorCache(tmp_path, "model-a", "")
+    cache.encode(["ett"], embed)
+    cache.save()
+    cache.path.write_bytes(b"not a numpy file")
+    fresh = VectorCache(tmp_path, "model-a", "")
+    fresh.encode(["ett"], embed)
+    assert fresh.embedded == 1
+
+
+def test_rebuild_embeds_only_an_added_document(tmp_path: Path, embedder) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(REPORT, corpus / "rapport.txt")
+    first = build_index(corpus, index, embedder)
+    assert (first.embedded, first.reused) == (65, 0)
+    vectors = np.load(first.path / "vectors.npy")
+
+    unchanged = build_index(corpus, index, embedder)
+    assert (unchanged.embedded, unchanged.reused) == (0, 65)
+    assert np.allclose(np.load(unchanged.path / "vectors.npy"), vectors, atol=1e-6)
+
+    (corpus / "riktlinjer.md").write_text("# Riktlinjer\n\nFölj upp varje år.\n\nRapportera till nämnden.\n")
+    added = build_index(corpus, index, embedder)
+    assert (added.embedded, added.reused, added.passages) == (2, 65, 67)
+
+    (corpus / "riktlinjer.md").unlink()
+    removed = build_index(corpus, index, embedder)
+    assert (removed.embedded, removed.passages) == (0, 65)
+    assert {p.document for p in load_index(index).passages} == {"rapport"}
