@@ -17,7 +17,7 @@ from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, InputError
 from assistant.reply.answer import Answer, compose
 from assistant.reply.conversation import contextualize, follow_up_filters
-from assistant.search.embeddings import Embedder
+from assistant.search.embeddings import Embedder, Say
 from assistant.search.index import BuildReport, build_index, ensure_index, load_index
 from assistant.search.retrieve import Filters, Retriever
 
@@ -59,11 +59,14 @@ def clean_question(text: str) -> str:
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
-    def __init__(self, corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False) -> None:
+    def __init__(
+        self, corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False, say: Say | None = None
+    ) -> None:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.embedder = embedder
-        index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress)
+        self.say = say
+        index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress, say=say)
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
         self.retriever = Retriever(index, self.embedder)
@@ -92,7 +95,7 @@ class Engine:
         if not self._rebuilding.acquire(blocking=False):
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
-            report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress)
+            report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
             self.retriever = Retriever(load_index(self.index_dir), self.embedder)
             return report
         finally:

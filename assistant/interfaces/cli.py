@@ -94,17 +94,23 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    """A status line on stderr: what a long step (conversion, index build) is doing."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def _engine(args: argparse.Namespace) -> Engine:
     """Load the model and the index, building the index first when it is missing or stale."""
-    engine = Engine(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
+    embedder = Embedder(args.model, say=_say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=_say)
     if engine.build_reason:
         print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
     return engine
 
 
 def cmd_index_rebuild(args: argparse.Namespace) -> int:
-    embedder = Embedder(args.model)
-    report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty())
+    embedder = Embedder(args.model, say=_say)
+    report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty(), say=_say)
     if args.json:
         _print_json(_build_json(report))
     else:
@@ -276,7 +282,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    embedder = Embedder(args.model)
+    embedder = Embedder(args.model, say=_say)
     if args.documents:
         return _bench_documents(args, embedder)
     passages = load_corpus(args.corpus).passages

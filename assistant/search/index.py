@@ -39,7 +39,7 @@ import numpy as np
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import SECTION_SEPARATOR, Passage
 from assistant.errors import IndexUnavailable
-from assistant.search.embeddings import Embedder
+from assistant.search.embeddings import Embedder, Say
 from assistant.search.lexical import tokenize
 from assistant.search.vector_cache import VectorCache
 
@@ -50,7 +50,6 @@ FORMAT_VERSION = 1
 CURRENT = "current"
 BUILDS = "builds"
 FILES = ("manifest.json", "passages.jsonl", "vectors.npy", "dense.faiss", "bm25/params.index.json")
-KEEP_OLD_BUILDS = 1
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
@@ -166,12 +165,16 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False) -> BuildReport:
-    """Parse the corpus, embed and index it, and make the result current."""
+def build_index(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False, say: Say | None = None
+) -> BuildReport:
+    """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does."""
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
     if not corpus.passages:
         raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
+    if say:
+        say(f"Bygger index: {len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {corpus_dir} …")
     texts = [embedded_text(p) for p in corpus.passages]
     cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
     vectors = cache.encode(texts, lambda missing: embedder.encode_passages(missing, progress=progress))
@@ -205,8 +208,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress:
         _write_json(staging / "manifest.json", manifest.to_dict())
         final = staging.with_name(build_id)
         os.replace(staging, final)
+        previous = current_build(index_dir)
         _point_current(index_dir, final)
-        _remove_old_builds(index_dir, keep=final)
+        _remove_old_builds(index_dir, keep={final.resolve(), previous})
         cache.save()
     return BuildReport(
         final,
@@ -248,11 +252,14 @@ def _point_current(index_dir: Path, build: Path) -> None:
     os.replace(temporary, link)
 
 
-def _remove_old_builds(index_dir: Path, keep: Path) -> None:
-    """Delete all but the newest builds (the previous one stays for readers still on it)."""
-    builds = sorted(p for p in (index_dir / BUILDS).iterdir() if p.is_dir() and p != keep)
-    for old in builds[: max(0, len(builds) - KEEP_OLD_BUILDS)]:
-        shutil.rmtree(old, ignore_errors=True)
+def _remove_old_builds(index_dir: Path, keep: set[Path | None]) -> None:
+    """Delete every build but the new one and the one it replaced (which readers may still be on).
+
+    What a killed build left behind (a staging directory, or a finished build never made current) goes too.
+    """
+    for old in (index_dir / BUILDS).iterdir():
+        if old.is_dir() and old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -313,6 +320,7 @@ def ensure_index(
     corpus_dir: Path,
     embedder: Embedder,
     progress: bool = False,
+    say: Say | None = None,
 ) -> tuple[Index, str | None]:
     """Load the index, building it first when it is missing, stale or damaged.
 
@@ -325,5 +333,5 @@ def ensure_index(
         except IndexUnavailable as error:
             log.warning("Index unusable, rebuilding: %s", error)
             reason = f"indexet var skadat ({error})"
-    build_index(corpus_dir, index_dir, embedder, progress=progress)
+    build_index(corpus_dir, index_dir, embedder, progress=progress, say=say)
     return load_index(index_dir), reason
