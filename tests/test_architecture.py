@@ -14,7 +14,7 @@ STAGES = [
     ("assistant.engine",),
     ("assistant.interfaces.chat", "assistant.interfaces.documents_panel"),
     ("assistant.devtools",),
-    ("assistant.interfaces.cli", "assistant.__main__"),
+    ("assistant.interfaces.arguments", "assistant.interfaces.cli", "assistant.__main__"),
 ]
 """Each stage may import its own and earlier stages only."""
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from conftest import CORPUS, REPO, run_cli
 
-from assistant.interfaces.cli import build_parser
+from assistant.interfaces.arguments import passage_kind, translate
+from assistant.interfaces.cli import build_parser, main
 
 
 def test_corpus_summary_and_json() -> None:
@@ -58,10 +60,63 @@ def test_every_command_has_help(command: tuple[str, ...]) -> None:
     assert "flaggor:" in result.stdout and "visa den här hjälpen" in result.stdout
 
 
-def test_usage_errors_are_swedish() -> None:
-    result = run_cli("ask")
-    assert result.returncode == 2
-    assert "Fel: " in result.stderr and "Se assistant ask --help." in result.stderr
+ENGLISH = re.compile(r"\b(usage|error|invalid|expected|required|unrecognized|choose|ambiguous)\b", re.I)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask"], "Fel: följande argument saknas: FRÅGA\nSe assistant ask --help."),
+        (["ask", "x", "--bogus"], "Fel: okända argument: --bogus"),
+        (["frobnicate"], "Fel: argument KOMMANDO: ogiltigt val: 'frobnicate' (välj bland 'corpus', 'index', 'ask'"),
+        (["ask", "--kind"], "Fel: argument --kind: ett värde behövs"),
+        (
+            ["ask", "--kind", "bild", "x"],
+            "Fel: argument --kind: okänd typ 'bild' (välj bland citat, tips, stycke, fotnot)",
+        ),
+        (["ask", "--top-k", "0", "x"], "Fel: argument --top-k: 0 ligger utanför 1–50"),
+        (["ask", "--top-k", "tre", "x"], "Fel: argument --top-k: 'tre' är inget heltal"),
+        (["serve", "--port", "99999"], "Fel: argument --port: 99999 ligger utanför 1–65535"),
+        (["loadtest", "--sessions", "0"], "Fel: argument --sessions: 0 är mindre än 1"),
+    ],
+)
+def test_usage_errors_are_swedish_and_come_before_any_loading(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("användning: assistant") and message in err
+    assert not ENGLISH.search(err), err
+
+
+@pytest.mark.parametrize(
+    ("message", "swedish"),
+    [
+        ("unrecognized arguments: --x y", "okända argument: --x y"),
+        ("the following arguments are required: FRÅGA", "följande argument saknas: FRÅGA"),
+        ("argument --top-k: invalid int value: 'x'", "argument --top-k: ogiltigt heltal: 'x'"),
+        ("argument --json: ignored explicit argument 'ja'", "argument --json: flaggan tar inget värde (fick 'ja')"),
+        ("argument FIL: expected at least one argument", "argument FIL: minst ett värde behövs"),
+        ("ambiguous option: --ver could match --verbose, --version", "flaggan --ver är tvetydig; den kan vara"),
+    ],
+)
+def test_argparse_messages_are_translated(message: str, swedish: str) -> None:
+    assert translate(message).startswith(swedish)
+
+
+def test_kind_takes_the_swedish_names_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert [passage_kind(v) for v in ("citat", "TIPS", "Stycke", "fotnot", "quote")] == [
+        "quote",
+        "tip",
+        "paragraph",
+        "footnote",
+        "quote",
+    ]
+    with pytest.raises(SystemExit):
+        main(["ask", "--help"])
+    assert "--kind {citat,tips,stycke,fotnot}" in capsys.readouterr().out
 
 
 def test_ask_for_a_terminal(engine) -> None:

@@ -12,10 +12,9 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from assistant import config
 from assistant.devtools.bench import run_benchmark
@@ -25,41 +24,15 @@ from assistant.documents.corpus import Corpus, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove_document
 from assistant.documents.passages import KIND_LABELS
-from assistant.engine import Engine
+from assistant.engine import MAX_TOP_K, Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError, InputError
+from assistant.interfaces.arguments import SwedishArgumentParser, int_between, passage_kind
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
 from assistant.search.index import BuildReport, build_index, read_manifest
 from assistant.search.retrieve import Filters
 
 log = logging.getLogger("assistant")
-
-
-class SwedishHelpFormatter(argparse.HelpFormatter):
-    def add_usage(
-        self,
-        usage: str | None,
-        actions: Iterable[argparse.Action],
-        groups: Iterable[argparse._MutuallyExclusiveGroup],
-        prefix: str | None = None,
-    ) -> None:
-        super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
-
-
-class SwedishArgumentParser(argparse.ArgumentParser):
-    """argparse with Swedish headings, help flag and error line (subcommands inherit it)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", SwedishHelpFormatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "argument"
-        self._optionals.title = "flaggor"
-        self.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Fel: {message}\nSe {self.prog} --help.\n")
 
 
 def _print_json(data: object) -> None:
@@ -337,8 +310,9 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.interfaces.chat import serve
+    from assistant.interfaces.chat import parse_auth, serve
 
+    parse_auth(args.auth)  # a malformed --auth fails before the index is loaded
     engine = _engine(args)
     serve(engine, host=args.host, port=args.port, auth=args.auth)
     return 0
@@ -375,7 +349,11 @@ def _add_engine_options(parser: argparse.ArgumentParser, inherited: bool = False
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--top-k", type=int, default=8, metavar="ANTAL", help="antal stycken att hämta (1–50); standard: 8"
+        "--top-k",
+        type=int_between(1, MAX_TOP_K),
+        default=8,
+        metavar="ANTAL",
+        help=f"antal stycken att hämta (1–{MAX_TOP_K}); standard: %(default)s",
     )
     parser.add_argument("--municipality", metavar="KOMMUN", help="bara stycken om en kommun, t.ex. Kalix")
     parser.add_argument(
@@ -383,7 +361,12 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         metavar="ROLL",
         help="bara citat från en roll: Politiker, Förvaltningsföreträdare eller Verksamhetsföreträdare",
     )
-    parser.add_argument("--kind", metavar="TYP", help="bara en typ: citat, tips, stycke eller fotnot")
+    parser.add_argument(
+        "--kind",
+        type=passage_kind,
+        metavar="{" + ",".join(KIND_LABELS.values()) + "}",
+        help="bara en typ: citat, tips, stycke eller fotnot (skiftläge och å/ä/ö spelar ingen roll)",
+    )
     parser.add_argument("--document", metavar="NAMN", help="bara ett dokument (namn utan filändelse, t.ex. rapport)")
 
 
@@ -491,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(p50, p95), indexbygge och högsta minnesanvändning.",
     )
     bench.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
-    bench.add_argument("--rounds", type=int, default=3, help="varv genom frågefilen; standard: 3")
+    bench.add_argument("--rounds", type=int_between(1), default=3, help="varv genom frågefilen; standard: 3")
     bench.add_argument(
         "--documents",
         action="store_true",
@@ -509,8 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
         "samtidiga gradio_client-sessioner fråga; mäter svarstider och "
         "kontrollerar att varje svar blir detsamma som vid en fråga i taget.",
     )
-    load.add_argument("--sessions", type=int, default=32, help="samtidiga sessioner; standard: %(default)s")
-    load.add_argument("--per-session", type=int, default=4, help="frågor per session; standard: %(default)s")
+    load.add_argument("--sessions", type=int_between(1), default=32, help="samtidiga sessioner; standard: %(default)s")
+    load.add_argument("--per-session", type=int_between(1), default=4, help="frågor per session; standard: %(default)s")
     load.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
     _add_engine_options(load)
     load.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
@@ -523,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_engine_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på; standard: %(default)s")
-    serve.add_argument("--port", type=int, default=7860, help="port; standard: %(default)s")
+    serve.add_argument("--port", type=int_between(1, 65535), default=7860, help="port; standard: %(default)s")
     serve.add_argument(
         "--auth",
         default=os.environ.get("ASSISTANT_AUTH"),
