@@ -178,5 +178,5 @@ def test_first_ask_says_that_it_builds_the_index(engine, tmp_path, monkeypatch: 
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"Bygger index: 65 stycken ur 1 dokument i {CORPUS} …",
-        "Byggde indexet eftersom det finns inget index ännu.",
+        "Byggde indexet eftersom det inte finns något index ännu.",
     ]
