@@ -14,12 +14,12 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from assistant.documents.layout import clean_characters
-from assistant.errors import BusyError, InputError
+from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, compose
 from assistant.reply.answerability import CorpusFacts, decide
 from assistant.reply.conversation import contextualize, follow_up_filters
 from assistant.search.embeddings import Embedder, Say
-from assistant.search.index import BuildReport, Index, build_index, ensure_index, load_index
+from assistant.search.index import BuildReport, Index, build_index, current_build, ensure_index, load_index
 from assistant.search.lexical import words
 from assistant.search.query import Speller, prepare
 from assistant.search.retrieve import Filters, Retriever
@@ -91,6 +91,7 @@ class Engine:
             log.info("Index built because: %s", self.build_reason)
         self._loaded = _Loaded.of(index, embedder)
         self._rebuilding = threading.Lock()
+        self._refused: Path | None = None
 
     @property
     def retriever(self) -> Retriever:
@@ -129,6 +130,41 @@ class Engine:
             report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
             self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder)
             return report
+        finally:
+            self._rebuilding.release()
+
+    @property
+    def rebuilding(self) -> bool:
+        """True while a rebuild (or a reload) in this process is running."""
+        return self._rebuilding.locked()
+
+    def reload_if_changed(self) -> bool:
+        """Switch to the current build on disk when another process (``assistant index rebuild``) made a new one.
+
+        Cheap when nothing changed (one symlink lookup), so a chat can call it often. Thread-safe: it
+        shares the rebuild lock and does nothing while a rebuild runs. A build made with another model,
+        or one that cannot be read, is logged and left alone; the loaded index keeps serving.
+        """
+        build = current_build(self.index_dir)
+        if build is None or build in (self.retriever.index.path, self._refused):
+            return False
+        if not self._rebuilding.acquire(blocking=False):
+            return False
+        try:
+            if current_build(self.index_dir) == self.retriever.index.path:
+                return False
+            index = load_index(self.index_dir)
+            if index.manifest.model.fingerprint != self.embedder.info.fingerprint:
+                log.warning("Not loading %s: it was built with another model", index.path)
+                self._refused = index.path
+                return False
+            self._loaded = _Loaded.of(index, self.embedder)
+            log.info("Loaded the index rebuilt outside this process: %s", index.path)
+            return True
+        except IndexUnavailable as error:
+            log.warning("Not loading the new index: %s", error)
+            self._refused = build
+            return False
         finally:
             self._rebuilding.release()
 

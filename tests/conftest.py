@@ -25,7 +25,23 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-SLOW_FIXTURES = {"engine", "embedder", "retriever", "server"}
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's chromium: Playwright's own browser download does not work here."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_VERSION = "4.14.1"
+AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm, installed by .ci/run (git-ignored): the accessibility audit of the chat page."""
+ARTIFACTS = REPO / "tests" / "artifacts"
+"""Screenshots for review (git-ignored), rewritten by every run of the browser tests."""
+SLOW_FIXTURES = {"engine", "embedder", "retriever", "server", "browser"}
 """Fixtures that load the real model (about 10 s per session, more on first conversion) or launch the chat."""
 
 
@@ -131,6 +147,33 @@ def server(engine) -> Iterator[str]:
     app = serve(engine, port=port, block=False)
     yield f"http://127.0.0.1:{port}/"
     app.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the whole session; tests open their own contexts (viewport, permissions)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    print(f"\nScreenshots for review: {ARTIFACTS}")
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.is_file():
+        pytest.fail(
+            f"axe-core is missing; install it with: npm install --prefix {AXE.parents[2]} axe-core@{AXE_VERSION}"
+        )
+    return AXE
 
 
 def run_cli(*args: str, stdin: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AuthenticationError
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from assistant.errors import InputError
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +41,12 @@ def test_bad_input_through_the_api_is_a_message(client: Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def page(server: str):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(server)
-        yield page
-        browser.close()
+def page(server: str, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server)
+    yield page
+    context.close()
 
 
 def ask_in_browser(page: Page, question: str) -> None:

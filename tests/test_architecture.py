@@ -12,7 +12,7 @@ STAGES = [
     ("assistant.search",),
     ("assistant.reply",),
     ("assistant.engine",),
-    ("assistant.interfaces.chat", "assistant.interfaces.documents_panel"),
+    ("assistant.interfaces.presentation", "assistant.interfaces.chat", "assistant.interfaces.documents_panel"),
     ("assistant.devtools",),
     ("assistant.interfaces.arguments", "assistant.interfaces.cli", "assistant.__main__"),
 ]

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from test_app import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Browser, Page, expect
 
 from assistant.devtools.typeset import REPORT_TITLE
 
@@ -32,13 +31,12 @@ def documents_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iter
 
 
 @pytest.fixture(scope="module")
-def page(documents_server: tuple[str, Path]) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        page.goto(documents_server[0])
-        yield page
-        browser.close()
+def page(documents_server: tuple[str, Path], browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(documents_server[0])
+    yield page
+    context.close()
 
 
 def choose(page: Page, dropdown: str, option: str) -> None:

@@ -90,9 +90,9 @@ def test_corpus_change_and_model_change_are_noticed(fake_embedder, tmp_path: Pat
     corpus.mkdir()
     shutil.copy(CORPUS / "rapport.txt", corpus)
     index = tmp_path / "index"
-    assert staleness(index, corpus, fake_embedder) == "det finns inget index ännu"
+    assert staleness(index, corpus, fake_embedder) == "det inte finns något index ännu"
     _, reason = ensure_index(index, corpus, fake_embedder)
-    assert reason == "det finns inget index ännu"
+    assert reason == "det inte finns något index ännu"
     assert staleness(index, corpus, fake_embedder) is None
     (corpus / "extra.md").write_text("# Extra\n\nUppföljning sker varje kvartal.\n", encoding="utf-8")
     assert staleness(index, corpus, fake_embedder) == "korpusen har ändrats sedan indexet byggdes"

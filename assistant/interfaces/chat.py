@@ -2,26 +2,34 @@
 
 Public API: one documented endpoint, ``/ask`` (usable with ``gradio_client``).
 The chat's own events and the rebuild action are private: not listed and not
-callable as API endpoints.
+callable as API endpoints. What the page shows as text is built in
+``presentation.py``; this module lays the page out and wires its events.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 import socket
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import gradio as gr
 
-from assistant.documents.corpus import load_corpus
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
 from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices, documents_panel, page_viewer
-from assistant.reply.answer import Answer, escape
-from assistant.search.lexical import tokenize
+from assistant.interfaces.presentation import (
+    Turn,
+    applied_filters,
+    filter_line,
+    index_status,
+    linked_citations,
+    sources_html,
+    transcript,
+)
+from assistant.reply.answer import escape
 from assistant.search.retrieve import DEFAULT_KINDS, Filters
 
 log = logging.getLogger(__name__)
@@ -34,53 +42,104 @@ EXAMPLES = [
     "Hur gör man arbetet långsiktigt?",
     "Vad säger verksamheterna om att driva arbetet i grupp?",
 ]
-CITATION = re.compile(r"(?<!\\)\[(\d+)\]")
-WORD = re.compile(r"[^\W_]+")
+INDEX_POLL_SECONDS = 5
+"""How often an open page asks whether the index on disk changed (a symlink lookup; cheap)."""
+CHAT_HEIGHT = "max(22rem, calc(100dvh - 19rem))"
+"""The conversation takes the window's height less the title, question box and examples below it."""
+DOWNLOAD_NAME = "samtal-rapportassistenten.md"
+PROGRESS = gr.Progress()
+"""Gradio finds a progress tracker through a default argument of this type."""
+UI_STRINGS = {
+    "errors.use_via_api": "API",
+    "errors.use_via_api_or_mcp": "API",
+    "chatbot.copy_message": "Kopiera som Markdown",
+    "chatbot.copied_message": "Kopierat",
+    "chatbot.clear": "Rensa samtalet",
+}
+"""Gradio's own texts on this page, in Swedish whatever the browser's language (Gradio picks it from the browser)."""
+
+ON_LOAD_JS = """
+() => {
+  document.documentElement.lang = "sv";
+  const clipboard = navigator.clipboard;
+  if (clipboard && !clipboard.plainCitations) {
+    const write = clipboard.writeText.bind(clipboard);
+    clipboard.writeText = (text) => write(String(text).replace(/\\[\\[(\\d+)\\]\\]\\(#kalla-\\d+\\)/g, "[$1]"));
+    clipboard.plainCitations = true;
+  }
+}
+"""
+"""Swedish page language (screen readers, hyphenation); copied replies get plain [n] instead of in-page links."""
+AFTER_REPLY_JS = """
+() => new Promise((done) => {
+  const log = document.querySelector("#chat [role=log]");
+  const asked = () => (log ? log.querySelectorAll("[data-testid=user]") : []);
+  const started = Date.now();
+  let height = -1;
+  const settle = () => {
+    const grown = asked().length !== (window.chatQuestions ?? 0);
+    const steady = log && log.scrollHeight === height;
+    height = log ? log.scrollHeight : 0;
+    if (!(grown && steady) && Date.now() - started < 3000) return setTimeout(settle, 60);
+    const last = asked()[asked().length - 1];
+    window.chatQuestions = asked().length;
+    if (last) {
+      log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+      const top = document.querySelector("#chat").getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight / 2) window.scrollBy(0, top - 8);
+    }
+    document.querySelector("#question textarea")?.focus({ preventScroll: true });
+    done([]);
+  };
+  settle();
+})
+"""
+"""A new reply opens at its start, the user's question just above it; the cursor goes back to the question box."""
+DOWNLOAD_JS = f"""
+(text) => {{
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], {{ type: "text/markdown;charset=utf-8" }}));
+  link.download = "{DOWNLOAD_NAME}";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return [];
+}}
+"""
+"""The conversation is saved by the browser; it is never written to the server's disk."""
+RESET_JS = "() => { window.chatQuestions = 0; return []; }"
+"""A cleared conversation starts the count of asked questions that AFTER_REPLY_JS waits for again."""
 CSS = """
-.gradio-container { max-width: 1200px !important; margin: auto; }
-#title h1 { margin-bottom: 0; }
-.source { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; margin: 0 0 1em 0;
+.gradio-container { max-width: 1280px !important; margin: auto; }
+#title h1 { margin: 0 0 0.2em 0; }
+#title p { margin: 0; }
+#context { align-items: center; gap: 0.5rem; padding: 0.3rem 0.6rem; border-radius: 6px;
+           background: #ecfdf5; border: 1px solid #0f766e; }
+#context-text p { margin: 0; color: #134e4a; font-weight: 600; }
+#examples-label p { margin: 0; font-size: 0.9em; color: #374151; }
+#examples { flex-wrap: wrap; gap: 0.4rem; }
+#examples button { flex: 0 1 auto; white-space: normal; text-align: left; }
+#sources { scroll-margin-top: 1em; }
+.source { border-left: 4px solid #0f766e; padding: 0.4em 0.8em; margin: 0 0 1em 0;
           background: var(--block-background-fill); border-radius: 4px; scroll-margin-top: 1em; }
-.source:target { outline: 2px solid var(--color-accent); }
+.source:target { outline: 3px solid #0f766e; }
 .source-head { font-weight: 600; font-size: 0.9em; }
 .source-text { margin: 0.4em 0 0 0; line-height: 1.5; }
-.source mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.source mark { color: #111827; padding: 0 1px; border-radius: 2px; }
+.source mark.sentence { background: #fde68a; box-shadow: 0 0 0 1px #f59e0b; }
+.source mark.word { background: #fef3c7; text-decoration: underline 2px #b45309; text-underline-offset: 2px; }
+.source mark.sentence mark.word { background: transparent; }
+.notice { font-weight: 600; }
+#index-note p { margin: 0.3em 0 0 0; }
+a:focus-visible, button:focus-visible, textarea:focus-visible, input:focus-visible, summary:focus-visible,
+[role="button"]:focus-visible, [tabindex]:focus-visible {
+  outline: 3px solid #b45309 !important; outline-offset: 2px;
+}
+@media (min-width: 1024px) {
+  #sources { max-height: calc(100dvh - 16rem); overflow-y: auto; padding-right: 0.3rem; }
+}
 """
-
-
-def mark_words(text: str, query: str) -> str:
-    """HTML-escaped text with the words that match the query (by BM25 token) in <mark>."""
-    wanted = set(tokenize(query))
-    out, last = [], 0
-    for match in WORD.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        word = match.group(0)
-        tokens = tokenize(word)
-        out.append(f"<mark>{html.escape(word)}</mark>" if tokens and tokens[0] in wanted else html.escape(word))
-        last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def sources_html(answer: Answer, query: str) -> str:
-    """Every cited passage whole, with section, page and speaker, matched words marked."""
-    if not answer.cited:
-        return "<p>Inga källor ännu. Ställ en fråga så visas de citerade styckena här.</p>"
-    blocks = []
-    for number, hit in enumerate(answer.cited, start=1):
-        p = hit.passage
-        blocks.append(
-            f'<div class="source" id="kalla-{number}">'
-            f'<div class="source-head">[{number}] {html.escape(p.citation)}'
-            f' <span class="kind">({KIND_LABELS[p.kind]})</span></div>'
-            f'<p class="source-text">{mark_words(p.text, query)}</p></div>'
-        )
-    return "\n".join(blocks)
-
-
-def linked_citations(markdown: str) -> str:
-    """Turn [n] into links that jump to source n in the sources panel."""
-    return CITATION.sub(r"[[\1]](#kalla-\1)", markdown)
 
 
 def _filters(municipality: str | None, role: str | None, kind: str | None, document: str | None = None) -> Filters:
@@ -90,13 +149,19 @@ def _filters(municipality: str | None, role: str | None, kind: str | None, docum
     return Filters(municipality=value(municipality), role=value(role), kind=value(kind), document=value(document))
 
 
-def _with_notice(history: list[dict], message: str, notice: str) -> list[dict]:
-    """The conversation with the user's message and a warning in reply."""
-    return [
-        *history,
-        {"role": "user", "content": escape(str(message)[:500])},
-        {"role": "assistant", "content": f"⚠️ {notice}"},
-    ]
+def _theme() -> gr.themes.Base:
+    """Soft teal, with the primary button and labels dark enough for WCAG AA contrast."""
+    return gr.themes.Soft(primary_hue="teal").set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white",
+        block_label_text_color="*neutral_700",
+        block_title_text_color="*neutral_800",
+        block_label_background_fill="*primary_50",
+        block_title_background_fill="*primary_50",
+        body_text_color_subdued="*neutral_600",
+        input_placeholder_color="*neutral_500",
+    )
 
 
 def build_app(engine: Engine) -> gr.Blocks:
@@ -105,69 +170,10 @@ def build_app(engine: Engine) -> gr.Blocks:
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
     kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
-    documents = document_choices(load_corpus(engine.corpus_dir).summaries)
+    documents = document_choices({p.document: p.title or p.document for p in passages})
 
-    def respond(
-        message: str,
-        history: list[dict],
-        previous_query: str | None,
-        municipality: str,
-        role: str,
-        kind: str,
-        document: str,
-    ) -> tuple[list[dict], str, str | None, str, Any]:
-        history = list(history or [])
-        filters = _filters(municipality, role, kind, document)
-        try:
-            reply = engine.ask(message, filters=filters, previous_query=previous_query)
-        except AssistantError as error:
-            return _with_notice(history, message, str(error)), "", previous_query, gr.skip(), gr.skip()
-        except Exception:
-            log.exception("Internal error while answering %r", str(message)[:200])
-            return _with_notice(history, message, INTERNAL_ERROR), "", previous_query, gr.skip(), gr.skip()
-        history += [
-            {"role": "user", "content": escape(reply.answer.question)},
-            {"role": "assistant", "content": linked_citations(reply.answer.markdown)},
-        ]
-        cited = [hit.passage.to_dict() for hit in reply.answer.cited]
-        return history, "", reply.query, sources_html(reply.answer, reply.query), cited
-
-    def clear() -> tuple[list, None, str, list]:
-        return [], None, sources_html(Answer("", False, "", [], []), ""), []
-
-    def rebuild() -> str:
-        try:
-            report = engine.rebuild()
-        except BusyError as error:
-            return f"⚠️ {error}"
-        except AssistantError as error:
-            log.warning("Rebuild from the chat failed: %s", error)
-            return f"⚠️ Omindexeringen misslyckades: {error}"
-        skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
-        return f"✅ Indexet byggdes om: {report.passages} stycken på {report.seconds:.1f} s.{skipped}"
-
-    def ask(
-        question: str,
-        municipality: str = "",
-        role: str = "",
-        kind: str = "",
-        top_k: int = 8,
-        document: str = "",
-    ) -> dict[str, Any]:
-        """Ask the report a question in Swedish.
-
-        Returns the reply as Markdown and the ranked passages with citations.
-        Empty filters mean any municipality, role, kind and document.
-        """
-        try:
-            reply = engine.ask(
-                question,
-                top_k=int(top_k),
-                filters=Filters(municipality or None, role or None, kind or None, document or None),
-            )
-        except AssistantError as error:
-            return {"question": str(question)[:500], "error": str(error)}
-        return reply.answer.to_dict()
+    def status_text() -> str:
+        return index_status(engine.retriever.index.manifest, datetime.now(UTC))
 
     with gr.Blocks(title="Rapportassistenten") as app:
         gr.Markdown(
@@ -178,16 +184,25 @@ def build_app(engine: Engine) -> gr.Blocks:
             elem_id="title",
         )
         previous_query = gr.State(None)
+        undo_query = gr.State(None)
+        turns = gr.State([])
         cited = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 chat = gr.Chatbot(
                     label="Samtal",
-                    height=560,
+                    show_label=False,
+                    height=CHAT_HEIGHT,
+                    autoscroll=False,
                     elem_id="chat",
                     buttons=["copy"],
                     placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
                 )
+                with gr.Row(visible=False, elem_id="context") as context_row:
+                    context_text = gr.Markdown(elem_id="context-text")
+                    clear_filters = gr.Button(
+                        "✕ Ta bort filtren", size="sm", scale=0, min_width=150, elem_id="clear-filters"
+                    )
                 with gr.Row():
                     question = gr.Textbox(
                         label="Din fråga",
@@ -198,30 +213,203 @@ def build_app(engine: Engine) -> gr.Blocks:
                         autofocus=True,
                     )
                     send = gr.Button("Fråga", variant="primary", scale=1, elem_id="send", min_width=80)
-                gr.Examples(EXAMPLES, inputs=question, label="Exempel på frågor")
-                new_chat = gr.Button("Nytt samtal", variant="secondary", size="sm")
+                gr.Markdown("Exempel på frågor – klicka för att fråga:", elem_id="examples-label")
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [
+                        gr.Button(text, size="sm", variant="secondary", scale=0, min_width=0) for text in EXAMPLES
+                    ]
+                with gr.Row():
+                    new_chat = gr.Button("Nytt samtal", variant="secondary", size="sm", elem_id="new-chat")
+                    download = gr.Button(
+                        "Ladda ned samtalet (Markdown)", size="sm", interactive=False, elem_id="download"
+                    )
+                transcript_text = gr.Textbox(visible="hidden", elem_id="transcript")
             with gr.Column(scale=2, min_width=280):
                 with gr.Accordion("Filter", open=False):
-                    municipality = gr.Dropdown(municipalities, value=ALL, label="Kommun")
-                    role = gr.Dropdown(roles, value=ALL, label="Roll (citat)")
-                    kind = gr.Dropdown(kinds, value=ALL, label="Typ")
+                    municipality = gr.Dropdown(municipalities, value=ALL, label="Kommun", elem_id="municipality")
+                    role = gr.Dropdown(roles, value=ALL, label="Roll (citat)", elem_id="role")
+                    kind = gr.Dropdown(kinds, value=ALL, label="Typ", elem_id="kind")
                     document = gr.Dropdown(documents, value=ALL_DOCUMENTS, label="Dokument", elem_id="document-filter")
                 with gr.Accordion("Index", open=False):
-                    status = gr.Markdown(f"{len(passages)} stycken, byggt {engine.retriever.index.manifest.built_at}.")
+                    status = gr.Markdown(status_text(), elem_id="index-status")
                     rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
+                    note = gr.Markdown(elem_id="index-note")
                 documents_panel(engine, document)
                 gr.Markdown("### Källor")
-                sources = gr.HTML(sources_html(Answer("", False, "", [], []), ""), elem_id="sources")
+                sources = gr.HTML(sources_html(None, ""), elem_id="sources")
                 page_viewer(engine, cited)
+        timer = gr.Timer(INDEX_POLL_SECONDS)
 
-        inputs = [question, chat, previous_query, municipality, role, kind, document]
-        outputs = [chat, question, previous_query, sources, cited]
-        question.submit(respond, inputs, outputs, api_visibility="private")
-        send.click(respond, inputs, outputs, api_visibility="private")
-        new_chat.click(clear, None, [chat, previous_query, sources, cited], api_visibility="private")
-        rebuild_button.click(
-            rebuild, None, status, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
+        def respond(
+            message: str,
+            history: list[dict],
+            done: list[Turn],
+            previous: str | None,
+            municipality: str,
+            role: str,
+            kind: str,
+            document: str,
+        ) -> dict:
+            if not isinstance(message, str) or not message.strip():
+                gr.Info("Skriv en fråga i rutan först.", duration=4, title="Tom fråga")
+                return {}
+            history = list(history or [])
+            try:
+                filters = _filters(municipality, role, kind, document)
+                reply = engine.ask(message, filters=filters, previous_query=previous)
+            except AssistantError as error:
+                return _notice(history, message, str(error))
+            except Exception:
+                log.exception("Internal error while answering %r", str(message)[:200])
+                return _notice(history, message, INTERNAL_ERROR)
+            applied = applied_filters(reply.filters, reply.inferred)
+            line = filter_line(applied)
+            shown = f"*{escape(line)}*\n\n{reply.answer.markdown}" if line else reply.answer.markdown
+            done = [*done, Turn(reply.answer.question, reply.answer.markdown, line)]
+            return {
+                chat: [
+                    *history,
+                    {"role": "user", "content": escape(reply.answer.question)},
+                    {"role": "assistant", "content": linked_citations(shown)},
+                ],
+                question: "",
+                previous_query: reply.query,
+                undo_query: previous if any(f.inferred for f in applied) else reply.query,
+                sources: sources_html(reply.answer, reply.query),
+                cited: [hit.passage.to_dict() for hit in reply.answer.cited],
+                turns: done,
+                transcript_text: transcript(done, datetime.now(UTC)),
+                download: gr.update(interactive=True),
+                context_row: gr.update(visible=bool(applied)),
+                context_text: line,
+            }
+
+        def _notice(history: list[dict], message: str, notice: str) -> dict:
+            """The user's message and a warning in reply; nothing else changes."""
+            return {
+                chat: [
+                    *history,
+                    {"role": "user", "content": escape(str(message)[:500])},
+                    {"role": "assistant", "content": f"**Obs!** {notice}"},
+                ],
+                question: "",
+            }
+
+        def ask_example(text: str) -> Callable[..., dict]:
+            def run(
+                history: list[dict], done: list[Turn], municipality: str, role: str, kind: str, document: str
+            ) -> dict:
+                return respond(text, history, done, None, municipality, role, kind, document)
+
+            return run
+
+        def forget_filters(undo: str | None) -> dict:
+            """The next question runs without the filters shown: read ones forgotten, chosen ones reset."""
+            return {
+                previous_query: undo,
+                municipality: ALL,
+                role: ALL,
+                kind: ALL,
+                document: ALL_DOCUMENTS,
+                context_row: gr.update(visible=False),
+                context_text: "",
+            }
+
+        def reset() -> dict:
+            return {
+                chat: [],
+                previous_query: None,
+                undo_query: None,
+                turns: [],
+                transcript_text: "",
+                download: gr.update(interactive=False),
+                sources: sources_html(None, ""),
+                cited: [],
+                context_row: gr.update(visible=False),
+                context_text: "",
+            }
+
+        def start_rebuild() -> dict:
+            return {rebuild_button: gr.update(interactive=False), note: "Bygger om indexet …"}
+
+        def rebuild(progress: gr.Progress = PROGRESS) -> dict:
+            progress((0, None), desc="Läser rapporten och bygger om indexet")
+            try:
+                report = engine.rebuild()
+            except BusyError as error:
+                message = str(error)
+            except AssistantError as error:
+                log.warning("Rebuild from the chat failed: %s", error)
+                message = f"Omindexeringen misslyckades: {error}"
+            else:
+                skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
+                message = f"Klart: indexet byggdes om, {report.passages} stycken på {report.seconds:.1f} s.{skipped}"
+            return {status: status_text(), note: message, rebuild_button: gr.update(interactive=not engine.rebuilding)}
+
+        def refresh() -> dict:
+            """Load an index rebuilt from the command line; the status and the button follow the engine."""
+            engine.reload_if_changed()
+            return {status: status_text(), rebuild_button: gr.update(interactive=not engine.rebuilding)}
+
+        private: dict[str, Any] = {"api_visibility": "private"}
+        asking = [question, chat, turns, previous_query, municipality, role, kind, document]
+        answered = [
+            chat,
+            question,
+            previous_query,
+            undo_query,
+            sources,
+            cited,
+            turns,
+            transcript_text,
+            download,
+            context_row,
+            context_text,
+        ]
+        for trigger in (question.submit, send.click):
+            trigger(respond, asking, answered, **private).then(None, js=AFTER_REPLY_JS, **private)
+        for button in example_buttons:
+            button.click(
+                ask_example(button.value), [chat, turns, municipality, role, kind, document], answered, **private
+            ).then(None, js=AFTER_REPLY_JS, **private)
+        clear_filters.click(
+            forget_filters,
+            [undo_query],
+            [previous_query, municipality, role, kind, document, context_row, context_text],
+            **private,
         )
+        new_chat.click(reset, None, answered, **private).then(None, js=RESET_JS, **private)
+        chat.clear(reset, None, answered, **private).then(None, js=RESET_JS, **private)
+        download.click(None, [transcript_text], None, js=DOWNLOAD_JS, **private)
+        rebuild_button.click(start_rebuild, None, [rebuild_button, note], **private).then(
+            rebuild, None, [status, note, rebuild_button], concurrency_limit=1, concurrency_id="rebuild", **private
+        )
+        timer.tick(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
+        app.load(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
+
+        def ask(
+            question: str,
+            municipality: str = "",
+            role: str = "",
+            kind: str = "",
+            top_k: int = 8,
+            document: str = "",
+        ) -> dict[str, Any]:
+            """Ask the report a question in Swedish.
+
+            Returns the reply as Markdown and the ranked passages with citations.
+            Empty filters mean any municipality, role, kind and document.
+            """
+            try:
+                reply = engine.ask(
+                    question,
+                    top_k=int(top_k),
+                    filters=Filters(municipality or None, role or None, kind or None, document or None),
+                )
+            except AssistantError as error:
+                return {"question": str(question)[:500], "error": str(error)}
+            return reply.answer.to_dict()
+
         gr.api(ask, api_name="ask")
     return app
 
@@ -246,7 +434,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 def serve(
     engine: Engine, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, block: bool = True
 ) -> gr.Blocks:
-    """Launch the chat; listens on loopback unless another host is asked for."""
+    """Launch the chat; listens on loopback unless another host is asked for.
+
+    Gradio's own start-up lines (with their advice about public share links, which this
+    app never makes) are silenced; a blocking server prints one Swedish line with its address.
+    """
     credentials = parse_auth(auth)
     if host not in ("127.0.0.1", "localhost", "::1") and credentials is None:
         log.warning("Listening on %s without --auth: anyone on the network can use the chat", host)
@@ -257,11 +449,16 @@ def serve(
         server_port=port,
         auth=credentials,
         auth_message="Logga in för att använda Rapportassistenten." if credentials else None,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         show_error=False,
-        quiet=not block,
+        quiet=True,
         footer_links=["api"],
-        theme=gr.themes.Soft(primary_hue="teal"),
+        theme=_theme(),
         css=CSS,
+        js=ON_LOAD_JS,
+        i18n=gr.I18n(en=UI_STRINGS, sv=UI_STRINGS),
     )
+    if block:
+        print(f"Rapportassistenten körs på http://{host}:{port}/ – avsluta med Ctrl+C.", flush=True)
+        app.block_thread()
     return app

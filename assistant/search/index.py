@@ -317,7 +317,7 @@ def load_index(index_dir: Path) -> Index:
 def staleness(index_dir: Path, corpus_dir: Path, embedder: TextEncoder) -> str | None:
     """Why the index must be (re)built, in Swedish, or None when it is up to date."""
     if current_build(index_dir) is None:
-        return "det finns inget index ännu"
+        return "det inte finns något index ännu"
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "indexets manifest saknas, är skadat eller har ett äldre format"

@@ -1,0 +1,194 @@
+"""What the chat shows, as text: sources with highlights, filter lines, index status, the conversation as Markdown.
+
+Pure functions (no Gradio), so every rule of the page can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import astuple, dataclass, fields
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from assistant.documents.passages import KIND_LABELS
+from assistant.reply.answer import Answer
+from assistant.search.index import Manifest
+from assistant.search.lexical import tokenize
+from assistant.search.retrieve import Filters, Hit
+
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+"""The report and its readers are Swedish: times are shown in Swedish local time, whatever the server's zone."""
+MONTHS = ("jan", "feb", "mars", "april", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+COMMON_WORDS = (
+    "kommer komma kom finns fanns gör göra gjorde gjort får få fick går gå gick säger säga sa sade "
+    "ska skulle vill ville tycker tycka tänker menar handlar vad hur vilka vilken varför man bra"
+)
+"""Words that carry no topic of their own in a question ("Hur kommer man igång?"): not marked in the sources."""
+CITATION = re.compile(r"(?<!\\)\[(\d+)\]")
+LINKED_CITATION = re.compile(r"\[\[(\d+)\]\]\(#kalla-\d+\)")
+WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _common_forms() -> frozenset[str]:
+    return frozenset(tokenize(COMMON_WORDS))
+
+
+def content_forms(query: str) -> set[str]:
+    """The query's content words in the lexical normal form (stopwords and common question verbs left out)."""
+    return set(tokenize(query)) - _common_forms()
+
+
+def _marked_words(text: str, wanted: set[str]) -> str:
+    out, last = [], 0
+    for match in WORD.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        word = match.group(0)
+        tokens = tokenize(word)
+        escaped = html.escape(word)
+        out.append(f'<mark class="word">{escaped}</mark>' if tokens and tokens[0] in wanted else escaped)
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _sentence_spans(text: str, sentences: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the matched sentences stand in the text, in order, without overlaps."""
+    spans: list[tuple[int, int]] = []
+    for sentence in sentences:
+        start = text.find(sentence) if sentence else -1
+        if start >= 0 and all(start >= end or start + len(sentence) <= begin for begin, end in spans):
+            spans.append((start, start + len(sentence)))
+    return sorted(spans)
+
+
+def marked_text(text: str, query: str, sentences: tuple[str, ...] = ()) -> str:
+    """HTML-escaped text: the matched sentences marked strongly, the query's content words lightly."""
+    wanted = content_forms(query)
+    out, last = [], 0
+    for start, end in _sentence_spans(text, sentences):
+        out.append(_marked_words(text[last:start], wanted))
+        out.append(f'<mark class="sentence">{_marked_words(text[start:end], wanted)}</mark>')
+        last = end
+    out.append(_marked_words(text[last:], wanted))
+    return "".join(out)
+
+
+def source_head(number: int, hit: Hit) -> str:
+    """ "[2] rapport, Avsnitt, s. 3, Politiker, Kalix (citat)": the kind once, not when the citation names it."""
+    passage = hit.passage
+    label = KIND_LABELS.get(passage.kind, passage.kind)
+    kind = "" if f"{label}:" in passage.citation else f' <span class="kind">({label})</span>'
+    return f"[{number}] {html.escape(passage.citation)}{kind}"
+
+
+def sources_html(answer: Answer | None, query: str) -> str:
+    """Every cited passage whole, with section, page and speaker; matched sentences and words marked."""
+    if answer is None or not answer.cited:
+        return '<p class="no-sources">Inga källor ännu. Ställ en fråga så visas de citerade styckena här.</p>'
+    blocks = [
+        f'<div class="source" id="kalla-{number}">'
+        f'<div class="source-head">{source_head(number, hit)}</div>'
+        f'<p class="source-text">{marked_text(hit.passage.text, query, hit.sentences)}</p></div>'
+        for number, hit in enumerate(answer.cited, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def linked_citations(markdown: str) -> str:
+    """Turn [n] into links that jump to source n in the sources panel."""
+    return CITATION.sub(r"[[\1]](#kalla-\1)", markdown)
+
+
+def unlinked_citations(markdown: str) -> str:
+    """The inverse of :func:`linked_citations`: plain [n], for Markdown read outside the chat."""
+    return LINKED_CITATION.sub(r"[\1]", markdown)
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One filter a reply ran under, and whether the assistant read it from the question."""
+
+    name: str
+    value: str
+    inferred: bool
+
+    @property
+    def label(self) -> str:
+        labels: dict[str, str] = {kind: label for kind, label in KIND_LABELS.items()}
+        value = labels.get(self.value, self.value) if self.name == "kind" else self.value
+        return f"{value} ({'ur frågan' if self.inferred else 'ditt val'})"
+
+
+def applied_filters(filters: Filters, inferred: Filters) -> list[AppliedFilter]:
+    """The filters a reply ran under, in a fixed order, each marked as chosen or read from the question."""
+    names = [f.name for f in fields(Filters)]
+    return [
+        AppliedFilter(name, value, value == read)
+        for name, value, read in zip(names, astuple(filters), astuple(inferred), strict=True)
+        if value
+    ]
+
+
+def filter_line(applied: list[AppliedFilter]) -> str:
+    """ "Filtrerat på: Jokkmokk (ur frågan), Politiker (ditt val)", or "" when nothing filtered."""
+    return f"Filtrerat på: {', '.join(f.label for f in applied)}" if applied else ""
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "nyss"
+    if minutes < 60:
+        return f"för {minutes} {'minut' if minutes == 1 else 'minuter'} sedan"
+    hours = minutes // 60
+    if hours < 24:
+        return f"för {hours} {'timme' if hours == 1 else 'timmar'} sedan"
+    days = hours // 24
+    return f"för {days} {'dag' if days == 1 else 'dagar'} sedan"
+
+
+def built_text(built_at: str, now: datetime) -> str:
+    """ "byggt i dag 10:41 (för 5 minuter sedan)" from the manifest's UTC stamp, in Swedish local time."""
+    built = datetime.fromisoformat(built_at).astimezone(LOCAL_TIME)
+    today = now.astimezone(LOCAL_TIME).date()
+    if built.date() == today:
+        day = "i dag"
+    elif built.date() == today - timedelta(days=1):
+        day = "i går"
+    else:
+        day = f"{built.day} {MONTHS[built.month - 1]}" + (f" {built.year}" if built.year != today.year else "")
+    return f"byggt {day} {built:%H:%M} ({_age(max(0.0, (now - built).total_seconds()))})"
+
+
+def index_status(manifest: Manifest, now: datetime) -> str:
+    """One line about the index that serves: size, documents, build time and age."""
+    documents = len(manifest.corpus.documents)
+    return f"{manifest.passages} stycken ur {documents} dokument, {built_text(manifest.built_at, now)}."
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its reply, as Markdown with plain [n] citations, for copying and downloading."""
+
+    question: str
+    markdown: str
+    filters: str = ""
+
+
+def transcript(turns: list[Turn], now: datetime) -> str:
+    """The whole conversation as one Markdown document, every reply with its numbered sources."""
+    stamp = now.astimezone(LOCAL_TIME)
+    parts = [
+        "# Samtal med Rapportassistenten",
+        f"Rapporten *På väg mot jämställda och attraktiva kommuner* (Norrbottens Kommuner). "
+        f"Sparat {stamp.day} {MONTHS[stamp.month - 1]} {stamp.year} {stamp:%H:%M}.",
+    ]
+    for number, turn in enumerate(turns, start=1):
+        parts.append(f"## {number}. {turn.question}")
+        if turn.filters:
+            parts.append(f"*{turn.filters}*")
+        parts.append(turn.markdown)
+    return "\n\n".join(parts) + "\n"

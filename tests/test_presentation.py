@@ -1,0 +1,104 @@
+"""What the chat shows as text: highlights, source heads, filter lines, build times, the Markdown transcript."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from assistant.documents.passages import Passage
+from assistant.interfaces.presentation import (
+    Turn,
+    applied_filters,
+    built_text,
+    filter_line,
+    linked_citations,
+    marked_text,
+    source_head,
+    sources_html,
+    transcript,
+    unlinked_citations,
+)
+from assistant.reply.answer import Answer
+from assistant.search.retrieve import Filters, Hit
+
+TIP = Passage("t-1", "tip", "Följ upp arbetet varje år.", "rapport", "Tips för att lyckas", 9, category="Engagemang")
+QUOTE = Passage(
+    "q-1",
+    "quote",
+    "Det kommer att ta tid. Uppföljningen är viktig för oss.",
+    "rapport",
+    "Röster",
+    3,
+    role="Politiker",
+    municipality="Kalix",
+)
+
+
+def marks(html: str, kind: str) -> list[str]:
+    return re.findall(rf'<mark class="{kind}">(.*?)</mark>', html)
+
+
+def test_content_words_are_marked_but_not_common_question_verbs_or_stopwords() -> None:
+    html = marked_text(QUOTE.text, "Hur kommer uppföljningen att gå?")
+    assert "Uppföljningen" in marks(html, "word")
+    assert "kommer" not in marks(html, "word")
+    assert "att" not in marks(html, "word")
+
+
+def test_matched_sentences_are_marked_strongly_with_their_words_inside() -> None:
+    html = marked_text(QUOTE.text, "uppföljning", ("Uppföljningen är viktig för oss.",))
+    sentence = '<mark class="sentence"><mark class="word">Uppföljningen</mark> är viktig för oss.</mark>'
+    assert html == f"Det kommer att ta tid. {sentence}"
+
+
+def test_marked_text_escapes_html_and_skips_sentences_it_cannot_find() -> None:
+    html = marked_text("<b>Skolan</b> & förskolan.", "skolan", ("Finns inte här.",))
+    assert html.startswith('&lt;b&gt;<mark class="word">Skolan</mark>&lt;/b&gt; &amp;')
+    assert 'class="sentence"' not in html
+
+
+def test_a_tip_source_names_its_kind_once_and_a_quote_gets_its_label() -> None:
+    assert source_head(1, Hit(TIP, 1.0, 1.0, 1.0)) == "[1] rapport, Tips för att lyckas, s. 9, tips: Engagemang"
+    assert source_head(2, Hit(QUOTE, 1.0, 1.0, 1.0)).endswith('<span class="kind">(citat)</span>')
+
+
+def test_sources_panel_without_an_answer_invites_a_question() -> None:
+    assert "Ställ en fråga" in sources_html(None, "")
+    panel = sources_html(Answer("q", True, "", [], [Hit(TIP, 1.0, 1.0, 1.0)]), "uppföljning")
+    assert 'id="kalla-1"' in panel
+
+
+def test_filter_line_tells_read_filters_from_chosen_ones() -> None:
+    applied = applied_filters(Filters("Jokkmokk", "Politiker", "citat"), Filters(municipality="Jokkmokk"))
+    assert filter_line(applied) == "Filtrerat på: Jokkmokk (ur frågan), Politiker (ditt val), citat (ditt val)"
+    assert filter_line(applied_filters(Filters(), Filters())) == ""
+    assert filter_line(applied_filters(Filters(kind="quote"), Filters())) == "Filtrerat på: citat (ditt val)"
+
+
+def test_build_time_is_swedish_local_time_with_its_age() -> None:
+    now = datetime(2026, 11, 30, 9, 46, tzinfo=UTC)
+    assert built_text("2026-11-30T09:41:50+00:00", now) == "byggt i dag 10:41 (för 4 minuter sedan)"
+    assert built_text("2026-11-29T20:00:00+00:00", now) == "byggt i går 21:00 (för 13 timmar sedan)"
+    assert built_text("2026-07-01T08:00:00+00:00", now) == "byggt 1 juli 10:00 (för 152 dagar sedan)"
+    assert built_text("2025-12-24T08:00:00+00:00", now).startswith("byggt 24 dec 2025 09:00")
+    assert built_text("2026-11-30T09:45:30+00:00", now) == "byggt i dag 10:45 (nyss)"
+
+
+def test_citation_links_round_trip_to_plain_markdown() -> None:
+    markdown = "Text [1] och \\[2\\] [3].\n\n### Källor\n\n[1] rapport, s. 3"
+    linked = linked_citations(markdown)
+    assert "[[1]](#kalla-1)" in linked
+    assert "\\[2\\]" in linked
+    assert unlinked_citations(linked) == markdown
+
+
+def test_transcript_has_every_question_its_reply_and_filters() -> None:
+    turns = [
+        Turn("Vad gjorde Kalix?", "Svar [1]\n\n### Källor\n\n[1] rapport, s. 3"),
+        Turn("Och i Jokkmokk?", "Svar [1]", "Filtrerat på: Jokkmokk (ur frågan)"),
+    ]
+    text = transcript(turns, datetime(2026, 11, 30, 9, 46, tzinfo=UTC))
+    assert text.startswith("# Samtal med Rapportassistenten\n\n")
+    assert "Sparat 30 nov 2026 10:46." in text
+    assert "## 1. Vad gjorde Kalix?\n\nSvar [1]\n\n### Källor\n\n[1] rapport, s. 3" in text
+    assert "## 2. Och i Jokkmokk?\n\n*Filtrerat på: Jokkmokk (ur frågan)*\n\nSvar [1]\n" in text
