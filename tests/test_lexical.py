@@ -28,6 +28,7 @@ def test_text_without_diacritics_meets_text_with_them() -> None:
 
 def test_stopwords_and_superscripts_are_dropped() -> None:
     assert tokenize("och det är") == []
+    assert tokenize("Vad ska vi göra i skolan?") == tokenize("göra skolan")  # "ska" is no "skola"
     assert tokenize("livet¹") == tokenize("livet")
 
 

@@ -27,7 +27,11 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 WORD = re.compile(r"[^\W_]+")
 SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-STOPWORDS = frozenset(STOPWORDS_SWEDISH) | frozenset(w.translate(FOLD) for w in STOPWORDS_SWEDISH)
+MODAL_VERBS = ("ska", "skall", "vill", "måste", "bör")
+"""Not in bm25s's Swedish list, carry no topic, and their lemmas collide with content words ("ska" → "skola")."""
+STOPWORDS = frozenset((*STOPWORDS_SWEDISH, *MODAL_VERBS)) | frozenset(
+    w.translate(FOLD) for w in (*STOPWORDS_SWEDISH, *MODAL_VERBS)
+)
 MIN_PART = 4
 """Shortest compound part: shorter known words ("het", "mun") split compounds wrongly."""
 MIN_COMPOUND = 8
