@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from assistant.devtools.typeset import FIRST_PAGE_LABEL, REPORT_TITLE
@@ -62,3 +64,14 @@ def test_running_header_and_page_numbers_are_not_text(name: str, parsed: dict[st
     texts = [p.text for p in parsed[name].passages]
     assert not any(text.startswith(REPORT_TITLE) for text in texts)
     assert not any(text.isdigit() for text in texts)
+
+
+@pytest.mark.parametrize("name", ("pdf", "pdf2"))
+def test_the_pdfs_hyphenate_at_line_ends_and_the_reader_joins(
+    name: str, typeset: dict[str, Path], parsed: dict[str, ParsedDocument]
+) -> None:
+    with pdfplumber.open(typeset[name]) as pdf:
+        raw = "\n".join(page.extract_text() for page in pdf.pages)
+    assert len(re.findall(r"[a-zåäö]-\n[a-zåäö]", raw)) >= 50
+    text = " ".join(p.text for p in parsed[name].passages)
+    assert "chefs- och medarbetarmöten" in text and "2018-2021" in text

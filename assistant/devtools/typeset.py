@@ -88,7 +88,16 @@ def typeset_pdf(passages: list[Passage], columns: int = 1, title: str = REPORT_T
 def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages: dict[int, int]) -> bytes:
     width, height = A4
     margin, gutter, footnote_zone = 56.0, 18.0, 110.0
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.5, spaceAfter=7, alignment=TA_JUSTIFY)
+    body = ParagraphStyle(
+        "body",
+        fontName="Helvetica",
+        fontSize=10,
+        leading=13.5,
+        spaceAfter=7,
+        alignment=TA_JUSTIFY,
+        hyphenationLang=hyphenation_points,
+        embeddedHyphenation=1,
+    )
     styles = {
         "paragraph": body,
         "quote": ParagraphStyle("quote", parent=body, fontName="Helvetica-Oblique", leftIndent=14, rightIndent=14),
@@ -146,6 +155,13 @@ def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages:
             story.append(Paragraph(markup, styles[element.kind]))
     document.build(story)
     return buffer.getvalue()
+
+
+def hyphenation_points(word: str) -> list[tuple[str, str]]:
+    """Where the PDF may break a word at a line end with a hyphen: between two lower-case letters, at least
+    four letters from either end, longest head first (reportlab tries them in order).  Not Swedish
+    syllables — the reader must join any such break, and keep the document's own hyphens."""
+    return [(word[:i], word[i:]) for i in range(len(word) - 4, 3, -1) if word[i - 1].islower() and word[i].islower()]
 
 
 def _pdf_marker(superscripts: str) -> str:

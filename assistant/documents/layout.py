@@ -140,6 +140,8 @@ def _join(left: str, right: str, urls: set[str]) -> str:
     glued = last + right.split()[0]
     if "://" in last and (any(url.startswith(glued) for url in urls) or last.endswith(("/", "-"))):
         return left + right
+    if left.endswith("-") and left[-2:-1].isdigit() and right[:1].isdigit():
+        return left + right  # a range such as 2018-2021
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
         if right.split()[0].lower() in SUSPENDED_COMPOUND_JOINERS:
             return f"{left} {right}"

@@ -16,7 +16,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.documents.corpus import load_corpus
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
@@ -191,7 +190,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
     kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
-    documents = document_choices(load_corpus(engine.corpus_dir).summaries)
+    documents = document_choices({p.document: p.title or p.document for p in passages})
 
     def status_text() -> str:
         return index_status(engine.retriever.index.manifest, datetime.now(UTC))

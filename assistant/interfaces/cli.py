@@ -284,8 +284,9 @@ def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
         return 0
     print("Läsning (bästa av 3):")
     for r in result.reading:
+        pages = f"{r.pages} sidor, " if r.pages else ""
         per_page = f", {r.ms_per_page:.0f} ms per sida" if r.ms_per_page else ""
-        print(f"  {r.format:<18} {r.pages:3d} sidor, {r.passages} stycken: {1000 * r.seconds:.0f} ms{per_page}")
+        print(f"  {r.format:<18} {pages}{r.passages} stycken: {1000 * r.seconds:.0f} ms{per_page}")
     print("Indexbygge:")
     for b in result.rebuilds:
         print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")

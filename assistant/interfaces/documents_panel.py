@@ -41,18 +41,17 @@ def documents_table(summaries: list[DocumentSummary]) -> str:
     return "\n".join(rows)
 
 
-def document_choices(summaries: list[DocumentSummary]) -> list[tuple[str, str]]:
-    """(label, value) pairs for the document filter: the title shown, the document key sent."""
-    return [(ALL_DOCUMENTS, ALL_DOCUMENTS)] + [(s.title, s.document) for s in summaries]
+def document_choices(titles: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the document filter from document key → title: the title shown, the key sent."""
+    return [(ALL_DOCUMENTS, ALL_DOCUMENTS)] + [(title, document) for document, title in titles.items()]
 
 
-def _corpus_state(engine: Engine) -> tuple[str, dict, dict]:
-    summaries = load_corpus(engine.corpus_dir).summaries
-    names = [s.name for s in summaries]
+def _corpus_state(summaries: list[DocumentSummary]) -> tuple[str, dict, dict]:
+    """Table, removal choices and document filter choices for the corpus as it is now."""
     return (
         documents_table(summaries),
-        gr.update(choices=names, value=None),
-        gr.update(choices=document_choices(summaries), value=ALL_DOCUMENTS),
+        gr.update(choices=[s.name for s in summaries], value=None),
+        gr.update(choices=document_choices({s.document: s.title for s in summaries}), value=ALL_DOCUMENTS),
     )
 
 
@@ -66,10 +65,9 @@ def _rebuild_message(engine: Engine) -> str:
 
 def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
     """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
-    table, _, _ = _corpus_state(engine)
     summaries = load_corpus(engine.corpus_dir).summaries
     with gr.Accordion("Dokument", open=False, elem_id="documents"):
-        listing = gr.Markdown(table, elem_id="documents-table")
+        listing = gr.Markdown(documents_table(summaries), elem_id="documents-table")
         upload = gr.File(
             label=f"Lägg till dokument (PDF, Word, webbsida, text; högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB)",
             file_count="multiple",
@@ -86,7 +84,7 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
 
     def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
         if not files:
-            return "⚠️ Välj en eller flera filer först.", *_corpus_state(engine), None
+            return "⚠️ Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
         lines = []
         for number, file in enumerate(files):
             path = Path(file)
@@ -103,21 +101,21 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
         if any(line.startswith("✅") for line in lines):
             progress(len(files) / (len(files) + 1), desc="Indexerar")
             lines.append(_safe_rebuild(engine))
-        return "\n\n".join(lines), *_corpus_state(engine), None
+        return "\n\n".join(lines), *_corpus_state(_summaries(engine)), None
 
     def remove(name: str | None) -> tuple:
         if not name:
-            return "⚠️ Välj ett dokument att ta bort.", *_corpus_state(engine)
+            return "⚠️ Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
         try:
             path = remove_document(engine.corpus_dir, name)
         except AssistantError as error:
-            return f"⚠️ {html.escape(str(error))}", *_corpus_state(engine)
+            return f"⚠️ {html.escape(str(error))}", *_corpus_state(_summaries(engine))
         message = f"Tog bort {html.escape(path.name)}."
         if document_files(engine.corpus_dir):
             message += " " + _safe_rebuild(engine)
         else:
             message += " Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till."
-        return message, *_corpus_state(engine)
+        return message, *_corpus_state(_summaries(engine))
 
     outputs = [status, listing, chosen, document_filter]
     add_button.click(
@@ -126,6 +124,10 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
     remove_button.click(
         remove, chosen, outputs, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
     )
+
+
+def _summaries(engine: Engine) -> list[DocumentSummary]:
+    return load_corpus(engine.corpus_dir).summaries
 
 
 def _safe_rebuild(engine: Engine) -> str:
