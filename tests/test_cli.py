@@ -180,3 +180,11 @@ def test_first_ask_says_that_it_builds_the_index(engine, tmp_path, monkeypatch: 
         f"Bygger index: 65 stycken ur 1 dokument i {CORPUS} …",
         "Byggde indexet eftersom det inte finns något index ännu.",
     ]
+
+
+def test_startup_benchmark_starts_ask_and_serve_as_users_do(engine) -> None:
+    result = run_cli("bench", "--startup", "--rounds", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert len(figures["ask"]) == len(figures["serve"]) == 1
+    assert 0 < figures["ask_median"] < figures["serve_median"]

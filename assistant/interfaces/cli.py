@@ -255,6 +255,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.startup:
+        return _bench_startup(args)
     embedder = Embedder(args.model, say=_say)
     if args.documents:
         return _bench_documents(args, embedder)
@@ -269,6 +271,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms")
     print(f"  indexbygge:              {result.build_seconds:.1f} s")
     print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    return 0
+
+
+def _bench_startup(args: argparse.Namespace) -> int:
+    from assistant.devtools.startup import run_startup_benchmark
+
+    result = run_startup_benchmark(args.corpus, args.index, args.model, args.rounds)
+    if args.json:
+        _print_json(asdict(result) | {"ask_median": result.ask_median, "serve_median": result.serve_median})
+        return 0
+    for name, runs, median in (
+        ("assistant ask, start till svar", result.ask, result.ask_median),
+        ("assistant serve, start till första svar", result.serve, result.serve_median),
+    ):
+        print(f"{name}: median {median:.1f} s ({', '.join(f'{s:.1f}' for s in runs)} s)")
     return 0
 
 
@@ -474,12 +491,23 @@ def build_parser() -> argparse.ArgumentParser:
         "(p50, p95), indexbygge och högsta minnesanvändning.",
     )
     bench.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="frågefil; standard: %(default)s")
-    bench.add_argument("--rounds", type=int_between(1), default=3, help="varv genom frågefilen; standard: 3")
+    bench.add_argument(
+        "--rounds",
+        type=int_between(1),
+        default=3,
+        help="varv genom frågefilen (med --startup: starter av varje kommando); standard: 3",
+    )
     bench.add_argument(
         "--documents",
         action="store_true",
         help="mät i stället dokumentläsning (ms per sida för PDF, Word, webbsida) och indexbygge "
         "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt)",
+    )
+    bench.add_argument(
+        "--startup",
+        action="store_true",
+        help="mät i stället starttiden: assistant ask från start till svar och assistant serve från start "
+        "till första svaret, i nya processer mot det byggda indexet",
     )
     _add_engine_options(bench)
     bench.add_argument("--json", action="store_true", help="skriv mätvärdena som JSON")
