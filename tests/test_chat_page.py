@@ -155,7 +155,14 @@ def test_rebuild_button_is_disabled_while_it_runs_and_a_double_click_builds_once
 ) -> None:
     calls = []
     original = engine.rebuild
-    monkeypatch.setattr(engine, "rebuild", lambda *a, **k: calls.append(1) or original(*a, **k))
+
+    def slow_rebuild(*args: object, **kwargs: object) -> object:
+        """A rebuild that takes long enough to watch (the vector cache makes a real one nearly instant)."""
+        calls.append(1)
+        time.sleep(2)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "rebuild", slow_rebuild)
     button = opened(desk, "Index", "#rebuild")
     button.dblclick()
     expect(button).to_be_disabled()
@@ -191,6 +198,9 @@ def test_the_page_speaks_swedish_without_emoji_or_english_chrome(desk: Page) -> 
         ".map(b => b.getAttribute('aria-label') || b.getAttribute('title'))"
     )
     assert not {"Clear", "Copy message", "Use via API"} & set(labels)
+    names = desk.evaluate("[...document.querySelectorAll('#chat [aria-label]')].map(e => e.getAttribute('aria-label'))")
+    assert not [name for name in names if re.match(r"(user's|bot's) message|chatbot conversation", name)]
+    assert "Svar: " in " ".join(names)
     text = desk.locator("body").inner_text()
     assert EMOJI.findall(text) == []
 

@@ -47,8 +47,8 @@ INDEX_POLL_SECONDS = 5
 CHAT_HEIGHT = "max(22rem, calc(100dvh - 19rem))"
 """The conversation takes the window's height less the title, question box and examples below it."""
 DOWNLOAD_NAME = "samtal-rapportassistenten.md"
-PROGRESS = gr.Progress()
-"""Gradio finds a progress tracker through a default argument of this type."""
+REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och räknar fram vektorerna …</div>'
+"""Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
 UI_STRINGS = {
     "errors.use_via_api": "API",
     "errors.use_via_api_or_mcp": "API",
@@ -67,9 +67,24 @@ ON_LOAD_JS = """
     clipboard.writeText = (text) => write(String(text).replace(/\\[\\[(\\d+)\\]\\]\\(#kalla-\\d+\\)/g, "[$1]"));
     clipboard.plainCitations = true;
   }
+  const swedish = [[/^user's message: /, "Din fråga: "], [/^bot's message: /, "Svar: "],
+                   [/^chatbot conversation$/, "Samtal"]];
+  const relabel = (element) => {
+    const label = element.getAttribute("aria-label") || "";
+    for (const [english, own] of swedish) {
+      if (english.test(label)) element.setAttribute("aria-label", label.replace(english, own));
+    }
+  };
+  new MutationObserver((changes) => changes.forEach((change) => {
+    if (change.type === "attributes") relabel(change.target);
+    else change.addedNodes.forEach((node) => node.querySelectorAll &&
+      [node, ...node.querySelectorAll("[aria-label]")].forEach(relabel));
+  })).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"] });
+  document.querySelectorAll("[aria-label]").forEach(relabel);
 }
 """
-"""Swedish page language (screen readers, hyphenation); copied replies get plain [n] instead of in-page links."""
+"""Swedish page language (screen readers, hyphenation), Swedish names for the chat's messages where Gradio
+hard-codes English ones; copied replies get plain [n] instead of in-page links."""
 AFTER_REPLY_JS = """
 () => new Promise((done) => {
   const log = document.querySelector("#chat [role=log]");
@@ -132,6 +147,11 @@ CSS = """
 .source mark.sentence mark.word { background: transparent; }
 .notice { font-weight: 600; }
 #index-note p { margin: 0.3em 0 0 0; }
+#index-note .working::after { content: ""; display: block; height: 4px; margin-top: 0.4em; border-radius: 2px;
+  background: linear-gradient(90deg, #ccfbf1 0 35%, #0f766e 35% 65%, #ccfbf1 65% 100%); background-size: 300% 100%;
+  animation: working 1.4s linear infinite; }
+@keyframes working { from { background-position: 100% 0; } to { background-position: 0 0; } }
+@media (prefers-reduced-motion: reduce) { #index-note .working::after { animation: none; background: #0f766e; } }
 a:focus-visible, button:focus-visible, textarea:focus-visible, input:focus-visible, summary:focus-visible,
 [role="button"]:focus-visible, [tabindex]:focus-visible {
   outline: 3px solid #b45309 !important; outline-offset: 2px;
@@ -194,6 +214,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                     show_label=False,
                     height=CHAT_HEIGHT,
                     autoscroll=False,
+                    layout="panel",
                     elem_id="chat",
                     buttons=["copy"],
                     placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
@@ -330,10 +351,9 @@ def build_app(engine: Engine) -> gr.Blocks:
             }
 
         def start_rebuild() -> dict:
-            return {rebuild_button: gr.update(interactive=False), note: "Bygger om indexet …"}
+            return {rebuild_button: gr.update(interactive=False), note: REBUILDING}
 
-        def rebuild(progress: gr.Progress = PROGRESS) -> dict:
-            progress((0, None), desc="Läser rapporten och bygger om indexet")
+        def rebuild() -> dict:
             try:
                 report = engine.rebuild()
             except BusyError as error:
@@ -343,7 +363,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                 message = f"Omindexeringen misslyckades: {error}"
             else:
                 skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
-                message = f"Klart: indexet byggdes om, {report.passages} stycken på {report.seconds:.1f} s.{skipped}"
+                seconds = f"{report.seconds:.1f}".replace(".", ",")
+                message = f"Klart: indexet byggdes om, {report.passages} stycken på {seconds} s.{skipped}"
             return {status: status_text(), note: message, rebuild_button: gr.update(interactive=not engine.rebuilding)}
 
         def refresh() -> dict:
@@ -382,7 +403,13 @@ def build_app(engine: Engine) -> gr.Blocks:
         chat.clear(reset, None, answered, **private).then(None, js=RESET_JS, **private)
         download.click(None, [transcript_text], None, js=DOWNLOAD_JS, **private)
         rebuild_button.click(start_rebuild, None, [rebuild_button, note], **private).then(
-            rebuild, None, [status, note, rebuild_button], concurrency_limit=1, concurrency_id="rebuild", **private
+            rebuild,
+            None,
+            [status, note, rebuild_button],
+            concurrency_limit=1,
+            concurrency_id="rebuild",
+            show_progress="hidden",
+            **private,
         )
         timer.tick(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
         app.load(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
