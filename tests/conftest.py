@@ -6,8 +6,9 @@ directory, so tests never touch a real user's files.
 Two kinds of engine: ``engine`` (the real model, converted once per session)
 and ``fake_engine`` (:class:`FakeEmbedder`, for unit tests of retrieval,
 replies and follow-ups that must run in seconds).  A test that uses the real
-model or the launched chat is marked ``slow`` automatically; ``pytest -m "not
-slow"`` runs the rest.
+model or the launched chat through a fixture is marked ``slow`` automatically;
+one that runs the real model in a subprocess (``run_cli("ask", …)``) is marked
+by hand.  ``pytest -m "not slow"`` runs the rest.
 """
 
 from __future__ import annotations

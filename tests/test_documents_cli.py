@@ -6,11 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS, run_cli
 
 from assistant.devtools.typeset import REPORT_TITLE
 
 
+@pytest.mark.slow  # asks through the CLI: the real model in a subprocess
 def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()

@@ -132,6 +132,7 @@ CSS = """
 #context { align-items: center; gap: 0.5rem; padding: 0.3rem 0.6rem; border-radius: 6px;
            background: #ecfdf5; border: 1px solid #0f766e; }
 #context-text p { margin: 0; color: #134e4a; font-weight: 600; }
+#clear-filters::before { content: "✕" / ""; margin-right: 0.4em; }
 #examples-label p { margin: 0; font-size: 0.9em; color: #374151; }
 #examples { flex-wrap: wrap; gap: 0.4rem; }
 #examples button { flex: 0 1 auto; white-space: normal; text-align: left; }
@@ -222,7 +223,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 with gr.Row(visible=False, elem_id="context") as context_row:
                     context_text = gr.Markdown(elem_id="context-text")
                     clear_filters = gr.Button(
-                        "✕ Ta bort filtren", size="sm", scale=0, min_width=150, elem_id="clear-filters"
+                        "Ta bort filtren", size="sm", scale=0, min_width=150, elem_id="clear-filters"
                     )
                 with gr.Row():
                     question = gr.Textbox(
