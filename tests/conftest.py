@@ -200,14 +200,20 @@ def report_passages():
 
 @pytest.fixture(scope="session")
 def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The report typeset as real files: PDF in one and two columns, Word, a web page, and
-    LibreOffice's PDF of the Word file (a second PDF producer)."""
-    from assistant.devtools.typeset import typeset_docx, typeset_html, typeset_pdf, write
+    """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
+    (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
+    Word file (a second PDF producer)."""
+    from assistant.devtools.typeset import Headings, typeset_docx, typeset_html, typeset_pdf, write
 
     root = tmp_path_factory.mktemp("typeset")
     files = {
         "pdf": write(root / "rapport.pdf", typeset_pdf(report_passages, columns=1)),
-        "pdf2": write(root / "two" / "rapport.pdf", typeset_pdf(report_passages, columns=2)),
+        "pdf2": write(
+            root / "two" / "rapport.pdf", typeset_pdf(report_passages, columns=2, headings=Headings(outlined=False))
+        ),
+        "outline": write(
+            root / "outline" / "rapport.pdf", typeset_pdf(report_passages, headings=Headings(styled=False))
+        ),
         "docx": write(root / "rapport.docx", typeset_docx(report_passages)),
         "html": write(root / "rapport.html", typeset_html(report_passages)),
     }

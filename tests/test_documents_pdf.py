@@ -12,7 +12,7 @@ from assistant.devtools.typeset import FIRST_PAGE_LABEL, REPORT_TITLE
 from assistant.documents.corpus import ParsedDocument, parse_document
 from assistant.documents.passages import Passage
 
-PDFS = ("pdf", "pdf2", "libreoffice")
+PDFS = ("pdf", "pdf2", "outline", "libreoffice")
 
 
 @pytest.fixture(scope="module")

@@ -78,14 +78,26 @@ def elements(passages: list[Passage]) -> list[Element]:
     return out
 
 
-def typeset_pdf(passages: list[Passage], columns: int = 1, title: str = REPORT_TITLE) -> bytes:
+@dataclass(frozen=True)
+class Headings:
+    """How headings are marked: by font (larger, bold) and/or in the PDF's outline (bookmarks)."""
+
+    styled: bool = True
+    outlined: bool = True
+
+
+def typeset_pdf(
+    passages: list[Passage], columns: int = 1, title: str = REPORT_TITLE, headings: Headings = Headings()
+) -> bytes:
     """A PDF of the passages (reportlab), ``columns`` 1 or 2, footnotes at the foot of their page."""
     marker_pages: dict[int, int] = {}
-    _render_pdf(passages, columns, title, marker_pages)  # first pass: where every footnote marker lands
-    return _render_pdf(passages, columns, title, marker_pages)
+    _render_pdf(passages, columns, title, headings, marker_pages)  # first pass: where footnote markers land
+    return _render_pdf(passages, columns, title, headings, marker_pages)
 
 
-def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages: dict[int, int]) -> bytes:
+def _render_pdf(
+    passages: list[Passage], columns: int, title: str, headings: Headings, marker_pages: dict[int, int]
+) -> bytes:
     width, height = A4
     margin, gutter, footnote_zone = 56.0, 18.0, 110.0
     body = ParagraphStyle(
@@ -120,8 +132,16 @@ def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages:
     def record(canvas: Canvas, kind: str, label: str) -> None:
         marker_pages.setdefault(int(label), canvas.getPageNumber())
 
+    heading_elements = [e for e in elements(passages) if e.kind == "heading"]
+
+    def outline(canvas: Canvas, kind: str, label: str) -> None:
+        heading = heading_elements[int(label)]
+        canvas.bookmarkPage(f"h{label}")
+        canvas.addOutlineEntry(heading.text, f"h{label}", level=heading.level - 1)
+
     def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.setNamedCB("record", record)
+        canvas.setNamedCB("outline", outline)
         page = canvas.getPageNumber()
         canvas.saveState()
         canvas.setFont("Helvetica-Oblique", 8)
@@ -144,11 +164,15 @@ def _render_pdf(passages: list[Passage], columns: int, title: str, marker_pages:
 
     document.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=decorate)])
     story = []
+    number = 0
     for element in elements(passages):
         markup = MARKER.sub(lambda m: _pdf_marker(m.group(0)), escape(element.text))
         markup = URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', markup)
         if element.kind == "heading":
-            story.append(Paragraph(markup, styles[min(element.level, 2)]))
+            if headings.outlined:
+                markup = f'<onDraw name="outline" label="{number}"/>{markup}'
+            number += 1
+            story.append(Paragraph(markup, styles[min(element.level, 2)] if headings.styled else body))
         elif element.kind == "tip":
             story.append(Paragraph(markup, styles["tip"], bulletText="•"))
         else:

@@ -78,25 +78,29 @@ class _Page:
 
 def read_pdf(data: bytes) -> Layout:
     """The PDF's blocks, footnotes, title and page count; UnreadableDocument with a Swedish reason."""
-    title, words, heights, urls = _open(data)
+    title, words, heights, urls, outline = _open(data)
     body_size = _body_size(words)
     pages = _pages(words, heights, body_size)
     footnotes: dict[int, Footnote] = {}
     for page in pages:
         for note in parse_footnotes(page.footnote_rows, page.label, urls):
             footnotes.setdefault(note.number, note)
-    blocks = _levelled(_blocks(pages, body_size, urls))
-    return Layout(blocks=blocks, footnotes=footnotes, title=title, pages=len(pages), styled=True)
+    blocks = _blocks(pages, body_size, urls)
+    levelled = _outlined(blocks, outline, title) if outline else _levelled(blocks)
+    return Layout(blocks=levelled, footnotes=footnotes, title=title, pages=len(pages), styled=True)
 
 
 def read_page_labels(data: bytes) -> list[int | None]:
     """The page label (printed page number) of every page, in file order."""
-    _, words, heights, _ = _open(data)
+    _, words, heights, _, _ = _open(data)
     return [page.label for page in _pages(words, heights, _body_size(words))]
 
 
-def _open(data: bytes) -> tuple[str | None, list[list[dict]], list[float], set[str]]:
-    """Title, words per page, page heights and link targets; UnreadableDocument when there is no text to read."""
+def _open(data: bytes) -> tuple[str | None, list[list[dict]], list[float], set[str], dict[str, int]]:
+    """Title, words per page, page heights, link targets and outline (heading → level).
+
+    UnreadableDocument when there is no text to read.
+    """
     if b"%%EOF" not in data[-2048:]:
         raise UnreadableDocument("PDF-filen är ofullständig (avkortad); ladda ner eller spara den igen.")
     try:
@@ -105,6 +109,7 @@ def _open(data: bytes) -> tuple[str | None, list[list[dict]], list[float], set[s
             words = [_words(page) for page in pdf.pages]
             heights = [float(page.height) for page in pdf.pages]
             urls = {link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")}
+            outline = _outline(pdf)
     except Exception as error:
         if "password" in repr(error).lower() or "encrypt" in repr(error).lower():
             raise UnreadableDocument(
@@ -115,7 +120,20 @@ def _open(data: bytes) -> tuple[str | None, list[list[dict]], list[float], set[s
         raise UnreadableDocument(
             "PDF-filen har inget textlager (den är troligen inskannad); kör textigenkänning (OCR) på den först."
         )
-    return title, words, heights, urls
+    return title, words, heights, urls, outline
+
+
+def _outline(pdf: pdfplumber.PDF) -> dict[str, int]:
+    """The PDF's bookmarks: normalised heading text → level (1 = top); empty when it has none."""
+    try:
+        entries = list(pdf.doc.get_outlines())
+    except Exception:  # pdfminer raises PDFNoOutlines, or fails on a damaged outline: then read the fonts
+        return {}
+    return {_normalised(entry[1]): entry[0] for entry in entries if isinstance(entry[1], str) and entry[1].strip()}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(clean_characters(text).split()).casefold()
 
 
 def _title(metadata: dict) -> str | None:
@@ -367,6 +385,18 @@ def _line_spacing(pages: list[_Page], body_size: float) -> float:
         if previous.size == line.size == body_size and line.top > previous.bottom
     ]
     return statistics.median(gaps) if gaps else 0.2 * body_size
+
+
+def _outlined(blocks: list[tuple[Block, Style]], outline: dict[str, int], title: str | None) -> list[Block]:
+    """Heading levels from the PDF's outline: a block is a heading when its text is a bookmark's title.
+
+    The outline is what the author marked as structure, so it wins over font size and weight; a block
+    that only looks like a heading (a bold lead-in) stays text, and the title set large on the first
+    page (not a bookmark) is left out.
+    """
+    if blocks and title and blocks[0][1] and _normalised(blocks[0][0].text) == _normalised(title):
+        blocks = blocks[1:]
+    return [Block(b.text, b.page, outline.get(_normalised(b.text), 0)) for b, _ in blocks]
 
 
 def _levelled(blocks: list[tuple[Block, Style]]) -> list[Block]:

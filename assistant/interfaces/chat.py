@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
@@ -485,6 +486,7 @@ def serve(
         css=CSS,
         js=ON_LOAD_JS,
         i18n=gr.I18n(en=UI_STRINGS, sv=UI_STRINGS),
+        max_file_size=MAX_DOCUMENT_BYTES,
     )
     if block:
         print(f"Rapportassistenten körs på http://{host}:{port}/ – avsluta med Ctrl+C.", flush=True)

@@ -30,15 +30,19 @@ ALL_DOCUMENTS = "Alla dokument"
 
 
 def documents_table(summaries: list[DocumentSummary]) -> str:
-    """The corpus as a Markdown table: title, format, pages, passages, quotes, tips."""
-    rows = ["| Dokument | Format | Sidor | Stycken | Citat | Tips |", "|---|---|---|---|---|---|"]
-    for s in summaries:
-        title = html.escape(s.title).replace("|", "\\|")
-        rows.append(
-            f"| **{title}**<br><small>{html.escape(s.name)}</small> | {FORMAT_LABELS[s.format]} | {s.pages or '–'} "
-            f"| {s.passages} | {s.kinds.get('quote', 0)} | {s.kinds.get('tip', 0)} |"
-        )
-    return "\n".join(rows)
+    """The corpus as an HTML table: title (file, quotes, tips beneath), format, pages, passages."""
+    cell = 'style="padding:4px 6px;white-space:nowrap"'
+    rows = [
+        f'<tr><td style="padding:4px 6px"><strong>{html.escape(s.title)}</strong><br><small>'
+        f"{html.escape(s.name)} · {s.kinds.get('quote', 0)} citat · {s.kinds.get('tip', 0)} tips</small></td>"
+        f"<td {cell}>{FORMAT_LABELS[s.format]}</td><td {cell}>{s.pages or '–'}</td><td {cell}>{s.passages}</td></tr>"
+        for s in summaries
+    ]
+    head = "".join(f"<th {cell}>{name}</th>" for name in ("Dokument", "Format", "Sidor", "Stycken"))
+    return (
+        f'<table style="width:100%;font-size:0.9em;border-collapse:collapse"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def document_choices(titles: dict[str, str]) -> list[tuple[str, str]]:
@@ -67,7 +71,7 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
     """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
     summaries = load_corpus(engine.corpus_dir).summaries
     with gr.Accordion("Dokument", open=False, elem_id="documents"):
-        listing = gr.Markdown(documents_table(summaries), elem_id="documents-table")
+        listing = gr.HTML(documents_table(summaries), elem_id="documents-table")
         upload = gr.File(
             label=f"Lägg till dokument (PDF, Word, webbsida, text; högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB)",
             file_count="multiple",
