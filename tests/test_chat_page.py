@@ -255,6 +255,7 @@ def test_sources_name_the_kind_once_and_mark_content_words_not_common_ones(desk:
     marked = desk.locator("#sources mark.word").all_inner_texts()
     assert marked
     assert not [word for word in marked if tokenize(word) == tokenize("kommer")]
+    expect(desk.locator("#sources mark.sentence").first).to_be_visible()
 
 
 def test_a_reply_is_copied_as_markdown_with_its_sources(desk: Page) -> None:

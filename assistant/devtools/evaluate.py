@@ -27,7 +27,6 @@ from assistant.reply.answer import Answer
 from assistant.search.retrieve import METHODS
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
-HOLDOUT_QUESTIONS = Path(__file__).resolve().parent / "questions_holdout.jsonl"
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
 LEAD_CHARS = 400

@@ -363,6 +363,9 @@ def build_app(engine: Engine) -> gr.Blocks:
             except AssistantError as error:
                 log.warning("Rebuild from the chat failed: %s", error)
                 message = f"Omindexeringen misslyckades: {error}"
+            except Exception:
+                log.exception("Internal error while rebuilding from the chat")
+                message = INTERNAL_ERROR
             else:
                 skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
                 seconds = f"{report.seconds:.1f}".replace(".", ",")
@@ -429,18 +432,30 @@ def build_app(engine: Engine) -> gr.Blocks:
             Returns the reply as Markdown and the ranked passages with citations.
             Empty filters mean any municipality, role, kind and document.
             """
+            engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
             try:
                 reply = engine.ask(
                     question,
-                    top_k=int(top_k),
+                    top_k=_whole_number(top_k),
                     filters=Filters(municipality or None, role or None, kind or None, document or None),
                 )
             except AssistantError as error:
                 return {"question": str(question)[:500], "error": str(error)}
+            except Exception:
+                log.exception("Internal error while answering %r through the API", str(question)[:200])
+                return {"question": str(question)[:500], "error": INTERNAL_ERROR}
             return reply.answer.to_dict()
 
         gr.api(ask, api_name="ask")
     return app
+
+
+def _whole_number(value: object) -> int:
+    """``top_k`` as sent by an API client; InputError (Swedish) when it is no whole number."""
+    try:
+        return int(str(value))
+    except ValueError as error:
+        raise InputError(f"Antal träffar måste vara ett heltal, inte {str(value)[:20]!r}.") from error
 
 
 def free_port() -> int:

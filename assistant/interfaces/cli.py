@@ -504,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--passages",
-        type=int,
+        type=int_between(1),
         metavar="ANTAL",
         help="mät i stället en syntetisk korpus med så många stycken (rapportens meningar i nya kombinationer)",
     )

@@ -13,7 +13,7 @@ from assistant.search.lexical import STOPWORDS, words
 from assistant.search.retrieve import Filters
 from assistant.search.speakers import is_speaker_word, named_speaker
 
-FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and", "what about"}
+FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and"}
 REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "denna", "sådant", "samma", "då"}
 POINTING_WORDS = {"det", "detta", "dem", "där"}
 """Words that point back even when they are not last: "Vad sa politikerna om det i Kalix?"."""
