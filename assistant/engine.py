@@ -106,7 +106,7 @@ class Engine:
             raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
         loaded = self._loaded
         retriever = loaded.retriever
-        municipalities = sorted(set(retriever.municipalities.values()))
+        municipalities = retriever.municipality_names
         query = prepare(question, loaded.speller)
         searched = contextualize(query.text, previous_query, municipalities)
         given = filters

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from assistant.documents.passages import KIND_LABELS
 from assistant.reply.answer import Answer
 from assistant.search.index import Manifest
-from assistant.search.lexical import tokenize
+from assistant.search.lexical import WORD, tokenize
 from assistant.search.retrieve import Filters, Hit
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -28,7 +28,6 @@ COMMON_WORDS = (
 """Words that carry no topic of their own in a question ("Hur kommer man igång?"): not marked in the sources."""
 CITATION = re.compile(r"(?<!\\)\[(\d+)\]")
 LINKED_CITATION = re.compile(r"\[\[(\d+)\]\]\(#kalla-\d+\)")
-WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=1)

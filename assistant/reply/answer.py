@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.documents.passages import Passage
 from assistant.reply.answerability import Decision
-from assistant.search.lexical import STOPWORDS, tokenize, words
+from assistant.search.lexical import tokenize
 from assistant.search.retrieve import Hit
 
 RELEVANT_FRACTION = 0.6
@@ -147,7 +147,7 @@ class _Numbering:
 
 
 def _content(text: str) -> set[str]:
-    return set(tokenize(" ".join(w for w in words(text) if w not in STOPWORDS)))
+    return set(tokenize(text))
 
 
 def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.search.lexical import FOLD, STOPWORDS, normal_forms, words
+from assistant.search.lexical import STOPWORDS, name_key, name_keys, normal_forms, words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -87,15 +87,14 @@ class CorpusFacts:
         return cls(frozenset(forms), tuple(dict.fromkeys(places)), frozenset(years))
 
 
-_PLACES = {name.lower().translate(FOLD): name for name in SWEDISH_MUNICIPALITIES}
+_PLACES = {name_key(name): name for name in SWEDISH_MUNICIPALITIES}
 
 
 def places_named(text: str) -> list[str]:
     """Swedish municipalities named in ``text`` (any case, å/ä/ö optional, genitive -s allowed)."""
     found = []
     for word in words(text):
-        folded = word.translate(FOLD)
-        name = _PLACES.get(folded) or (_PLACES.get(folded[:-1]) if folded.endswith("s") else None)
+        name = next((_PLACES[key] for key in name_keys(word) if key in _PLACES), None)
         if name and name not in found:
             found.append(name)
     return found

@@ -96,6 +96,17 @@ def normal_forms(word: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(_STEMMER.stemWord(lemma).translate(FOLD) for lemma in lemmas))
 
 
+def name_key(word: str) -> str:
+    """A name compared in any case, with or without å/ä/ö: "Gällivare" and "gallivare" meet."""
+    return word.lower().translate(FOLD)
+
+
+def name_keys(word: str) -> tuple[str, ...]:
+    """The keys a word can name something by: itself, and without a genitive -s ("Gällivares")."""
+    key = name_key(word)
+    return (key, key[:-1]) if key.endswith("s") else (key,)
+
+
 def tokenize(text: str) -> list[str]:
     """BM25 tokens of a text (the same function for passages and queries)."""
     return [form for word in words(text) if word not in STOPWORDS for form in normal_forms(word)]

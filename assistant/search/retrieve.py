@@ -119,6 +119,7 @@ class Retriever:
         self.embedder = embedder
         passages = index.passages
         self.municipalities = {_key(p.municipality): p.municipality for p in passages if p.municipality}
+        self.municipality_names = sorted(set(self.municipalities.values()))
         self.roles = {_key(p.role): p.role for p in passages if p.role}
         self.kinds = {_key(k): k for k in {p.kind for p in passages}}
         self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
@@ -156,7 +157,7 @@ class Retriever:
 
     def speaker(self, query: str) -> Speaker:
         """The role and municipality the query names (for the soft boost)."""
-        return named_speaker(query, sorted(set(self.municipalities.values())))
+        return named_speaker(query, self.municipality_names)
 
     def search(
         self, query: str, k: int = 8, filters: Filters = Filters(), method: str = "fused", use_bm25: bool = True

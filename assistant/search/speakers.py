@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.search.lexical import FOLD, normal_forms, words
+from assistant.search.lexical import name_key, name_keys, normal_forms, words
 
 ROLE_WORDS = {
     "Politiker": (
@@ -69,18 +69,16 @@ _ROLE_FORMS = {role: {_whole_word_form(w) for w in names} for role, names in ROL
 
 def is_speaker_word(word: str, municipalities: list[str]) -> bool:
     """True for a word that names a role ("politikerna") or one of ``municipalities`` ("Kalix", "Gällivares")."""
-    folded = word.lower().translate(FOLD)
-    towns = {m.lower().translate(FOLD) for m in municipalities}
-    is_town = folded in towns or (folded.endswith("s") and folded[:-1] in towns)
+    towns = {name_key(m) for m in municipalities}
+    is_town = any(key in towns for key in name_keys(word))
     return is_town or any(_whole_word_form(word) in forms for forms in _ROLE_FORMS.values())
 
 
 def named_speaker(question: str, municipalities: list[str]) -> Speaker:
     """The first role and municipality named in ``question`` (whole words, any inflection)."""
     found = words(question)
-    folded = {w.translate(FOLD) for w in found}
-    folded |= {w[:-1] for w in folded if w.endswith("s")}  # genitive: "Gällivares", "Kalix'"
-    municipality = next((m for m in municipalities if m.lower().translate(FOLD) in folded), None)
+    keys = {key for word in found for key in name_keys(word)}
+    municipality = next((m for m in municipalities if name_key(m) in keys), None)
     forms = [_whole_word_form(w) for w in found]
     role = next((r for form in forms for r, role_forms in _ROLE_FORMS.items() if form in role_forms), None)
     return Speaker(role, municipality)
