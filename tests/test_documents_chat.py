@@ -54,7 +54,7 @@ def test_upload_filter_page_view_and_remove(
     page.set_input_files("#upload input[type=file]", [str(upload)])
     page.click("#add-documents")
     status = page.locator("#documents-status")
-    expect(status).to_contain_text(f"✅ {REPORT_TITLE}: 65 stycken.", timeout=120_000)
+    expect(status).to_contain_text(f"Klart: {REPORT_TITLE}: 65 stycken.", timeout=120_000)
     expect(status).to_contain_text("Indexet byggt: 130 stycken")
     expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
     assert (corpus / "tryckt-rapport.pdf").is_file()

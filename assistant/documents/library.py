@@ -32,13 +32,16 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
+def check_size(name: str, size: int) -> None:
+    """InputError (Swedish) for a document over MAX_DOCUMENT_BYTES; callers can check before reading it."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{name} är för stort ({size / 1e6:.0f} MB); högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB.")
+
+
 def add_document(corpus_dir: Path, name: str, data: bytes) -> DocumentSummary:
     """Check and store one document; its summary, or CorpusError/InputError with a Swedish reason."""
     name = safe_name(name)
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise InputError(
-            f"{name} är för stort ({len(data) / 1e6:.0f} MB); högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
-        )
+    check_size(name, len(data))
     sha = hashlib.sha256(data).hexdigest()
     existing = document_files(corpus_dir)
     for path in existing:

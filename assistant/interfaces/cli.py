@@ -22,7 +22,7 @@ from assistant.devtools.documents_bench import run_documents_benchmark
 from assistant.devtools.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
 from assistant.documents.corpus import Corpus, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
-from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove_document
+from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, check_size, remove_document
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import MAX_TOP_K, Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError, InputError
@@ -149,6 +149,7 @@ def cmd_corpus_add(args: argparse.Namespace) -> int:
         try:
             if not path.is_file():
                 raise InputError(f"Filen finns inte: {path}")
+            check_size(path.name, path.stat().st_size)  # before the whole file is read
             summary = add_document(args.corpus, path.name, path.read_bytes())
         except AssistantError as error:
             failures += 1

@@ -88,7 +88,7 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
 
     def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
         if not files:
-            return "⚠️ Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
+            return "Obs! Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
         lines = []
         for number, file in enumerate(files):
             path = Path(file)
@@ -96,24 +96,24 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             progress(number / (len(files) + 1), desc=f"Läser {name}")
             try:
                 summary = add_document(engine.corpus_dir, name, path.read_bytes())
-                lines.append(f"✅ {html.escape(summary.title)}: {summary.passages} stycken.")
+                lines.append(f"Klart: {html.escape(summary.title)}: {summary.passages} stycken.")
             except AssistantError as error:
-                lines.append(f"⚠️ {html.escape(str(error))}")
+                lines.append(f"Obs! {html.escape(str(error))}")
             except Exception:
                 log.exception("Upload of %s failed", name)
-                lines.append(f"⚠️ {name}: {INTERNAL_ERROR}")
-        if any(line.startswith("✅") for line in lines):
+                lines.append(f"Obs! {name}: {INTERNAL_ERROR}")
+        if any(line.startswith("Klart:") for line in lines):
             progress(len(files) / (len(files) + 1), desc="Indexerar")
             lines.append(_safe_rebuild(engine))
         return "\n\n".join(lines), *_corpus_state(_summaries(engine)), None
 
     def remove(name: str | None) -> tuple:
         if not name:
-            return "⚠️ Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
+            return "Obs! Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
         try:
             path = remove_document(engine.corpus_dir, name)
         except AssistantError as error:
-            return f"⚠️ {html.escape(str(error))}", *_corpus_state(_summaries(engine))
+            return f"Obs! {html.escape(str(error))}", *_corpus_state(_summaries(engine))
         message = f"Tog bort {html.escape(path.name)}."
         if document_files(engine.corpus_dir):
             message += " " + _safe_rebuild(engine)
@@ -138,7 +138,7 @@ def _safe_rebuild(engine: Engine) -> str:
     try:
         return _rebuild_message(engine)
     except AssistantError as error:
-        return f"⚠️ Omindexeringen misslyckades: {html.escape(str(error))} Det gamla indexet svarar fortfarande."
+        return f"Obs! Omindexeringen misslyckades: {html.escape(str(error))} Det gamla indexet svarar fortfarande."
 
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:
@@ -162,11 +162,11 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
         passage = Passage.from_dict(passages[int(position)])
         path = _pdf_file(engine, passage.document)
         if path is None:
-            return None, "⚠️ Dokumentet finns inte längre i korpusen."
+            return None, "Obs! Dokumentet finns inte längre i korpusen."
         try:
             view = render_passage_page(path.read_bytes(), passage.text, passage.page)
         except AssistantError as error:
-            return None, f"⚠️ {html.escape(str(error))}"
+            return None, f"Obs! {html.escape(str(error))}"
         return (
             view.image,
             f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",
