@@ -230,6 +230,7 @@ def test_an_empty_message_leaves_no_bubble(desk: Page) -> None:
     desk.fill("#question textarea", "   ")
     desk.press("#question textarea", "Enter")
     expect(desk.get_by_text("Skriv en fråga i rutan först.")).to_be_visible()
+    expect(desk.get_by_text("Error", exact=True)).to_have_count(0)  # no failed event behind the note
     ask(desk, "Vad gjorde Kalix?")
     expect(desk.locator('#chat [data-testid="user"]')).to_have_count(1)
     expect(desk.locator('#chat [data-testid="user"]')).to_have_text("Vad gjorde Kalix?")

@@ -275,7 +275,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         ) -> dict:
             if not isinstance(message, str) or not message.strip():
                 gr.Info("Skriv en fråga i rutan först.", duration=4, title="Tom fråga")
-                return {}
+                return {question: gr.update()}  # an empty dict reads to Gradio as one missing value
             history = list(history or [])
             try:
                 filters = _filters(municipality, role, kind, document)

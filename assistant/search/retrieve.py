@@ -37,6 +37,8 @@ ROLE_BOOST = 0.05
 MUNICIPALITY_BOOST = 0.1
 """Added to the fused score of a passage by or about the municipality the question names."""
 CANDIDATES = 200
+POSTFILTER_SHARE = 0.5
+"""Above this share of allowed passages, FAISS searches unfiltered and the mask is applied after."""
 """Passages each side (FAISS, BM25) contributes before exact scoring and fusion; more than the report has."""
 
 
@@ -87,15 +89,23 @@ def _mentions(passage: Passage, municipality: str) -> bool:
 
 
 def _search(index: faiss.Index, vector: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and scores of the ``k`` best vectors that ``mask`` allows (fewer if fewer are allowed)."""
-    k = min(k, int(mask.sum()))
+    """Ids and scores of the ``k`` best vectors that ``mask`` allows (fewer if fewer are allowed).
+
+    When most vectors are allowed (the default filter only leaves out
+    footnotes) an unfiltered search of a few more, filtered afterwards, is much
+    faster than FAISS's selector, which gives up its fast scan.
+    """
+    allowed = int(mask.sum())
+    k = min(k, allowed)
     if k == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    params = None
+    if allowed >= POSTFILTER_SHARE * len(mask):
+        scores, ids = index.search(vector, min(len(mask), 2 * k * len(mask) // allowed))
+        keep = (ids[0] >= 0) & mask[np.maximum(ids[0], 0)]
+        return ids[0][keep][:k], scores[0][keep][:k]
     bits = np.packbits(mask, bitorder="little")  # must outlive the search: the selector only points to it
-    if not mask.all():
-        # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits)))  # type: ignore[call-arg]
+    # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
+    params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits)))  # type: ignore[call-arg]
     scores, ids = index.search(vector, k, params=params)
     valid = ids[0] >= 0
     return ids[0][valid], scores[0][valid]
