@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
+from assistant.documents.sentences import sentence_spans
 from assistant.reply.answerability import Decision
 from assistant.search.lexical import tokenize
 from assistant.search.retrieve import Hit
@@ -29,6 +30,8 @@ LEAD_MARGIN = 0.02
 LEAD_OVERLAP_WEIGHT = 0.05
 """Weight of the share of question words a sentence contains, beside its cosine (0.80–0.90 for e5)."""
 LEAD_MIN_CHARS = 30
+LEAD_MAX_CHARS = 400
+"""No further lead sentence once the lead would pass this length (the answer must come first, short)."""
 LEAD_FROM = 6
 """Lead sentences come from paragraphs among this many best passages."""
 MAX_QUOTES = 2
@@ -40,6 +43,8 @@ NEARBY = 2
 LONG_QUOTE_CHARS = 320
 """A longer quote is shown as its best sentences with "…"; the sources panel has it whole."""
 TIP_WORDS = re.compile(r"\b(tips|tipsen|råd|råden|rekommendation\w*|advice|tips?)\b", re.IGNORECASE)
+LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
+"""A sentence opening like this refers to the one before; the lead shows both."""
 COMMENTARY_SENTENCE = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 SOURCES_HEADING = "### Källor"
@@ -177,7 +182,10 @@ def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
     for score, sentence, hit in candidates:
         if len(chosen) == LEAD_SENTENCES or score < best - LEAD_MARGIN:
             break
-        chosen.append((sentence, hit))
+        shown = _with_antecedent(sentence, hit.passage.text)
+        if chosen and sum(len(s) for s, _ in chosen) + len(shown) > LEAD_MAX_CHARS:
+            break
+        chosen.append((shown, hit))
     order = {hit.passage.id: rank for rank, hit in enumerate(hits)}
     return sorted(chosen, key=lambda c: (order[c[1].passage.id], c[1].passage.text.find(c[0])))
 
@@ -246,6 +254,15 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
         tips,
         excerpts,
     )
+
+
+def _with_antecedent(sentence: str, text: str) -> str:
+    """The sentence, with the one before it when it leans on it ("Detta ses som …", or a list after ":")."""
+    spans = sentence_spans(text)
+    position = next((i for i, (start, end) in enumerate(spans) if text[start:end] == sentence), 0)
+    if position == 0 or not (LEANING.match(sentence) or text[: spans[position - 1][1]].endswith(":")):
+        return sentence
+    return text[spans[position - 1][0] : spans[position][1]]
 
 
 def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
