@@ -17,8 +17,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from assistant import config
-from assistant.devtools.bench import run_benchmark
-from assistant.devtools.documents_bench import run_documents_benchmark
 from assistant.devtools.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
 from assistant.documents.corpus import Corpus, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
@@ -265,6 +263,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _bench_documents(args, embedder)
     passages = load_corpus(args.corpus).passages
     questions = [q.text for q in load_questions(args.questions, passages)]
+    from assistant.devtools.bench import run_benchmark  # devtools load only for their commands
+
     result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
     if args.json:
         _print_json(asdict(result) | {"ratio": round(result.ratio, 2)})
@@ -296,6 +296,8 @@ def _bench_startup(args: argparse.Namespace) -> int:
 
 
 def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
+    from assistant.devtools.documents_bench import run_documents_benchmark
+
     result = run_documents_benchmark(args.corpus, args.questions, embedder)
     if args.json:
         _print_json(

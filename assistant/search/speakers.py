@@ -9,6 +9,7 @@ boost, not a filter).  Words are compared by their normal forms (lemma, stem,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.search.lexical import name_key, name_keys, normal_forms, words
 
@@ -64,14 +65,17 @@ def _whole_word_form(word: str) -> str:
     return normal_forms(word.lower())[0]
 
 
-_ROLE_FORMS = {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
+@lru_cache(maxsize=1)
+def _role_forms() -> dict[str, set[str]]:
+    """Normal forms of the role words, made on first use (lemmatising loads simplemma's data)."""
+    return {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
 
 
 def is_speaker_word(word: str, municipalities: list[str]) -> bool:
     """True for a word that names a role ("politikerna") or one of ``municipalities`` ("Kalix", "Gällivares")."""
     towns = {name_key(m) for m in municipalities}
     is_town = any(key in towns for key in name_keys(word))
-    return is_town or any(_whole_word_form(word) in forms for forms in _ROLE_FORMS.values())
+    return is_town or any(_whole_word_form(word) in forms for forms in _role_forms().values())
 
 
 def named_speaker(question: str, municipalities: list[str]) -> Speaker:
@@ -80,5 +84,5 @@ def named_speaker(question: str, municipalities: list[str]) -> Speaker:
     keys = {key for word in found for key in name_keys(word)}
     municipality = next((m for m in municipalities if name_key(m) in keys), None)
     forms = [_whole_word_form(w) for w in found]
-    role = next((r for form in forms for r, role_forms in _ROLE_FORMS.items() if form in role_forms), None)
+    role = next((r for form in forms for r, role_forms in _role_forms().items() if form in role_forms), None)
     return Speaker(role, municipality)
