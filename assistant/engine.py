@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
-from assistant.reply.answer import Answer, compose
+from assistant.reply.answer import Answer, Focus, compose
 from assistant.reply.answerability import CorpusFacts, decide
 from assistant.reply.conversation import contextualize, follow_up_filters
 from assistant.search.embeddings import Embedder, Say
@@ -116,7 +116,9 @@ class Engine:
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         decision = decide(query, hits, loaded.facts)
-        answer = compose(question, hits, decision, query.text if query.changed else None)
+        town = filters.municipality or retriever.speaker(query.text).municipality
+        focus = Focus(retriever.normalise(Filters(municipality=town)).municipality, loaded.facts.place_order)
+        answer = compose(question, hits, decision, query.text if query.changed else None, focus)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )

@@ -54,6 +54,23 @@ NOT_DECIDED = Decision(False, "weak_match")
 
 
 @dataclass(frozen=True)
+class Focus:
+    """The municipality a question is about (named or filtered), among the places the corpus covers."""
+
+    municipality: str | None = None
+    places: tuple[str, ...] = ()
+
+    def elsewhere(self, sentence: str) -> bool:
+        """True for a sentence about another covered municipality and not this one (no answer for it)."""
+        if not self.municipality or self.municipality in sentence:
+            return False
+        return any(place in sentence for place in self.places if place != self.municipality)
+
+
+NO_FOCUS = Focus()
+
+
+@dataclass(frozen=True)
 class LeadSentence:
     """A sentence of the lead and the passage it is copied from."""
 
@@ -155,7 +172,7 @@ def _content(text: str) -> set[str]:
     return set(tokenize(text))
 
 
-def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
+def _lead(question: str, hits: list[Hit], focus: Focus) -> list[tuple[str, Hit]]:
     """Up to three sentences that answer, from the best passages: by cosine and question-word overlap.
 
     From paragraphs, and from the best-ranked quote only (ranking knows the
@@ -170,7 +187,7 @@ def _lead(question: str, hits: list[Hit]) -> list[tuple[str, Hit]]:
         if hit.passage.kind != "paragraph" and hit.passage.id != first_quote:
             continue
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
-            if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":"):
+            if len(sentence) < LEAD_MIN_CHARS or sentence.endswith(":") or focus.elsewhere(sentence):
                 continue
             overlap = len(wanted & _content(sentence)) / max(1, len(wanted))
             candidates.append((cosine + LEAD_OVERLAP_WEIGHT * overlap, sentence, hit))
@@ -211,7 +228,9 @@ def _quote_block(hit: Hit, number: str) -> str:
     return f"> ”{escape(_quote_text(hit))}”  \n> — {escape(hit.passage.speaker or 'okänd talare')} {number}"
 
 
-def compose(question: str, hits: list[Hit], decision: Decision, searched: str | None = None) -> Answer:
+def compose(
+    question: str, hits: list[Hit], decision: Decision, searched: str | None = None, focus: Focus = NO_FOCUS
+) -> Answer:
     """Build the Markdown reply for ``question`` from its ranked ``hits`` and the answerability decision."""
     if not hits:
         return Answer(question, False, "Jag hittar inget i rapporten som passar frågan.", [], [], decision, searched)
@@ -221,7 +240,7 @@ def compose(question: str, hits: list[Hit], decision: Decision, searched: str | 
     relevant = [h for h in hits if h.score >= RELEVANT_FRACTION * best]
     asks_tips = bool(TIP_WORDS.search(question))
     tips = [h for h in relevant if h.passage.kind == "tip"][: MAX_TIPS_ASKED if asks_tips else MAX_TIPS]
-    lead = _lead(question, hits)
+    lead = _lead(question, hits, focus)
     lead_ids = {hit.passage.id for _, hit in lead}
     quotes = [h for h in _quotes(relevant, hits, lead) if h.passage.id not in lead_ids]
     number = _Numbering()
