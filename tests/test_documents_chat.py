@@ -55,7 +55,7 @@ def test_upload_filter_page_view_and_remove(
     page.click("#add-documents")
     status = page.locator("#documents-status")
     expect(status).to_contain_text(f"Klart: {REPORT_TITLE}: 65 stycken.", timeout=120_000)
-    expect(status).to_contain_text("Indexet byggt: 130 stycken")
+    expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken")
     expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
     assert (corpus / "tryckt-rapport.pdf").is_file()
 

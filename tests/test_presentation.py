@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from assistant.documents.passages import Passage
 from assistant.interfaces.presentation import (
     Turn,
     applied_filters,
+    build_summary,
     built_text,
     filter_line,
     linked_citations,
@@ -19,6 +21,7 @@ from assistant.interfaces.presentation import (
     unlinked_citations,
 )
 from assistant.reply.answer import Answer
+from assistant.search.index import BuildReport
 from assistant.search.retrieve import Filters, Hit
 
 TIP = Passage("t-1", "tip", "Följ upp arbetet varje år.", "rapport", "Tips för att lyckas", 9, category="Engagemang")
@@ -102,3 +105,10 @@ def test_transcript_has_every_question_its_reply_and_filters() -> None:
     assert "Sparat 30 nov 2026 10:46." in text
     assert "## 1. Vad gjorde Kalix?\n\nSvar [1]\n\n### Källor\n\n[1] rapport, s. 3" in text
     assert "## 2. Och i Jokkmokk?\n\n*Filtrerat på: Jokkmokk (ur frågan)*\n\nSvar [1]\n" in text
+
+
+def test_a_rebuild_is_summed_up_in_swedish_with_a_decimal_comma() -> None:
+    report = BuildReport(Path("/tmp/x"), 65, ["rapport.txt"], ["trasig.pdf"], 2.14, embedded=3, reused=272)
+    assert build_summary(report) == (
+        "Klart: indexet byggdes om, 65 stycken på 2,1 s (3 nya inbäddningar, 272 ur cachen). Hoppade över: trasig.pdf."
+    )

@@ -24,6 +24,7 @@ from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices
 from assistant.interfaces.presentation import (
     Turn,
     applied_filters,
+    build_summary,
     filter_line,
     index_status,
     linked_citations,
@@ -367,9 +368,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 log.exception("Internal error while rebuilding from the chat")
                 message = INTERNAL_ERROR
             else:
-                skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
-                seconds = f"{report.seconds:.1f}".replace(".", ",")
-                message = f"Klart: indexet byggdes om, {report.passages} stycken på {seconds} s.{skipped}"
+                message = build_summary(report)
             return {status: status_text(), note: message, rebuild_button: gr.update(interactive=not engine.rebuilding)}
 
         def refresh() -> dict:

@@ -22,6 +22,7 @@ from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import INTERNAL_ERROR, AssistantError
+from assistant.interfaces.presentation import build_summary
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,7 @@ def _corpus_state(summaries: list[DocumentSummary]) -> tuple[str, dict, dict]:
 
 
 def _rebuild_message(engine: Engine) -> str:
-    report = engine.rebuild()
-    return (
-        f"Indexet byggt: {report.passages} stycken på {report.seconds:.1f} s "
-        f"({report.embedded} nya inbäddningar, {report.reused} ur cachen)."
-    )
+    return build_summary(engine.rebuild())
 
 
 def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
