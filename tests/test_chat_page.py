@@ -283,15 +283,15 @@ def test_the_conversation_downloads_as_markdown_with_its_citations(desk: Page) -
     assert "#kalla-" not in text
 
 
-TAB_LIMIT = 150
-"""More Tab presses than the page has stops, so one round from the question box back to it always fits."""
+TAB_LIMIT = 120
+"""More Tab presses than the page has stops (about 40 with a reply), so a full round always fits."""
 
 
 def test_everything_is_reachable_by_keyboard_with_visible_focus(desk: Page) -> None:
     new_chat(desk)
     ask(desk, "Vilka tips finns om uppföljning?")
     reached: list[dict] = []
-    while len(reached) < TAB_LIMIT and not (reached and reached[-1]["tag"] == "TEXTAREA"):  # round the page once
+    for _ in range(TAB_LIMIT):
         desk.keyboard.press("Tab")
         reached.append(
             desk.evaluate(
@@ -314,6 +314,8 @@ def test_the_page_passes_an_axe_audit_for_wcag_aa(desk: Page, axe_script: Path) 
     ask(desk, "Vilka tips finns om uppföljning?")
     ask(desk, "Och i Jokkmokk?")
     opened(desk, "Index", "#index-status")
+    # A note left by an earlier test (Gradio's toast, closing after 4 s) is Gradio's markup, not the page's.
+    expect(desk.locator(".toast-header")).to_have_count(0, timeout=15_000)
     desk.add_script_tag(path=str(axe_script))
     result = desk.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
