@@ -42,7 +42,7 @@ NEARBY = 2
 """Passages shown under "Närliggande i rapporten" when the question is declined."""
 LONG_QUOTE_CHARS = 320
 """A longer quote is shown as its best sentences with "…"; the sources panel has it whole."""
-TIP_WORDS = re.compile(r"\b(tips|tipsen|råd|råden|rekommendation\w*|advice|tips?)\b", re.IGNORECASE)
+TIP_WORDS = re.compile(r"\b(tips?|tipsen|råd|råden|rekommendation\w*|advice)\b", re.IGNORECASE)
 LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
 """A sentence opening like this refers to the one before; the lead shows both."""
 COMMENTARY_SENTENCE = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)

@@ -135,7 +135,6 @@ class Retriever:
         self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
         self.documents = {_key(p.document): p.document for p in passages}
         self._roles = np.array([p.role or "" for p in passages], dtype=object)
-        self._towns = np.array([p.municipality or "" for p in passages], dtype=object)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
 
