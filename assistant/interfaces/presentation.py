@@ -18,6 +18,8 @@ from assistant.search.index import BuildReport, Manifest
 from assistant.search.lexical import WORD, tokenize
 from assistant.search.retrieve import Filters, Hit
 
+MARKED_SENTENCES = 2
+"""Only the best-matching sentences are marked strongly (hits carry all their sentences, best first)."""
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 """The report and its readers are Swedish: times are shown in Swedish local time, whatever the server's zone."""
 MONTHS = ("jan", "feb", "mars", "april", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
@@ -90,7 +92,7 @@ def sources_html(answer: Answer | None, query: str) -> str:
     blocks = [
         f'<div class="source" id="kalla-{number}">'
         f'<div class="source-head">{source_head(number, hit)}</div>'
-        f'<p class="source-text">{marked_text(hit.passage.text, query, hit.sentences)}</p></div>'
+        f'<p class="source-text">{marked_text(hit.passage.text, query, hit.sentences[:MARKED_SENTENCES])}</p></div>'
         for number, hit in enumerate(answer.cited, start=1)
     ]
     return "\n".join(blocks)
