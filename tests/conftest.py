@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -37,6 +38,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+NEEDS_LIBREOFFICE = pytest.mark.skipif(
+    LIBREOFFICE is None, reason="LibreOffice is not installed (apt-get install -y libreoffice-writer)"
+)
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
+)
+SHARED_DOCUMENTS = REPO.parent / "shared" / "documents"
+"""Real documents nobody here wrote (see its README), beside the repository; never copied into corpus/."""
+NEEDS_SHARED_DOCUMENTS = pytest.mark.skipif(
+    not SHARED_DOCUMENTS.is_dir(), reason=f"{SHARED_DOCUMENTS} is absent (the real test documents live beside the repo)"
+)
 AXE_VERSION = "4.14.1"
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core from npm, installed by .ci/run (git-ignored): the accessibility audit of the chat page."""
@@ -217,10 +230,12 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         "docx": write(root / "rapport.docx", typeset_docx(report_passages)),
         "html": write(root / "rapport.html", typeset_html(report_passages)),
     }
+    if LIBREOFFICE is None:
+        return files  # the tests of LibreOffice's PDF are marked NEEDS_LIBREOFFICE and skip
     out = root / "libreoffice"
     subprocess.run(
         [
-            "libreoffice",
+            LIBREOFFICE,
             f"-env:UserInstallation=file://{root / 'lo-profile'}",
             "--headless",
             "--convert-to",

@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import NEEDS_LIBREOFFICE
 
 from assistant.devtools.typeset import FIRST_PAGE_LABEL, REPORT_TITLE
 from assistant.documents.corpus import ParsedDocument, parse_document
 from assistant.documents.passages import Passage
 
-PDFS = ("pdf", "pdf2", "outline", "libreoffice")
+PDFS = ("pdf", "pdf2", "outline", pytest.param("libreoffice", marks=NEEDS_LIBREOFFICE))
 
 
 @pytest.fixture(scope="module")
 def parsed(typeset: dict[str, Path]) -> dict[str, ParsedDocument]:
-    return {name: parse_document("rapport", typeset[name].read_bytes()) for name in PDFS}
+    return {
+        name: parse_document("rapport", path.read_bytes()) for name, path in typeset.items() if path.suffix == ".pdf"
+    }
 
 
 def content(passages: list[Passage]) -> list[tuple]:
