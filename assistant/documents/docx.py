@@ -124,7 +124,7 @@ def _headings_by_look(blocks: list[Block], looks: list[_Look | None]) -> list[Bl
     def style(block: Block, look: _Look | None) -> tuple[float, bool] | None:
         if look is None or block.text.startswith("•") or len(block.text) > HEADING_MAX_CHARS:
             return None
-        if block.text.endswith(SENTENCE_END) or not block.text[:1].isupper() and not block.text[:1].isdigit():
+        if block.text.endswith(SENTENCE_END) or (not block.text[:1].isupper() and not block.text[:1].isdigit()):
             return None
         larger = look.size is not None and body is not None and look.size >= body * LARGER
         return (look.size or body or 0.0, look.bold) if look.bold or larger else None

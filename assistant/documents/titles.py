@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 
 PRODUCER_ARTEFACT = re.compile(
-    r"^(?:microsoft (?:word|powerpoint|excel) - .*|untitled.*|namnlös.*|unnamed.*|(?:dokument|document|presentation)\s*\d*"
-    r"|.*\.(?:docx?|pdf|odt|indd|rtf|txt|html?|pptx?|xlsx?))$",
+    r"^(?:microsoft (?:word|powerpoint|excel) - .*|untitled.*|namnlös.*|unnamed.*"
+    r"|(?:dokument|document|presentation)\s*\d*|.*\.(?:docx?|pdf|odt|indd|rtf|txt|html?|pptx?|xlsx?))$",
     re.I,
 )
 """Titles that producers write themselves: the source file, "Dokument1", "Untitled"."""
