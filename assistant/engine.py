@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import astuple, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
+from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.layout import clean_characters
-from assistant.errors import BusyError, IndexUnavailable, InputError
+from assistant.documents.library import add_document, check_size, remove_document
+from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, Focus, compose
 from assistant.reply.answerability import CorpusFacts, decide
 from assistant.reply.conversation import contextualize, follow_up_filters
@@ -76,6 +79,71 @@ class _Loaded:
         return cls(Retriever(index, embedder), Speller(vocabulary), CorpusFacts.of(texts, places))
 
 
+@dataclass
+class CorpusChange:
+    """What adding or removing documents did, for the command line and the chat's documents panel alike.
+
+    ``failures`` are Swedish reasons ("rapport.pdf: PDF-filen är krypterad …"); ``build`` is the rebuild
+    (None when nothing changed or the corpus is now empty), ``build_error`` why the rebuild failed (the old
+    index still serves).
+    """
+
+    added: list[DocumentSummary] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    build: BuildReport | None = None
+    build_error: str | None = None
+    empty: bool = False
+    """The last document was removed: there is nothing to index, and the old index answers until one is added."""
+
+
+Progress = Callable[[float, str], None]
+"""Told the share done (0–1) and what is being done now ("Läser rapport.pdf", "Indexerar")."""
+
+
+def add_documents(
+    corpus_dir: Path, files: Sequence[Path], rebuild: Callable[[], BuildReport], progress: Progress | None = None
+) -> CorpusChange:
+    """Read and store each file (a bad one is reported and the others still go in), then rebuild once."""
+    change = CorpusChange()
+    for number, path in enumerate(files):
+        if progress:
+            progress(number / (len(files) + 1), f"Läser {path.name}")
+        try:
+            if not path.is_file():
+                raise InputError(f"Filen finns inte: {path}")
+            check_size(path.name, path.stat().st_size)  # before the whole file is read
+            change.added.append(add_document(corpus_dir, path.name, path.read_bytes()))
+        except AssistantError as error:
+            change.failures.append(f"{path.name}: {str(error).removeprefix(path.name + ': ')}")
+        except Exception:
+            log.exception("Adding %s failed", path.name)
+            change.failures.append(f"{path.name}: {INTERNAL_ERROR}")
+    if change.added:
+        if progress:
+            progress(len(files) / (len(files) + 1), "Indexerar")
+        _rebuild_into(change, rebuild)
+    return change
+
+
+def remove_documents(corpus_dir: Path, name: str, rebuild: Callable[[], BuildReport]) -> CorpusChange:
+    """Remove the document a user names (file name, name or title) and rebuild; InputError when none matches."""
+    titles = {s.name: s.title for s in load_corpus(corpus_dir).summaries}
+    change = CorpusChange(removed=[remove_document(corpus_dir, name, titles)])
+    if document_files(corpus_dir):
+        _rebuild_into(change, rebuild)
+    else:
+        change.empty = True
+    return change
+
+
+def _rebuild_into(change: CorpusChange, rebuild: Callable[[], BuildReport]) -> None:
+    try:
+        change.build = rebuild()
+    except AssistantError as error:
+        change.build_error = str(error)
+
+
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
@@ -134,6 +202,23 @@ class Engine:
             return report
         finally:
             self._rebuilding.release()
+
+    def document_key(self, name: str) -> str:
+        """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file
+        name, checked by the retriever's filter)."""
+        wanted = " ".join(name.split()).casefold()
+        for passage in self.retriever.index.passages:
+            if passage.title and " ".join(passage.title.split()).casefold() == wanted:
+                return passage.document
+        return name
+
+    def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
+        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
+        return add_documents(self.corpus_dir, files, self.rebuild, progress)
+
+    def remove_document(self, name: str) -> CorpusChange:
+        """Remove a document and switch to an index without it (see :func:`remove_documents`)."""
+        return remove_documents(self.corpus_dir, name, self.rebuild)
 
     @property
     def rebuilding(self) -> bool:

@@ -57,6 +57,9 @@ UI_STRINGS = {
     "chatbot.copy_message": "Kopiera som Markdown",
     "chatbot.copied_message": "Kopierat",
     "chatbot.clear": "Rensa samtalet",
+    "upload_text.drop_file": "Släpp filer här",
+    "upload_text.click_to_upload": "Klicka för att välja filer",
+    "common.or": "eller",
 }
 """Gradio's own texts on this page, in Swedish whatever the browser's language (Gradio picks it from the browser)."""
 
@@ -436,7 +439,12 @@ def build_app(engine: Engine) -> gr.Blocks:
                 reply = engine.ask(
                     question,
                     top_k=_whole_number(top_k),
-                    filters=Filters(municipality or None, role or None, kind or None, document or None),
+                    filters=Filters(
+                        municipality or None,
+                        role or None,
+                        kind or None,
+                        engine.document_key(document) if document else None,
+                    ),
                 )
             except AssistantError as error:
                 return {"question": str(question)[:500], "error": str(error)}
