@@ -2,7 +2,7 @@
 
 Heading styles ("Heading 1", Swedish "Rubrik 1", outline levels) become
 headings by level, list paragraphs become bullet items, table rows become
-paragraphs with their cells joined by " | ", and footnote references become
+paragraphs that name their header cells ("Projekt X: Budget 2027 400"), and footnote references become
 numbers glued to their word (as a PDF extraction prints them), with the
 footnotes read from the footnotes part.  A Word document has no fixed pages, so
 its passages carry none.  The archive is checked before it is unpacked: a file
@@ -29,6 +29,7 @@ from docx.document import Document
 from lxml import etree
 
 from assistant.documents.layout import Block, Footnote, Layout, clean_characters
+from assistant.documents.tables import row_sentences
 from assistant.errors import UnreadableDocument
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -223,10 +224,6 @@ def _paragraph(
 
 
 def _table(element: etree._Element) -> list[Block]:
-    """Each table row as one paragraph, its cells joined by " | "."""
-    rows = []
-    for row in element.iter(f"{W}tr"):
-        cells = [_text(cell).strip() for cell in row.iter(f"{W}tc")]
-        if any(cells):
-            rows.append(Block(" | ".join(c for c in cells if c), None))
-    return rows
+    """Each table row as one paragraph: its values labelled by the header row (:func:`row_sentences`)."""
+    rows = [[_text(cell).strip() for cell in row.iter(f"{W}tc")] for row in element.iter(f"{W}tr")]
+    return [Block(text, None) for text in row_sentences(rows)]

@@ -37,6 +37,7 @@ from assistant.documents.layout import Block, Footnote, Layout, clean_characters
 from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_private
 from assistant.documents.pdf_labels import pdf_page_labels, printed_labels
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
+from assistant.documents.tables import row_sentences
 from assistant.errors import UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ class _Line:
     size: float
     bold: bool
     column_right: float
+    table: bool = False
+    """A table row, read as one sentence: a block of its own."""
 
     @property
     def first_word_width(self) -> float:
@@ -245,6 +248,7 @@ def _words(page: Page) -> tuple[list[dict], int]:
     """The page's upright words (glyph bullets as "•", Adobe's private figures as digits, vector bullets added)
     and how many glyphs had no character."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
+    words, table_rows = _tables(page, words)
     out = []
     lost = 0
     for word in words:
@@ -259,7 +263,42 @@ def _words(page: Page) -> tuple[list[dict], int]:
         text = clean_characters(UNMAPPED.sub("", raw)).strip()
         if text:
             out.append({**word, "text": text})
-    return out + _vector_bullets(page, out), lost
+    return out + _vector_bullets(page, out) + table_rows, lost
+
+
+def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Ruled tables (pdfplumber's table finder) as one "word" per row holding the row as a sentence with its
+    header cells (:func:`~assistant.documents.tables.row_sentences`), and the page's other words.
+
+    Only a page with ruling lines is searched: the finder looks for lines, and is slow on a page of text.
+    """
+    if not page.lines and not page.rects:
+        return words, []
+    rows = []
+    for table in page.find_tables():
+        x0, top, x1, bottom = table.bbox
+        inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 and top <= w["top"] and w["bottom"] <= bottom]
+        texts = row_sentences(table.extract())
+        if len(table.rows) < 2 or not inside or not texts:
+            continue
+        words = [w for w in words if not any(w is i for i in inside)]
+        size = statistics.median(w["size"] for w in inside)
+        tops = [row.bbox[1] for row in table.rows][-len(texts) :]
+        for text, row_top in zip(texts, tops, strict=True):
+            rows.append(
+                {
+                    "text": clean_characters(text),
+                    "x0": x0,
+                    "x1": x1,
+                    "top": row_top,
+                    "bottom": row_top + size,
+                    "size": size,
+                    "fontname": "table",
+                    "upright": True,
+                    "table": True,
+                }
+            )
+    return words, rows
 
 
 def _vector_bullets(page: Page, words: list[dict]) -> list[dict]:
@@ -526,6 +565,7 @@ def _lines(words: list[dict], body_size: float) -> list[_Line]:
                 size=size,
                 bold=bold,
                 column_right=column_right,
+                table=any(w.get("table") for w in row),
             )
         )
     return lines
@@ -583,7 +623,7 @@ def _starts_block(
     body_size: float,
 ) -> bool:
     """Whether ``line`` opens a new block after ``last`` (``previous`` is None at the top of a column)."""
-    if line_style != style or line.text.startswith("•"):
+    if line_style != style or line.text.startswith("•") or line.table or last.table:
         return True
     if previous is None:
         if style or line.text.startswith(("”", "“")):
