@@ -45,8 +45,9 @@ NEEDS_LIBREOFFICE = pytest.mark.skipif(
 NEEDS_CHROMIUM = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
 )
-SHARED_DOCUMENTS = REPO.parent / "shared" / "documents"
-"""Real documents nobody here wrote (see its README), beside the repository; never copied into corpus/."""
+SHARED_DOCUMENTS = Path(os.environ.get("ASSISTANT_TEST_DOCUMENTS") or REPO.parent / "shared" / "documents")
+"""Real documents nobody here wrote (see its README), beside the repository (a git worktree elsewhere can point
+``ASSISTANT_TEST_DOCUMENTS`` at them); never copied into corpus/."""
 NEEDS_SHARED_DOCUMENTS = pytest.mark.skipif(
     not SHARED_DOCUMENTS.is_dir(), reason=f"{SHARED_DOCUMENTS} is absent (the real test documents live beside the repo)"
 )

@@ -139,6 +139,7 @@ def read_pdf(data: bytes) -> Layout:
         for block, style in _blocks(pages, body_size, document.urls)
         if any(c.isalnum() for c in block.text) and (style or not is_chart_text(block.text))
     ]
+    blocks = _join_heading_lines(blocks)
     title = document.title
     levelled = _outlined(blocks, document.outline, title) if document.outline else _levelled(blocks)
     return Layout(
@@ -156,6 +157,19 @@ def read_page_labels(data: bytes) -> list[int | None]:
     """The page label (printed page number) of every page, in file order."""
     document = _open(data)
     return [page.label for page in _pages(document, _body_size(document.words))]
+
+
+def _join_heading_lines(blocks: list[tuple[Block, Style]]) -> list[tuple[Block, Style]]:
+    """A heading set over two lines with a gap between them ("Avhopp i politiken" / "vanligare bland kvinnor")
+    as one heading: the same style, the second line going on in lower case."""
+    joined: list[tuple[Block, Style]] = []
+    for block, style in blocks:
+        if joined and style and joined[-1][1] == style and block.text[:1].islower():
+            previous = joined[-1][0]
+            joined[-1] = (Block(f"{previous.text} {block.text}", previous.page, previous.heading), style)
+        else:
+            joined.append((block, style))
+    return joined
 
 
 def _cover_title(words: list[dict], body_size: float) -> str | None:
@@ -255,6 +269,8 @@ def _words(page: Page) -> tuple[list[dict], int]:
         if not word.get("upright", True):
             continue
         raw = word["text"].translate(LIGATURES).translate(BULLET_CHARS)
+        if raw.endswith("\xad"):  # a soft hyphen where the line was broken: a hyphen the joiner undoes
+            raw = raw[:-1] + "-"
         if is_bullet_word(raw, word["fontname"]) or UNMAPPED.fullmatch(raw.strip()):
             out.append({**word, "text": "•"})  # a glyph without a character: in running text a bullet
             continue
