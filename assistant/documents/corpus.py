@@ -226,8 +226,10 @@ class _Builder:
         text = block.text
         category = CATEGORY.match(text)
         heading_level = 0 if category else self._heading_level(block)
-        if heading_level and not self.passages and _same(text, self.own_title):
-            self.title_level = heading_level  # the title set as the first heading (a cover, a web page's h1)
+        if heading_level and not self.section_path and not self.title_level and _same(text, self.own_title):
+            # The title set as the first heading (a cover, a web page's h1), perhaps after a site's navigation
+            # printed above it.
+            self.title_level = heading_level
             return
         if heading_level:
             self._enter_heading(text, max(1, heading_level - self.title_level))

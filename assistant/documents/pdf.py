@@ -38,6 +38,7 @@ from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_pri
 from assistant.documents.pdf_labels import pdf_page_labels, printed_labels
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
 from assistant.documents.tables import row_sentences
+from assistant.documents.titles import SITE_SUFFIX
 from assistant.errors import UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ def _normalised(text: str) -> str:
 
 
 def _title(metadata: dict) -> str | None:
-    title = str(metadata.get("Title") or "").strip()
+    title = SITE_SUFFIX.sub("", str(metadata.get("Title") or "").strip())
     return title if title and not JUNK_TITLE.match(title) else None
 
 

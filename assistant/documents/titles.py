@@ -33,6 +33,8 @@ NOT_A_TITLE = re.compile(
 FILE_NAME = re.compile(r"^[\w\-]*[_.][\w.\-]*$")
 """One "word" with underscores or dots ("välfärd_ofärd.1.1"): a file or template name."""
 MAX_TITLE_CHARS = 200
+SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]+$")
+"""The site's name after a web page's title ("Rapport | Norrbottens Kommuner"), kept by a browser's PDF."""
 
 
 def is_title(text: str | None) -> bool:
@@ -54,5 +56,5 @@ def choose_title(candidates: Iterable[str | None], name: str) -> str:
     """The first candidate that looks like a title, spaces normalised; else ``name`` (the file name)."""
     for candidate in candidates:
         if candidate and is_title(candidate):
-            return " ".join(candidate.split())
+            return SITE_SUFFIX.sub("", " ".join(candidate.split()))
     return name
