@@ -266,7 +266,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.startup:
         return _bench_startup(args)
     embedder = Embedder(args.model, say=_say)
-    if args.documents:
+    if args.documents is not None:
         return _bench_documents(args, embedder)
     passages = load_corpus(args.corpus).passages
     questions = [q.text for q in load_questions(args.questions, passages)]
@@ -305,12 +305,13 @@ def _bench_startup(args: argparse.Namespace) -> int:
 def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
     from assistant.devtools.documents_bench import run_documents_benchmark
 
-    result = run_documents_benchmark(args.corpus, args.questions, embedder)
+    result = run_documents_benchmark(args.corpus, args.questions, embedder, files=args.documents)
     if args.json:
         _print_json(
             {
                 "reading": [asdict(r) | {"ms_per_page": r.ms_per_page} for r in result.reading],
                 "rebuilds": [asdict(r) for r in result.rebuilds],
+                "additions": [asdict(a) | {"ms_per_page": a.ms_per_page} for a in result.additions],
             }
         )
         return 0
@@ -322,6 +323,14 @@ def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
     print("Indexbygge:")
     for b in result.rebuilds:
         print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")
+    if result.additions:
+        print("Tillägg (läsning; hela tillägget med omindexering):")
+    for a in result.additions:
+        per_page = f", {a.ms_per_page:.0f} ms per sida" if a.ms_per_page else ""
+        print(
+            f"  {a.name}: {a.pages or '–'} sidor, {a.passages} stycken; läst på {a.read_seconds:.1f} s{per_page}; "
+            f"tillagt på {a.add_seconds:.1f} s ({a.embedded} inbäddade)"
+        )
     return 0
 
 
@@ -520,9 +529,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--documents",
-        action="store_true",
+        nargs="*",
+        type=Path,
+        metavar="FIL",
+        default=None,
         help="mät i stället dokumentläsning (ms per sida för PDF, Word, webbsida) och indexbygge "
-        "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt)",
+        "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt); med filer också läsning per sida "
+        "och hela tillägget av varje fil",
     )
     bench.add_argument(
         "--startup",
