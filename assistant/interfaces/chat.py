@@ -421,6 +421,13 @@ def build_app(engine: Engine) -> gr.Blocks:
         timer.tick(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
         app.load(refresh, None, [status, rebuild_button], show_progress="hidden", **private)
 
+        def current_documents() -> dict:
+            """The document filter as the index is now: a page opened after an upload lists the new document."""
+            passages = engine.retriever.index.passages
+            return gr.update(choices=document_choices({p.document: p.title or p.document for p in passages}))
+
+        app.load(current_documents, None, document, show_progress="hidden", **private)
+
         def ask(
             question: str,
             municipality: str = "",
