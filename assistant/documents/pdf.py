@@ -61,6 +61,9 @@ LINE_BULLETS = {"·", "-", "o", "ñ"}
 the en dash, which starts a line of running text ("– om måluppfyllelse")."""
 VECTOR_BULLET = (1.5, 7.0)
 """A filled dot or square this many points wide, just left of a line, is a drawn bullet (Chromium: 3–5 pt)."""
+HANGING_INDENT = 6.0
+"""Points a paragraph's first line, or a list item's other lines, stand in (Word: 0.63 cm = 18 pt, SKL 17 pt)."""
+HANGING_SLACK = 1.5
 COVER_RATIO = 1.5
 """The title on a cover is set far larger than the body (SKL 45 pt, SCB 45.6 pt, reportlab 20 pt beside 10–12)."""
 COVER_BLOCKS = 12
@@ -522,12 +525,17 @@ def _blocks(pages: list[_Page], body_size: float, urls: set[str]) -> list[tuple[
     for page in pages:
         for column in page.columns:
             previous: _Line | None = None
+            started_here = False  # whether the open block began in this column (a page's margins differ)
             for line in column:
                 line_style = _style(line, body_size)
-                if lines and _starts_block(line, line_style, previous, lines[-1][0], style, spacing, body_size):
+                if lines and (
+                    _starts_block(line, line_style, previous, lines[-1][0], style, spacing, body_size)
+                    or (started_here and _indent_break(line, previous, [x for x, _ in lines]))
+                ):
                     flush()
                 if not lines:
                     style = line_style
+                    started_here = True
                 lines.append((line, page.label))
                 previous = line
     if lines:
@@ -555,6 +563,26 @@ def _starts_block(
         return ended
     scale = line.size / body_size if style else 1.0  # a heading's lines are spaced by its own size
     return line.top - previous.bottom > scale * spacing + PARAGRAPH_SPACE * body_size * scale
+
+
+def _indent_break(line: _Line, previous: _Line | None, block: list[_Line]) -> bool:
+    """A new paragraph or list item shown by indentation rather than spacing.
+
+    A first-line indent: this line stands in from the one before, which ended a sentence (a Word report's
+    paragraphs without spacing).  A hanging indent: the block's first line stands out to the left of the
+    lines under it, and this line is back at that first line's edge ("1. Att artikulera …" / "   och …").
+    """
+    if previous is None:
+        return False
+    if line.x0 - previous.x0 >= HANGING_INDENT and previous.text.endswith(SENTENCE_END):
+        return True
+    first = block[0]
+    return (
+        len(block) >= 2
+        and block[1].x0 - first.x0 >= HANGING_INDENT
+        and previous.x0 - first.x0 >= HANGING_INDENT
+        and abs(line.x0 - first.x0) <= HANGING_SLACK
+    )
 
 
 def _line_spacing(pages: list[_Page], body_size: float) -> float:
