@@ -145,7 +145,10 @@ class Engine:
         retriever = loaded.retriever
         given = filters
         query, filters = self.understand(question, filters, previous_query)
-        hits = retriever.search(query, k=top_k, filters=filters)
+        ranking = retriever.rank(query, filters)
+        hits = ranking.top(top_k)
+        wants_tips = query.asks_tips or query.intent == "advice"
+        tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
@@ -154,9 +157,8 @@ class Engine:
             query, hits, loaded.coverage(document), loaded.quoted, learned.decision, learned.decision_threshold
         )
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
-        answer = compose(
-            query, hits, decision, learned.lead, Focus(town, loaded.quoted), self.settings, loaded.scope(document)
-        )
+        focus = Focus(town, loaded.quoted)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
