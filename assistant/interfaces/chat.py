@@ -19,7 +19,7 @@ import gradio as gr
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, InputError
+from assistant.errors import BusyError, InputError, user_message
 from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices, documents_panel, page_viewer
 from assistant.interfaces.presentation import (
     Turn,
@@ -281,11 +281,8 @@ def build_app(engine: Engine) -> gr.Blocks:
             try:
                 filters = _filters(municipality, role, kind, document)
                 reply = engine.ask(message, filters=filters, previous_query=previous)
-            except AssistantError as error:
-                return _notice(history, message, str(error))
-            except Exception:
-                log.exception("Internal error while answering %r", str(message)[:200])
-                return _notice(history, message, INTERNAL_ERROR)
+            except Exception as error:
+                return _notice(history, message, user_message(error, f"answering {str(message)[:200]!r}"))
             applied = applied_filters(reply.filters, reply.inferred)
             line = filter_line(applied)
             shown = f"*{escape(line)}*\n\n{reply.answer.markdown}" if line else reply.answer.markdown
@@ -361,12 +358,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                 report = engine.rebuild()
             except BusyError as error:
                 message = str(error)
-            except AssistantError as error:
-                log.warning("Rebuild from the chat failed: %s", error)
-                message = f"Omindexeringen misslyckades: {error}"
-            except Exception:
-                log.exception("Internal error while rebuilding from the chat")
-                message = INTERNAL_ERROR
+            except Exception as error:
+                message = f"Omindexeringen misslyckades: {user_message(error, 'rebuilding from the chat')}"
             else:
                 message = build_summary(report)
             return {status: status_text(), note: message, rebuild_button: gr.update(interactive=not engine.rebuilding)}
@@ -438,11 +431,9 @@ def build_app(engine: Engine) -> gr.Blocks:
                     top_k=_whole_number(top_k),
                     filters=Filters(municipality or None, role or None, kind or None, document or None),
                 )
-            except AssistantError as error:
-                return {"question": str(question)[:500], "error": str(error)}
-            except Exception:
-                log.exception("Internal error while answering %r through the API", str(question)[:200])
-                return {"question": str(question)[:500], "error": INTERNAL_ERROR}
+            except Exception as error:
+                doing = f"answering {str(question)[:200]!r} through the API"
+                return {"question": str(question)[:500], "error": user_message(error, doing)}
             return reply.answer.to_dict()
 
         gr.api(ask, api_name="ask")

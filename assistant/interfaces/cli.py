@@ -23,7 +23,7 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, check_size, remove_document
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import MAX_TOP_K, Engine
-from assistant.errors import INTERNAL_ERROR, AssistantError, CorpusError, InputError
+from assistant.errors import INTERNAL_ERROR, CorpusError, InputError, user_message
 from assistant.interfaces.arguments import SwedishArgumentParser, int_between, passage_kind
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
@@ -149,9 +149,10 @@ def cmd_corpus_add(args: argparse.Namespace) -> int:
                 raise InputError(f"Filen finns inte: {path}")
             check_size(path.name, path.stat().st_size)  # before the whole file is read
             summary = add_document(args.corpus, path.name, path.read_bytes())
-        except AssistantError as error:
+        except Exception as error:
             failures += 1
-            print(f"Fel: {path.name}: {str(error).removeprefix(path.name + ': ')}", file=sys.stderr)
+            message = user_message(error, f"adding {path}")
+            print(f"Fel: {path.name}: {message.removeprefix(path.name + ': ')}", file=sys.stderr)
             continue
         added.append(summary)
         print(
@@ -213,12 +214,13 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
             continue
         try:
             answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
-        except AssistantError as error:
+        except Exception as error:
             failures += 1
+            message = user_message(error, f"answering {line.strip()[:200]!r}")
             if args.json:
-                print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
+                print(json.dumps({"question": line.strip()[:200], "error": message}, ensure_ascii=False))
             else:
-                print(f"Fel: {error}", file=sys.stderr)
+                print(f"Fel: {message}", file=sys.stderr)
             continue
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
@@ -568,17 +570,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except AssistantError as error:
-        log.info("Command failed: %r", error)
-        print(f"Fel: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
+    except OSError as error:  # a file named on the command line: the system's own words and the file
         log.info("Command failed: %r", error)
         print(f"Fel: {error.strerror or error} ({error.filename or ''}).", file=sys.stderr)
         return 1
-    except Exception:
-        log.exception("Internal error")
-        print(INTERNAL_ERROR, file=sys.stderr)
+    except Exception as error:
+        message = user_message(error, f"running assistant {args.command}")
+        print(message if message == INTERNAL_ERROR else f"Fel: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
