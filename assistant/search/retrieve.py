@@ -37,9 +37,9 @@ ROLE_BOOST = 0.05
 MUNICIPALITY_BOOST = 0.1
 """Added to the fused score of a passage by or about the municipality the question names."""
 CANDIDATES = 200
+"""Passages each side (FAISS, BM25) contributes before exact scoring and fusion; more than the report has."""
 POSTFILTER_SHARE = 0.5
 """Above this share of allowed passages, FAISS searches unfiltered and the mask is applied after."""
-"""Passages each side (FAISS, BM25) contributes before exact scoring and fusion; more than the report has."""
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,6 @@ class Retriever:
             ],
             dtype=bool,
         )
-
-    def allowed(self, filters: Filters) -> np.ndarray:
-        """Positions of the passages that pass the filters."""
-        return np.flatnonzero(self.allowed_mask(self.normalise(filters)))
 
     def speaker(self, query: str) -> Speaker:
         """The role and municipality the query names (for the soft boost)."""
