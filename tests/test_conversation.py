@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.interfaces.chat import EXAMPLES
+from assistant.interfaces.page import EXAMPLES
 from assistant.reply.conversation import contextualize, follow_up_filters, is_follow_up
 from assistant.search.retrieve import Filters
 
