@@ -57,12 +57,12 @@ class ChatEvents:
         self.engine = engine
         self.page = page
 
-    def _answer(self, question: str, doing: str, **options: Any) -> Reply | str:
+    def _answer(self, question: str, where: str, **options: Any) -> Reply | str:
         """The engine's reply, or the message the user reads instead (see ``errors.user_message``)."""
         try:
             return self.engine.ask(question, **options)
         except Exception as error:
-            return user_message(error, f"answering {str(question)[:200]!r}{doing}")
+            return user_message(error, f"answering {str(question)[:200]!r} {where}")
 
     def respond(
         self,
@@ -80,7 +80,9 @@ class ChatEvents:
             gr.Info("Skriv en fråga i rutan först.", duration=4, title="Tom fråga")
             return {page.question: gr.update()}  # an empty dict reads to Gradio as one missing value
         history = list(history or [])
-        reply = self._answer(message, "", filters=_filters(municipality, role, kind, document), previous_query=previous)
+        reply = self._answer(
+            message, "in the chat", filters=_filters(municipality, role, kind, document), previous_query=previous
+        )
         if isinstance(reply, str):
             return self._notice(history, message, reply)
         applied = applied_filters(reply.filters, reply.inferred)
@@ -196,7 +198,7 @@ class ChatEvents:
             return {"question": str(question)[:500], "error": str(error)}
         reply = self._answer(
             question,
-            " through the API",
+            "through the API",
             top_k=count,
             filters=Filters(municipality or None, role or None, kind or None, document or None),
         )
