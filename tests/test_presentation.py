@@ -116,6 +116,6 @@ def test_a_rebuild_is_summed_up_in_swedish_with_a_decimal_comma() -> None:
 def test_only_the_best_sentences_of_a_source_are_marked_strongly() -> None:
     text = "Första meningen. Andra meningen. Tredje meningen."
     passage = Passage(id="p-1", kind="paragraph", text=text, document="rapport", section="Inledning", page=1)
-    hit = Hit(passage, 1.0, 0.9, 1.0, ("Andra meningen.", "Tredje meningen.", "Första meningen."), (0.9, 0.8, 0.7))
+    hit = Hit(passage, 1.0, 0.9, 1.0, 0.0, ("Andra meningen.", "Tredje meningen.", "Första meningen."), (0.9, 0.8, 0.7))
     answer = Answer("fråga", True, "svar [1]", [hit], [hit])
     assert sources_html(answer, "fråga").count('class="sentence"') == 2

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.devtools.synthetic import RecombinedEmbedder, report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
+from assistant.engine import learned_values
 from assistant.search.embeddings import Embedder
 from assistant.search.encoder import TextEncoder
 from assistant.search.index import build_index, load_index
@@ -67,7 +68,9 @@ def run_benchmark(
             write_corpus(pool, synthetic, corpus_dir)
             builder = RecombinedEmbedder(embedder, pool)
         report = build_index(corpus_dir, index_dir, builder)
-        retriever = Retriever(load_index(index_dir), embedder)
+        learned = learned_values()
+        adapter = learned.adapter_for(embedder.info.fingerprint)
+        retriever = Retriever(load_index(index_dir), embedder, learned.ranker, adapter)
         workload = questions * rounds
         _timed_ms(lambda q: retriever.search(q), questions[:5])  # warm-up
         encode = _timed_ms(lambda q: embedder.encode_queries([q]), workload)

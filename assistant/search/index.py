@@ -10,6 +10,7 @@ Layout under the index directory::
     builds/<build id>/bm25/           (bm25s index over the passages' normal forms)
     builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
     builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings)
+    builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
 
@@ -42,6 +43,7 @@ import numpy as np
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
+from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
 from assistant.search.lexical import tokenize
@@ -51,7 +53,7 @@ from assistant.search.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 BUILDS = "builds"
 FILES = (
@@ -62,6 +64,7 @@ FILES = (
     "bm25/params.index.json",
     "sentences.npz",
     "sentence_vectors.npy",
+    "coverage.json",
 )
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
@@ -129,6 +132,7 @@ class Index:
     sentence_owner: np.ndarray  # passage position of each sentence, ascending
     sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text
     sentence_vectors: np.ndarray
+    coverage: dict[str, Coverage]  # per document
 
 
 @dataclass(frozen=True)
@@ -250,9 +254,12 @@ def _write_build(
     faiss.write_index(dense, str(directory / "dense.faiss"))
     np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
     np.save(directory / "sentence_vectors.npy", unit_vectors)
+    tokens = [tokenize(text) for text in texts]
     lexical = bm25s.BM25()
-    lexical.index([tokenize(text) or [""] for text in texts], show_progress=False)
+    lexical.index([t or [""] for t in tokens], show_progress=False)
     lexical.save(str(directory / "bm25"), show_progress=False)
+    coverage = document_coverage(passages, tokens)
+    _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
 
 
 def _point_current(index_dir: Path, build: Path) -> None:
@@ -309,12 +316,14 @@ def load_index(index_dir: Path) -> Index:
         with np.load(build / "sentences.npz") as units:
             owner, spans = units["owner"], units["spans"]
         sentence_vectors = np.load(build / "sentence_vectors.npy")
+        coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
+        coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     consistent = manifest.passages == len(passages) == dense.ntotal == lexical.scores["num_docs"]
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_vectors)
+    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_vectors, coverage)
 
 
 def staleness(index_dir: Path, corpus_dir: Path, embedder: TextEncoder) -> str | None:
