@@ -3,7 +3,9 @@
 Public API: one documented endpoint, ``/ask`` (usable with ``gradio_client``).
 The chat's own events and the rebuild action are private: not listed and not
 callable as API endpoints.  The page's layout is ``page.py``, what it shows as
-text ``presentation.py``; this module says what each event does and wires it.
+text ``presentation.py``; this module says what each event does and wires it, and
+launches the app (a little over 300 lines: the events, their wiring and the launch
+change together whenever the page gains a control).
 """
 
 from __future__ import annotations
