@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
@@ -50,6 +51,24 @@ class Reply:
     filters: Filters = Filters()
     inferred: Filters = Filters()
     understood: Query | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``assistant ask --json`` and the ``/ask`` API: the answer, and how it was searched.
+
+        ``query`` is what to pass back as the previous turn for a follow-up; ``filters`` are all that
+        applied, ``implied_filters`` those the conversation implied ("Och i Kalix?").
+        """
+        understood = self.understood
+        return self.answer.to_dict() | {
+            "query": self.query,
+            "follow_up": bool(understood and understood.follow_up),
+            "filters": _filter_dict(self.filters),
+            "implied_filters": _filter_dict(self.inferred),
+        }
+
+
+def _filter_dict(filters: Filters) -> dict[str, str]:
+    return {name: value for name, value in asdict(filters).items() if value}
 
 
 def clean_question(text: str) -> str:

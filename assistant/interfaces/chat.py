@@ -187,11 +187,13 @@ class ChatEvents:
         kind: str = "",
         top_k: int = 8,
         document: str = "",
+        previous_query: str = "",
     ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
-        Empty filters mean any municipality, role, kind and document.
+        Empty filters mean any municipality, role, kind and document.  To hold a conversation, pass
+        the previous reply's ``query`` as ``previous_query``: "Och i Kalix?" is then a follow-up.
         """
         self.engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
         try:
@@ -203,10 +205,11 @@ class ChatEvents:
             "through the API",
             top_k=count,
             filters=Filters(municipality or None, role or None, kind or None, document or None),
+            previous_query=str(previous_query or "").strip()[:2000] or None,
         )
         if isinstance(reply, str):
             return {"question": str(question)[:500], "error": reply}
-        return reply.answer.to_dict()
+        return reply.to_dict()
 
 
 def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:

@@ -191,22 +191,28 @@ def ask(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if args.question == "-":
         return _ask_lines(engine, filters, args)
-    answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
+    reply = engine.ask(args.question, top_k=args.top_k, filters=filters)
     if args.json:
-        print_json(answer.to_dict())
+        print_json(reply.to_dict())
     else:
-        print(to_terminal(answer.markdown))
+        print(to_terminal(reply.answer.markdown))
     return 0
 
 
 def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
-    """One question per stdin line; one JSON object (or reply) per question."""
+    """One question per stdin line; one JSON object (or reply) per question.
+
+    With ``--conversation`` each question is a follow-up of the one before, and a blank line starts a
+    new conversation; without it every line stands alone.
+    """
     failures = 0
+    previous: str | None = None
     for line in sys.stdin:
         if not line.strip():
+            previous = None
             continue
         try:
-            answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
+            reply = engine.ask(line, top_k=args.top_k, filters=filters, previous_query=previous)
         except Exception as error:
             failures += 1
             message = user_message(error, f"answering {line.strip()[:200]!r}")
@@ -215,10 +221,12 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
             else:
                 print(f"Fel: {message}", file=sys.stderr)
             continue
+        if args.conversation:
+            previous = reply.query
         if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"# {answer.question}\n\n{to_terminal(answer.markdown)}\n", flush=True)
+            print(f"# {reply.answer.question}\n\n{to_terminal(reply.answer.markdown)}\n", flush=True)
     return 1 if failures else 0
 
 
