@@ -11,13 +11,14 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.layout import clean_characters
 from assistant.documents.library import add_document, check_size, remove_document
-from assistant.errors import INTERNAL_ERROR, AssistantError, BusyError, IndexUnavailable, InputError
+from assistant.errors import AssistantError, BusyError, IndexUnavailable, InputError, user_message
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
@@ -53,6 +54,24 @@ class Reply:
     filters: Filters = Filters()
     inferred: Filters = Filters()
     understood: Query | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``assistant ask --json`` and the ``/ask`` API: the answer, and how it was searched.
+
+        ``query`` is what to pass back as the previous turn for a follow-up; ``filters`` are all that
+        applied, ``implied_filters`` those the conversation implied ("Och i Kalix?").
+        """
+        understood = self.understood
+        return self.answer.to_dict() | {
+            "query": self.query,
+            "follow_up": bool(understood and understood.follow_up),
+            "filters": _filter_dict(self.filters),
+            "implied_filters": _filter_dict(self.inferred),
+        }
+
+
+def _filter_dict(filters: Filters) -> dict[str, str]:
+    return {name: value for name, value in asdict(filters).items() if value}
 
 
 def clean_question(text: str) -> str:
@@ -142,11 +161,9 @@ def add_documents(
                 raise InputError(f"Filen finns inte: {path}")
             check_size(path.name, path.stat().st_size)  # before the whole file is read
             change.added.append(add_document(corpus_dir, path.name, path.read_bytes()))
-        except AssistantError as error:
-            change.failures.append(f"{path.name}: {str(error).removeprefix(path.name + ': ')}")
-        except Exception:
-            log.exception("Adding %s failed", path.name)
-            change.failures.append(f"{path.name}: {INTERNAL_ERROR}")
+        except Exception as error:
+            message = user_message(error, f"adding {path}")
+            change.failures.append(f"{path.name}: {message.removeprefix(path.name + ': ')}")
     if change.added:
         if progress:
             progress(len(files) / (len(files) + 1), "Indexerar")
@@ -213,7 +230,10 @@ class Engine:
         retriever = loaded.retriever
         given = filters
         query, filters = self.understand(question, filters, previous_query)
-        hits = retriever.search(query, k=top_k, filters=filters)
+        ranking = retriever.rank(query, filters)
+        hits = ranking.top(top_k)
+        wants_tips = query.asks_tips or query.intent == "advice"
+        tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
@@ -222,9 +242,8 @@ class Engine:
             query, hits, loaded.coverage(document), loaded.quoted, learned.decision, learned.decision_threshold
         )
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
-        answer = compose(
-            query, hits, decision, learned.lead, Focus(town, loaded.quoted), self.settings, loaded.scope(document)
-        )
+        focus = Focus(town, loaded.quoted)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )

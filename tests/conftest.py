@@ -29,6 +29,14 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 """Debian's chromium: Playwright's own browser download does not work here."""
+INSTALL = "./test installs it, or: "
+"""Every skip for a missing system program names the command that installs it (./test runs them all)."""
+LIBREOFFICE = shutil.which("libreoffice")
+"""LibreOffice converts a Word file to PDF: a second PDF producer beside reportlab."""
+needs_libreoffice = pytest.mark.skipif(
+    LIBREOFFICE is None,
+    reason=f"LibreOffice is not installed; {INSTALL}apt-get install -y libreoffice-writer-nogui",
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,22 +46,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
-NEEDS_LIBREOFFICE = pytest.mark.skipif(
-    LIBREOFFICE is None, reason="LibreOffice is not installed (apt-get install -y libreoffice-writer)"
-)
-NEEDS_CHROMIUM = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"chromium is not installed at {CHROMIUM}; {INSTALL}apt-get install -y chromium"
 )
 SHARED_DOCUMENTS = Path(os.environ.get("ASSISTANT_TEST_DOCUMENTS") or REPO.parent / "shared" / "documents")
 """Real documents nobody here wrote (see its README), beside the repository (a git worktree elsewhere can point
 ``ASSISTANT_TEST_DOCUMENTS`` at them); never copied into corpus/."""
-NEEDS_SHARED_DOCUMENTS = pytest.mark.skipif(
+needs_shared_documents = pytest.mark.skipif(
     not SHARED_DOCUMENTS.is_dir(), reason=f"{SHARED_DOCUMENTS} is absent (the real test documents live beside the repo)"
 )
 AXE_VERSION = "4.14.1"
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-"""axe-core from npm, installed by .ci/run (git-ignored): the accessibility audit of the chat page."""
+"""axe-core from npm, installed by ./test (git-ignored): the accessibility audit of the chat page."""
 ARTIFACTS = REPO / "tests" / "artifacts"
 """Screenshots for review (git-ignored), rewritten by every run of the browser tests."""
 SLOW_FIXTURES = {"engine", "embedder", "retriever", "server", "browser"}
@@ -169,6 +173,8 @@ def browser():
     """One chromium for the whole session; tests open their own contexts (viewport, permissions)."""
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"chromium is not installed at {CHROMIUM}; {INSTALL}apt-get install -y chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -185,9 +191,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     if not AXE.is_file():
-        pytest.fail(
-            f"axe-core is missing; install it with: npm install --prefix {AXE.parents[2]} axe-core@{AXE_VERSION}"
-        )
+        pytest.skip(f"axe-core is not installed; {INSTALL}npm install --prefix {AXE.parents[2]} axe-core@{AXE_VERSION}")
     return AXE
 
 
@@ -216,7 +220,7 @@ def report_passages():
 def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
     (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
-    Word file (a second PDF producer)."""
+    Word file (a second PDF producer; only when LibreOffice is installed)."""
     from assistant.devtools.typeset import Headings, typeset_docx, typeset_html, typeset_pdf, write
 
     root = tmp_path_factory.mktemp("typeset")
@@ -232,7 +236,7 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         "html": write(root / "rapport.html", typeset_html(report_passages)),
     }
     if LIBREOFFICE is None:
-        return files  # the tests of LibreOffice's PDF are marked NEEDS_LIBREOFFICE and skip
+        return files
     out = root / "libreoffice"
     subprocess.run(
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.interfaces.chat import EXAMPLES
+from assistant.interfaces.page import EXAMPLES
 from assistant.search.conversation import is_follow_up
 from assistant.search.query import Speller
 from assistant.search.understanding import Reader

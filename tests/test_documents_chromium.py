@@ -8,13 +8,13 @@ and the sections those of the text extraction.
 from __future__ import annotations
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
+from conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 from assistant.devtools.typeset import MARKER, REPORT_TITLE, typeset_html
 from assistant.documents.corpus import ParsedDocument, parse_document
 from assistant.documents.passages import Passage
 
-pytestmark = [NEEDS_CHROMIUM, pytest.mark.slow]
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

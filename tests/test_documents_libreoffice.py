@@ -11,13 +11,13 @@ from io import BytesIO
 
 import docx
 import pytest
-from conftest import LIBREOFFICE, NEEDS_LIBREOFFICE
+from conftest import LIBREOFFICE, needs_libreoffice
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 
 from assistant.documents.corpus import ParsedDocument, parse_document
 
-pytestmark = NEEDS_LIBREOFFICE
+pytestmark = needs_libreoffice
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER = "Kultur- och fritidsnämndens investeringsbudget"
 TABLE = [

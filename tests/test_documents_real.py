@@ -8,12 +8,12 @@ sibling headings kept siblings, ``<br>`` as a space, a label with its value.
 from __future__ import annotations
 
 import pytest
-from conftest import NEEDS_SHARED_DOCUMENTS, SHARED_DOCUMENTS
+from conftest import SHARED_DOCUMENTS, needs_shared_documents
 
 from assistant.documents.corpus import ParsedDocument, parse_document
 from assistant.documents.passages import SECTION_SEPARATOR
 
-pytestmark = NEEDS_SHARED_DOCUMENTS
+pytestmark = needs_shared_documents
 
 
 @pytest.fixture(scope="module")

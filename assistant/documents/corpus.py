@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.formats import read_layout, sniff
+from assistant.documents.formats import Format, read_layout, sniff
 from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
 from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
 from assistant.documents.titles import choose_title
@@ -54,7 +54,7 @@ class DocumentSummary:
     name: str  # file name in the corpus directory
     document: str  # the passages' document key (file name without suffix)
     title: str
-    format: str
+    format: Format
     pages: int
     sha256: str
     kinds: dict[str, int]
@@ -84,7 +84,7 @@ class ParsedDocument:
 
     passages: list[Passage]
     title: str
-    format: str
+    format: Format
     pages: int
     notes: list[str] = field(default_factory=list)
     """What could not be read (Swedish, e.g. "s. 3: sidan har ingen text"), for ``corpus list`` and uploads."""

@@ -10,7 +10,6 @@ embedded (the vector cache) — while the running index keeps serving.
 from __future__ import annotations
 
 import html
-import logging
 from pathlib import Path
 
 import gradio as gr
@@ -21,10 +20,8 @@ from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import CorpusChange, Engine
-from assistant.errors import AssistantError
+from assistant.errors import user_message
 from assistant.interfaces.presentation import build_summary
-
-log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 ALL_DOCUMENTS = "Alla dokument"
@@ -84,8 +81,12 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             return "Obs! Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
         try:
             change = engine.add_documents([Path(file) for file in files], lambda done, what: progress(done, desc=what))
-        except AssistantError as error:  # a rebuild already running
-            return f"Obs! {html.escape(str(error))}", *_corpus_state(_summaries(engine)), None
+        except Exception as error:  # a rebuild already running, or an internal error
+            return (
+                f"Obs! {html.escape(user_message(error, 'adding documents'))}",
+                *_corpus_state(_summaries(engine)),
+                None,
+            )
         return _change_message(change), *_corpus_state(_summaries(engine)), None
 
     def remove(name: str | None) -> tuple:
@@ -93,8 +94,8 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             return "Obs! Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
         try:
             change = engine.remove_document(name)
-        except AssistantError as error:
-            return f"Obs! {html.escape(str(error))}", *_corpus_state(_summaries(engine))
+        except Exception as error:
+            return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *_corpus_state(_summaries(engine))
         return _change_message(change), *_corpus_state(_summaries(engine))
 
     outputs = [status, listing, chosen, document_filter]
@@ -152,8 +153,8 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
             return None, "Obs! Dokumentet finns inte längre i korpusen."
         try:
             view = render_passage_page(path.read_bytes(), passage.text, passage.page)
-        except AssistantError as error:
-            return None, f"Obs! {html.escape(str(error))}"
+        except Exception as error:
+            return None, f"Obs! {html.escape(user_message(error, f'rendering page {passage.page} of {path.name}'))}"
         return (
             view.image,
             f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",

@@ -5,11 +5,14 @@ Layout under the index directory::
     current -> builds/<build id>      (a symlink, replaced atomically)
     builds/<build id>/manifest.json   (corpus hash, model and weights hash, versions …)
     builds/<build id>/passages.jsonl
-    builds/<build id>/vectors.npy     (normalised float32 embeddings)
+    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings)
     builds/<build id>/dense.faiss     (IndexFlatIP over those vectors)
-    builds/<build id>/bm25/           (bm25s index over Swedish tokens)
+    builds/<build id>/bm25/           (bm25s index over the passages' normal forms)
+    builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
+    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings)
     builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
-    vector-cache/<model key>.npz      (embeddings by sha256 of model and text, see vector_cache.py)
+    vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
+    .lock                             (held during a build)
 
 A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.

@@ -198,10 +198,8 @@ class Retriever:
         features = passage_features(query, self.facts, positions, passage, sentences, bm25)
         return Candidates(positions, features, passage, sentences, bm25)
 
-    def search(
-        self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
-    ) -> list[Hit]:
-        """The ``k`` best passages for ``query`` under ``filters``.
+    def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
+        """Every candidate for ``query`` under ``filters``, scored.
 
         ``fused`` ranks by the learned model; ``dense`` and ``bm25`` by one side alone (for comparison).
         A question in English is ranked without BM25 (Swedish BM25 has nothing to match there).
@@ -210,27 +208,19 @@ class Retriever:
             raise InputError(f"Okänd sökmetod {method!r}; välj en av {', '.join(METHODS)}.")
         query = Query.plain(query) if isinstance(query, str) else query
         found = self.candidates(query, filters)
-        if k <= 0 or len(found.positions) == 0:
-            return []
-        if method == "fused":
+        if len(found.positions) == 0:
+            score = np.empty(0, dtype=np.float32)
+        elif method == "fused":
             score = self.ranker.score(found.features)
-        elif method == "dense":
-            score = found.dense
         else:
-            score = found.bm25
-        best = np.argsort(-score, kind="stable")[:k]
-        top = float(score[best[0]])
-        return [
-            self._hit(
-                int(found.positions[j]),
-                float(np.exp(score[j] - top)) if method == "fused" else float(score[j]),
-                float(found.dense[j]),
-                float(found.bm25[j]),
-                float(score[j]) if method == "fused" else 0.0,
-                found.sentences[j],
-            )
-            for j in best
-        ]
+            score = found.dense if method == "dense" else found.bm25
+        return Ranking(self, found, score, method == "fused")
+
+    def search(
+        self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query`` under ``filters``."""
+        return self.rank(query, filters, method).top(k)
 
     def _candidates(self, vector: np.ndarray | None, lexical: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Allowed passages among the CANDIDATES best of either side (FAISS for the model, BM25)."""
@@ -260,10 +250,45 @@ class Retriever:
         scores = self.index.bm25.get_scores(tokens, weight_mask=mask.astype(np.float32))
         return np.where(mask, scores, 0.0).astype(np.float32)
 
-    def _hit(self, position: int, score: float, dense: float, lexical: float, logit: float, cosines: np.ndarray) -> Hit:
-        """A Hit with the passage's sentences, best cosine to the query first."""
+    def hit(self, found: Candidates, j: int, score: float, logit: float) -> Hit:
+        """Candidate ``j`` as a Hit with the passage's sentences, best cosine to the query first."""
+        position = int(found.positions[j])
         passage = self.index.passages[position]
         spans = self.index.sentence_spans[self._first_sentence[position] : self._first_sentence[position + 1]]
+        cosines = found.sentences[j]
         order = np.argsort(-cosines, kind="stable")
-        texts = tuple(passage.text[spans[j][0] : spans[j][1]] for j in order)
-        return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[j]) for j in order))
+        texts = tuple(passage.text[spans[i][0] : spans[i][1]] for i in order)
+        dense, lexical = float(found.dense[j]), float(found.bm25[j])
+        return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[i]) for i in order))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A query's scored candidates, from which the best hits (of any kind, or of one) are taken."""
+
+    retriever: Retriever
+    found: Candidates
+    score: np.ndarray
+    learned: bool
+
+    def top(self, k: int, kind: Kind | None = None) -> list[Hit]:
+        """The ``k`` best candidates (of ``kind``), best first.
+
+        For the learned ranking a hit's score is its probability relative to the best candidate's.
+        """
+        if k <= 0 or len(self.score) == 0:
+            return []
+        order = np.argsort(-self.score, kind="stable")
+        best = float(self.score[order[0]])
+        if kind is not None:
+            kinds = self.retriever.facts.kinds[self.found.positions[order]]
+            order = order[kinds == kind]
+        return [
+            self.retriever.hit(
+                self.found,
+                int(j),
+                float(np.exp(self.score[j] - best)) if self.learned else float(self.score[j]),
+                float(self.score[j]) if self.learned else 0.0,
+            )
+            for j in order[:k]
+        ]

@@ -1,0 +1,244 @@
+"""What the user's commands do: ``corpus``, ``index``, ``ask`` and ``serve`` (the parser is ``parser.py``).
+
+Each handler takes the parsed arguments and returns the exit code (0 ok, 1
+failure); ``cli.run`` turns what they raise into one Swedish line.  The helpers
+for output and loading the engine are shared with the developer commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.documents.corpus import Corpus, load_corpus
+from assistant.documents.formats import FORMAT_LABELS
+from assistant.documents.passages import KIND_LABELS
+from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
+from assistant.errors import CorpusError, user_message
+from assistant.reply.terminal import to_terminal
+from assistant.search.embeddings import Embedder
+from assistant.search.index import BuildReport, build_index, read_manifest
+from assistant.search.retrieve import Filters
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def say(message: str) -> None:
+    """A status line on stderr: what a long step (conversion, index build) is doing."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_engine(args: argparse.Namespace) -> Engine:
+    """Load the model and the index, building the index first when it is missing or stale."""
+    embedder = Embedder(args.model, say=say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say)
+    if engine.build_reason:
+        print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
+    return engine
+
+
+def _load_corpus_or_fail(directory: Path) -> Corpus:
+    corpus = load_corpus(directory)
+    for problem in corpus.errors:
+        print(f"Varning: {problem.name} hoppades över: {problem.message}", file=sys.stderr)
+    if not corpus.passages:
+        raise CorpusError(f"Korpusen i {directory} innehåller inga läsbara dokument.")
+    return corpus
+
+
+def corpus_summary(args: argparse.Namespace) -> int:
+    corpus = _load_corpus_or_fail(args.corpus)
+    if args.json:
+        print_json([p.to_dict() for p in corpus.passages])
+        return 0
+    print(f"{len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {args.corpus}")
+    for title, counts in (
+        ("Typ", Counter(KIND_LABELS[p.kind] for p in corpus.passages)),
+        ("Avsnitt", Counter(p.section or "(utan rubrik)" for p in corpus.passages)),
+        ("Kommun (citat)", Counter(p.municipality for p in corpus.passages if p.municipality)),
+        ("Roll (citat)", Counter(p.role for p in corpus.passages if p.role)),
+        ("Tipskategori", Counter(p.category for p in corpus.passages if p.category)),
+    ):
+        print(f"\n{title}:")
+        for name, count in counts.most_common():
+            print(f"  {count:4d}  {name}")
+    return 0
+
+
+def index_rebuild(args: argparse.Namespace) -> int:
+    embedder = Embedder(args.model, say=say)
+    report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty(), say=say)
+    if args.json:
+        print_json(_build_json(report))
+    else:
+        _print_build(report)
+    return 0
+
+
+def _build_json(report: BuildReport) -> dict:
+    return {
+        "path": str(report.path),
+        "passages": report.passages,
+        "documents": report.documents,
+        "skipped": report.skipped,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "seconds": round(report.seconds, 2),
+    }
+
+
+def _print_build(report: BuildReport) -> None:
+    print(
+        f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+        f"på {report.seconds:.1f} s ({report.embedded} nya inbäddningar, {report.reused} ur cachen; {report.path})."
+    )
+    for name in report.skipped:
+        print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
+
+
+def corpus_list(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.corpus)
+    if args.json:
+        print_json(
+            {
+                "documents": [asdict(s) | {"passages": s.passages} for s in corpus.summaries],
+                "skipped": [asdict(e) for e in corpus.errors],
+            }
+        )
+        return 0
+    header = ("Dokument", "Titel", "Format", "Sidor", "Stycken", "Citat", "Tips")
+    rows = [
+        (
+            s.name,
+            s.title if len(s.title) <= 50 else s.title[:49] + "…",
+            FORMAT_LABELS[s.format],
+            str(s.pages or "–"),
+            str(s.passages),
+            str(s.kinds.get("quote", 0)),
+            str(s.kinds.get("tip", 0)),
+        )
+        for s in corpus.summaries
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for summary in corpus.summaries:
+        for note in summary.notes:
+            print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
+    for problem in corpus.errors:
+        print(f"Hoppades över: {problem.name}: {problem.message}", file=sys.stderr)
+    return 0
+
+
+def corpus_add(args: argparse.Namespace) -> int:
+    change = add_documents(args.corpus, args.files, lambda: _build(args))
+    for failure in change.failures:
+        print(f"Fel: {failure}", file=sys.stderr)
+    for summary in change.added:
+        print(
+            f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
+            f"{summary.passages} stycken, {summary.kinds.get('quote', 0)} citat, {summary.kinds.get('tip', 0)} tips)."
+        )
+        for note in summary.notes:
+            print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
+    _print_change_build(change)
+    return 1 if change.failures or change.build_error else 0
+
+
+def corpus_remove(args: argparse.Namespace) -> int:
+    change = remove_documents(args.corpus, args.name, lambda: _build(args))
+    for path in change.removed:
+        print(f"Tog bort {path.name} ur {args.corpus}.")
+    if change.empty:
+        print("Korpusen är tom nu; indexet byggs om när ett dokument har lagts till.", file=sys.stderr)
+    _print_change_build(change)
+    return 1 if change.build_error else 0
+
+
+def _build(args: argparse.Namespace) -> BuildReport:
+    return build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
+
+
+def _print_change_build(change: CorpusChange) -> None:
+    """The rebuild after adding or removing documents (the same change the chat's documents panel reports)."""
+    if change.build:
+        _print_build(change.build)
+    if change.build_error:
+        print(f"Fel: omindexeringen misslyckades: {change.build_error}", file=sys.stderr)
+
+
+def index_status(args: argparse.Namespace) -> int:
+    manifest = read_manifest(args.index)
+    if args.json:
+        print_json(manifest.to_dict() if manifest else None)
+        return 0 if manifest else 1
+    if manifest is None:
+        print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
+        return 1
+    print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
+    print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
+    print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
+    return 0
+
+
+def _filters(args: argparse.Namespace, engine: Engine) -> Filters:
+    document = engine.document_key(args.document) if args.document else args.document  # a title or a file name
+    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=document)
+
+
+def ask(args: argparse.Namespace) -> int:
+    engine = load_engine(args)
+    filters = _filters(args, engine)
+    if args.question == "-":
+        return _ask_lines(engine, filters, args)
+    reply = engine.ask(args.question, top_k=args.top_k, filters=filters)
+    if args.json:
+        print_json(reply.to_dict())
+    else:
+        print(to_terminal(reply.answer.markdown))
+    return 0
+
+
+def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
+    """One question per stdin line; one JSON object (or reply) per question.
+
+    With ``--conversation`` each question is a follow-up of the one before, and a blank line starts a
+    new conversation; without it every line stands alone.
+    """
+    failures = 0
+    previous: str | None = None
+    for line in sys.stdin:
+        if not line.strip():
+            previous = None
+            continue
+        try:
+            reply = engine.ask(line, top_k=args.top_k, filters=filters, previous_query=previous)
+        except Exception as error:
+            failures += 1
+            message = user_message(error, f"answering {line.strip()[:200]!r}")
+            if args.json:
+                print(json.dumps({"question": line.strip()[:200], "error": message}, ensure_ascii=False))
+            else:
+                print(f"Fel: {message}", file=sys.stderr)
+            continue
+        if args.conversation:
+            previous = reply.query
+        if args.json:
+            print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"# {reply.answer.question}\n\n{to_terminal(reply.answer.markdown)}\n", flush=True)
+    return 1 if failures else 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from assistant.interfaces import chat  # Gradio loads only for the chat: ``ask`` starts fast
+
+    chat.parse_auth(args.auth)  # a malformed --auth fails before the index is loaded
+    chat.serve(load_engine(args), host=args.host, port=args.port, auth=args.auth)
+    return 0
