@@ -231,6 +231,9 @@ class Engine:
         given = filters
         query, filters = self.understand(question, filters, previous_query)
         ranking = retriever.rank(query, filters)
+        if len(ranking.score) == 0 and filters != given:
+            filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
+            ranking = retriever.rank(query, filters)
         hits = ranking.top(top_k)
         wants_tips = query.asks_tips or query.intent == "advice"
         tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
