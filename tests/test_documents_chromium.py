@@ -8,7 +8,7 @@ and the sections those of the text extraction.
 from __future__ import annotations
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from conftest import needs_chromium
 
 from assistant.devtools.typeset import MARKER, REPORT_TITLE, typeset_html
 from assistant.documents.corpus import ParsedDocument, parse_document
@@ -18,16 +18,15 @@ pytestmark = [needs_chromium, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def printed(report_passages: list[Passage]) -> ParsedDocument:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+def printed(browser, report_passages: list[Passage]) -> ParsedDocument:
+    """The session's chromium (tests/conftest.py) prints the report as a web page, as a user would."""
+    page = browser.new_page()
+    try:
         page.set_content(typeset_html(report_passages).decode())
         page.add_style_tag(content="@media print { nav, header, footer { display: none } }")  # as sites do
         data = page.pdf(format="A4", margin={"top": "2cm", "bottom": "2cm", "left": "2cm", "right": "2cm"})
-        browser.close()
+    finally:
+        page.close()
     return parse_document("rapport", data)
 
 
