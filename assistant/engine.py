@@ -90,6 +90,11 @@ def learned_values() -> Learned:
     return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
 
 
+def neutral_values() -> Learned:
+    """Zero weights for the features the code computes (``assistant tune`` fits from these)."""
+    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """One loaded index with everything derived from it, swapped as a whole on rebuild."""

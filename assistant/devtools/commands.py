@@ -24,6 +24,7 @@ from assistant.devtools.evaluate import (
 )
 from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
+from assistant.engine import neutral_values
 from assistant.interfaces.arguments import int_between
 from assistant.interfaces.commands import load_engine, print_json, say
 from assistant.interfaces.parser import Commands, add_engine_options, add_json_option
@@ -57,7 +58,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_tune(args: argparse.Namespace) -> int:
     from assistant.devtools.tune import tune
 
-    engine = load_engine(args)
+    engine = load_engine(args, learned=neutral_values())
     learned = tune(engine, args.questions, args.conversations, args.output)
     if args.json:
         print_json(learned.report)

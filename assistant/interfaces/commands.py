@@ -23,6 +23,7 @@ from assistant.errors import CorpusError, InputError, user_message
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
 from assistant.search.index import BuildReport, build_index, read_manifest
+from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
 
 
@@ -35,10 +36,10 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_engine(args: argparse.Namespace) -> Engine:
+def load_engine(args: argparse.Namespace, learned: Learned | None = None) -> Engine:
     """Load the model and the index, building the index first when it is missing or stale."""
     embedder = Embedder(args.model, say=say)
-    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say, learned=learned)
     if engine.build_reason:
         print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
     return engine
