@@ -267,16 +267,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
     if args.json:
-        _print_json(asdict(result) | {"ratio": round(result.ratio, 2)})
+        _print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
         return 0
-    print(f"{result.queries} frågor, {result.passages} stycken, modell {embedder.info.name}")
+    print(f"{result.queries} frågor, {result.passages} stycken ({result.index_kind}), modell {embedder.info.name}")
     print(f"  kodning av fråga (golv): p50 {result.encode_p50_ms:.1f} ms, p95 {result.encode_p95_ms:.1f} ms")
     print(
         f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms "
-        f"({result.ratio:.1f} × kodningen)"
+        f"({result.ratio:.2f} × kodningen, median per fråga)"
     )
-    print(f"  indexbygge:              {result.build_seconds:.1f} s")
-    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    print(f"  varav BM25:              p50 {result.lexical_p50_ms:.1f} ms ({result.lexical_share:.0%} av sökningen)")
+    print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
+    print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
+    print(f"  laddning:                {result.load_s:.1f} s")
+    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning)")
     return 0
 
 
