@@ -26,7 +26,7 @@ import numpy as np
 from assistant.devtools.synthetic import RecombinedEmbedder, report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
 from assistant.search import dense
-from assistant.search.embeddings import Embedder
+from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import TextEncoder
 from assistant.search.index import build_index, load_index
 from assistant.search.retrieve import Filters, Retriever
@@ -82,7 +82,12 @@ def _ms(start: float) -> float:
 
 
 def run_benchmark(
-    corpus_dir: Path, embedder: Embedder, questions: list[str], rounds: int, synthetic: int | None = None
+    corpus_dir: Path,
+    embedder: Embedder,
+    questions: list[str],
+    rounds: int,
+    synthetic: int | None = None,
+    say: Say | None = None,
 ) -> BenchResult:
     """Build an index into a temporary directory, then time queries against it.
 
@@ -96,9 +101,11 @@ def run_benchmark(
             pool = report_sentences(load_corpus(corpus_dir).passages)
             corpus_dir = Path(tmp) / "corpus"
             corpus_dir.mkdir()
+            if say:
+                say(f"Skriver en syntetisk korpus med {synthetic} stycken …")
             write_corpus(pool, synthetic, corpus_dir)
             builder = RecombinedEmbedder(embedder, pool)
-        report = build_index(corpus_dir, index_dir, builder)
+        report = build_index(corpus_dir, index_dir, builder, say=say)
         build_peak = _peak_rss_mb()
         _reset_peak_rss()
         started = time.perf_counter()

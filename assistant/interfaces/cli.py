@@ -265,7 +265,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     questions = [q.text for q in load_questions(args.questions, passages)]
     from assistant.devtools.bench import run_benchmark  # devtools load only for their commands
 
-    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
+    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages, say=_say)
     if args.json:
         _print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
         return 0
