@@ -15,19 +15,25 @@ from pathlib import Path
 
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
-from assistant.reply.answer import Answer, Focus, compose
-from assistant.reply.answerability import CorpusFacts, decide
-from assistant.reply.conversation import contextualize, follow_up_filters
+from assistant.reply.answer import Answer, ReplySettings, compose
+from assistant.reply.answerability import DECISION_FEATURES, decide
+from assistant.reply.lead import LEAD_FEATURES, Focus
+from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
+from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.index import BuildReport, Index, build_index, current_build, ensure_index, load_index
+from assistant.search.learned import Learned, load_learned
 from assistant.search.lexical import words
-from assistant.search.query import Speller, prepare
+from assistant.search.query import Query, Speller
 from assistant.search.retrieve import Filters, Retriever
+from assistant.search.understanding import Reader
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
+BUNDLED_REPORT = "rapport"
+"""The document name of the report the product ships with: its declines say "Rapporten"."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Reply:
     query: str
     filters: Filters = Filters()
     inferred: Filters = Filters()
+    understood: Query | None = None
 
 
 def clean_question(text: str) -> str:
@@ -59,37 +66,67 @@ def clean_question(text: str) -> str:
     return question
 
 
+def learned_values() -> Learned:
+    """The shipped learned weights, checked against the features the code computes."""
+    return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """One loaded index with everything derived from it, swapped as a whole on rebuild."""
 
     retriever: Retriever
-    speller: Speller
-    facts: CorpusFacts
+    reader: Reader
+    quoted: tuple[str, ...]  # municipalities the documents quote, in order of appearance
 
     @classmethod
-    def of(cls, index: Index, embedder: Embedder) -> _Loaded:
+    def of(cls, index: Index, embedder: Embedder, learned: Learned) -> _Loaded:
         passages = index.passages
-        texts = [f"{p.section} {p.speaker or ''} {p.text}" for p in passages]
-        vocabulary = {w for text in texts for w in words(text)}
-        places = [p.municipality for p in passages if p.municipality]
-        return cls(Retriever(index, embedder), Speller(vocabulary), CorpusFacts.of(texts, places))
+        vocabulary = {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
+        adapter = learned.adapter_for(embedder.info.fingerprint)
+        retriever = Retriever(index, embedder, learned.ranker, adapter)
+        quoted = tuple(dict.fromkeys(p.municipality for p in passages if p.municipality))
+        return cls(retriever, Reader.of(Speller(vocabulary), retriever.municipality_names), quoted)
+
+    def coverage(self, document: str | None) -> Coverage:
+        """What the documents searched cover: one document under a filter, else all."""
+        coverage = self.retriever.index.coverage
+        return coverage.get(document, Coverage()) if document else union(coverage.values())
+
+    def scope(self, document: str | None) -> str:
+        """How a decline names what was searched: "Rapporten", "Dokumentet ”…”" or "Dokumenten"."""
+        names = [document] if document else sorted(self.retriever.index.coverage)
+        if names == [BUNDLED_REPORT]:
+            return "Rapporten"
+        if len(names) == 1:
+            title = next((p.title for p in self.retriever.index.passages if p.document == names[0] and p.title), None)
+            return f"Dokumentet ”{title or names[0]}”"
+        return "Dokumenten"
 
 
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
     def __init__(
-        self, corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: bool = False, say: Say | None = None
+        self,
+        corpus_dir: Path,
+        index_dir: Path,
+        embedder: Embedder,
+        progress: bool = False,
+        say: Say | None = None,
+        settings: ReplySettings = ReplySettings(),
+        learned: Learned | None = None,
     ) -> None:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.embedder = embedder
         self.say = say
+        self.settings = settings
+        self.learned = learned or learned_values()
         index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress, say=say)
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
-        self._loaded = _Loaded.of(index, embedder)
+        self._loaded = _Loaded.of(index, embedder, self.learned)
         self._rebuilding = threading.Lock()
         self._refused: Path | None = None
 
@@ -100,29 +137,49 @@ class Engine:
     def ask(
         self, question: str, top_k: int = 8, filters: Filters = Filters(), previous_query: str | None = None
     ) -> Reply:
-        """Answer one question; InputError for unusable input."""
+        """Answer one question (a follow-up of ``previous_query``, the previous reply's ``query``)."""
         question = clean_question(question)
         if not 1 <= top_k <= MAX_TOP_K:
             raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
         loaded = self._loaded
         retriever = loaded.retriever
-        municipalities = retriever.municipality_names
-        query = prepare(question, loaded.speller)
-        searched = contextualize(query.text, previous_query, municipalities)
         given = filters
-        if searched != query.text:
-            filters = follow_up_filters(query.text, filters, municipalities)
-        hits = retriever.search(searched, k=top_k, filters=filters, use_bm25=query.language == "sv")
+        query, filters = self.understand(question, filters, previous_query)
+        ranking = retriever.rank(query, filters)
+        hits = ranking.top(top_k)
+        wants_tips = query.asks_tips or query.intent == "advice"
+        tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
-        decision = decide(query, hits, loaded.facts)
-        town = filters.municipality or retriever.speaker(query.text).municipality
-        focus = Focus(retriever.normalise(Filters(municipality=town)).municipality, loaded.facts.place_order)
-        answer = compose(question, hits, decision, query.text if query.changed else None, focus)
+        document = retriever.normalise(filters).document
+        learned = self.learned
+        decision = decide(
+            query, hits, loaded.coverage(document), loaded.quoted, learned.decision, learned.decision_threshold
+        )
+        town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
+        focus = Focus(town, loaded.quoted)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
-        return Reply(answer, searched, filters, inferred)
+        return Reply(answer, query.search_text, filters, inferred, query)
+
+    def understand(
+        self, question: str, filters: Filters = Filters(), previous_query: str | None = None
+    ) -> tuple[Query, Filters]:
+        """The question understood, and the filters with those a follow-up implies ("Och i Kalix?") added."""
+        query = self._loaded.reader.understand(question, previous_query)
+        return query, Filters(
+            municipality=filters.municipality or query.implied_municipality,
+            role=filters.role or query.implied_role,
+            kind=filters.kind,
+            document=filters.document,
+        )
+
+    def use(self, learned: Learned) -> None:
+        """Answer with other learned values from now on (``assistant tune`` while it fits them)."""
+        self.learned = learned
+        self._loaded = _Loaded.of(self.retriever.index, self.embedder, learned)
 
     def rebuild(self, progress: bool = False) -> BuildReport:
         """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
@@ -130,7 +187,7 @@ class Engine:
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
             report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
-            self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder)
+            self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder, self.learned)
             return report
         finally:
             self._rebuilding.release()
@@ -160,7 +217,7 @@ class Engine:
                 log.warning("Not loading %s: it was built with another model", index.path)
                 self._refused = index.path
                 return False
-            self._loaded = _Loaded.of(index, self.embedder)
+            self._loaded = _Loaded.of(index, self.embedder, self.learned)
             log.info("Loaded the index rebuilt outside this process: %s", index.path)
             return True
         except IndexUnavailable as error:

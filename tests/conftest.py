@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -28,6 +29,14 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 """Debian's chromium: Playwright's own browser download does not work here."""
+INSTALL = "./test installs it, or: "
+"""Every skip for a missing system program names the command that installs it (./test runs them all)."""
+LIBREOFFICE = shutil.which("libreoffice")
+"""LibreOffice converts a Word file to PDF: a second PDF producer beside reportlab."""
+needs_libreoffice = pytest.mark.skipif(
+    LIBREOFFICE is None,
+    reason=f"LibreOffice is not installed; {INSTALL}apt-get install -y libreoffice-writer-nogui",
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_VERSION = "4.14.1"
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-"""axe-core from npm, installed by .ci/run (git-ignored): the accessibility audit of the chat page."""
+"""axe-core from npm, installed by ./test (git-ignored): the accessibility audit of the chat page."""
 ARTIFACTS = REPO / "tests" / "artifacts"
 """Screenshots for review (git-ignored), rewritten by every run of the browser tests."""
 SLOW_FIXTURES = {"engine", "embedder", "retriever", "server", "browser"}
@@ -155,6 +164,8 @@ def browser():
     """One chromium for the whole session; tests open their own contexts (viewport, permissions)."""
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"chromium is not installed at {CHROMIUM}; {INSTALL}apt-get install -y chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -171,9 +182,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     if not AXE.is_file():
-        pytest.fail(
-            f"axe-core is missing; install it with: npm install --prefix {AXE.parents[2]} axe-core@{AXE_VERSION}"
-        )
+        pytest.skip(f"axe-core is not installed; {INSTALL}npm install --prefix {AXE.parents[2]} axe-core@{AXE_VERSION}")
     return AXE
 
 
@@ -202,7 +211,7 @@ def report_passages():
 def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
     (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
-    Word file (a second PDF producer)."""
+    Word file (a second PDF producer; only when LibreOffice is installed)."""
     from assistant.devtools.typeset import Headings, typeset_docx, typeset_html, typeset_pdf, write
 
     root = tmp_path_factory.mktemp("typeset")
@@ -217,10 +226,12 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         "docx": write(root / "rapport.docx", typeset_docx(report_passages)),
         "html": write(root / "rapport.html", typeset_html(report_passages)),
     }
+    if LIBREOFFICE is None:
+        return files
     out = root / "libreoffice"
     subprocess.run(
         [
-            "libreoffice",
+            LIBREOFFICE,
             f"-env:UserInstallation=file://{root / 'lo-profile'}",
             "--headless",
             "--convert-to",

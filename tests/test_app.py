@@ -40,8 +40,9 @@ def test_bad_input_through_the_api_is_a_message(client: Client) -> None:
     assert "Okänd kommun" in client.predict("Skolan?", "Atlantis", api_name="/ask")["error"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(server: str, browser):
+    """A fresh page for one test, so no test depends on another's conversation."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(server)

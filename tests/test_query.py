@@ -1,12 +1,16 @@
-"""The question as typed → the text searched: chat Swedish, missing å/ä/ö, typos, language."""
+"""The question as typed → understood: chat Swedish, missing å/ä/ö, typos, language, intent, places."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.search.query import Speller, language_of, prepare
+from assistant.search.intent import intent_of
+from assistant.search.places import swedish_places
+from assistant.search.query import Speller, language_of, mend
+from assistant.search.understanding import Reader
 
 CORPUS_WORDS = {"jämställdhet", "gällivare", "förskolan", "många", "intervjuades", "politikerna", "styrkedjan", "kalix"}
+PLACES = ["Övertorneå", "Kalix", "Haparanda", "Jokkmokk", "Gällivare"]
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +29,13 @@ def speller() -> Speller:
     ],
 )
 def test_chat_swedish_and_typos_are_mended(speller: Speller, typed: str, searched: str) -> None:
-    query = prepare(typed, speller)
-    assert query.text == searched
-    assert query.changed and query.language == "sv"
+    assert mend(typed, speller) == (searched, "sv")
 
 
 def test_a_well_typed_question_is_left_alone(speller: Speller) -> None:
-    query = prepare("Vad säger politikerna i Kalix om styrkedjan?", speller)
+    query = Reader.of(speller, PLACES).understand("Vad säger politikerna i Kalix om styrkedjan?")
     assert query.text == query.typed and not query.changed
+    assert (query.role, query.municipality, query.intent) == ("Politiker", "Kalix", "said")
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,33 @@ def test_language_is_told_by_function_words(text: str, language: str) -> None:
     assert language_of(text) == language
 
 
-def test_english_is_searched_as_typed(speller: Speller) -> None:
-    query = prepare("What did the politicians in Kalix say?", speller)
-    assert query.text == query.typed and query.language == "en"
+def test_english_is_searched_as_typed_and_names_no_places(speller: Speller) -> None:
+    query = Reader.of(speller, PLACES).understand("What are the main tips for a municipality in Sweden?")
+    assert query.text == query.typed and query.language == "en" and query.places == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker", "place", "intent"),
+    [
+        ("Hur bör vi börja arbetet?", False, False, "advice"),
+        ("Vad ska vi tänka på när vi följer upp?", False, False, "advice"),
+        ("Vad gjorde Kalix?", True, True, "did"),
+        ("Vad sa politikerna i Kalix?", True, True, "said"),
+        ("Vad menas med jämställdhetsintegrering?", False, False, "definition"),
+        ("Varför är uppföljning svårt?", False, False, "reason"),
+        ("Hur många intervjuades?", False, False, "figure"),
+        ("Finns det en gemensam plan?", False, False, "yesno"),
+        ("styrkedjan", False, False, "general"),
+    ],
+)
+def test_intent_from_the_question_form(question: str, speaker: bool, place: bool, intent: str) -> None:
+    assert intent_of(question, speaker, place) == intent
+
+
+def test_places_are_whole_names_in_any_case_and_common_words_only_capitalised() -> None:
+    places = swedish_places()
+    assert places.named("hur e det i kiruna och gällivares skolor") == ["Kiruna", "Gällivare"]
+    assert places.named("Vad gör Upplands Väsby och Lilla Edet?") == ["Upplands Väsby", "Lilla Edet"]
+    assert places.named("vi vill vara med och mark är viktig") == []
+    assert places.named("Hur gör man i Vara?") == ["Vara"]
+    assert places.named("Vad gör man i Norge?") == ["Norge"]

@@ -7,7 +7,8 @@ import pytest
 
 from assistant.devtools.evaluate import DEFAULT_QUESTIONS, Evaluation, evaluate, load_questions
 from assistant.errors import InputError
-from assistant.search.retrieve import Filters, fuse
+from assistant.search.features import PASSAGE_FEATURES
+from assistant.search.retrieve import Filters
 
 FLOOR = {"hit@1": 0.55, "hit@5": 0.85, "mrr": 0.68, "answered": 0.80, "near-oos": 0.70, "far-oos": 0.90}
 """Regression floors, set a little under the figures measured with `assistant eval` (README)."""
@@ -16,8 +17,8 @@ FLOOR = {"hit@1": 0.55, "hit@5": 0.85, "mrr": 0.68, "answered": 0.80, "near-oos"
 @pytest.fixture(scope="module")
 def evaluation(engine) -> Evaluation:
     questions = load_questions(DEFAULT_QUESTIONS, engine.retriever.index.passages)
-    assert sum(1 for q in questions if q.gold) >= 120
-    assert sum(1 for q in questions if q.type == "near-oos") >= 30
+    assert sum(1 for q in questions if q.gold) >= 250
+    assert sum(1 for q in questions if q.type == "near-oos") >= 60
     return evaluate(engine, questions)
 
 
@@ -37,13 +38,19 @@ def test_quality_floor(evaluation: Evaluation) -> None:
     assert replies.median_reply_chars <= 1200
 
 
-def test_fuse_edge_cases() -> None:
-    one = fuse(np.array([0.8], dtype=np.float32), np.array([3.0], dtype=np.float32))
-    assert one.shape == (1,) and np.isfinite(one).all()
-    equal = fuse(np.full(4, 0.8, dtype=np.float32), np.zeros(4, dtype=np.float32))
-    assert np.array_equal(equal, np.zeros(4))
-    ranked = fuse(np.array([0.9, 0.8, 0.7], dtype=np.float32), np.array([0.0, 5.0, 1.0], dtype=np.float32))
-    assert ranked.argmax() in (0, 1) and ranked.argmin() == 2
+def test_learned_ranking_scores_are_probabilities_relative_to_the_best(fake_retriever) -> None:
+    hits = fake_retriever.search("Hur följer man upp jämställdhetsarbetet?", k=6)
+    scores = [h.score for h in hits]
+    assert scores[0] == 1.0 and scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
+    assert [h.logit for h in hits] == sorted((h.logit for h in hits), reverse=True)
+
+
+def test_every_candidate_has_every_named_feature(fake_retriever) -> None:
+    from assistant.search.query import Query
+
+    found = fake_retriever.candidates(Query.plain("uppföljning i Kalix"))
+    assert found.features.shape == (len(found.positions), len(PASSAGE_FEATURES))
+    assert np.isfinite(found.features).all()
 
 
 def test_an_empty_filter_result_is_no_hits(fake_retriever) -> None:

@@ -16,6 +16,7 @@ from conftest import CORPUS, FakeEmbedder
 from assistant.devtools.evaluate import DEFAULT_QUESTIONS, load_questions
 from assistant.devtools.synthetic import report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
+from assistant.engine import learned_values
 from assistant.search import dense
 from assistant.search.index import build_index, footprint, load_index
 from assistant.search.retrieve import Filters, Retriever
@@ -75,20 +76,21 @@ def synthetic_pair(
     """Retrievers over one synthetic corpus of 1,500 passages: exact flat, and forced onto IVF-SQ8.
 
     The second build reuses the first one's vectors (same index directory, vector cache).  The IVF
-    probes 20 of its 37 lists: some are skipped, so the approximation is real, but the fake embedder's
-    hashed trigrams cluster far less than a model's vectors (16 probes gave 0.979, 8 gave 0.950); the
-    model's recall at 100,000 and 1,000,000 passages is measured by ``assistant bench``.
+    probes 24 of its 37 lists: some are skipped, so the approximation is real, but the fake embedder's
+    hashed trigrams cluster far less than a model's vectors (20 probes gave 0.973 with the learned ranker,
+    whose features are relative to the best candidate; 8 gave 0.950 with the former fusion); the model's
+    recall at 100,000 and 1,000,000 passages is measured by ``assistant bench``.
     """
     root = tmp_path_factory.mktemp("synthetic")
     corpus = root / "corpus"
     corpus.mkdir()
     write_corpus(report_sentences(load_corpus(CORPUS).passages), 1500, corpus)
     build_index(corpus, root / "index", fake_embedder, approximate_from=10**9)
-    exact = Retriever(load_index(root / "index"), fake_embedder)
+    exact = Retriever(load_index(root / "index"), fake_embedder, learned_values().ranker)
     build_index(corpus, root / "index", fake_embedder, approximate_from=1000)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(dense, "PROBES", 20)
-        approximate = Retriever(load_index(root / "index"), fake_embedder)
+        patch.setattr(dense, "PROBES", 24)
+        approximate = Retriever(load_index(root / "index"), fake_embedder, learned_values().ranker)
     return exact, approximate
 
 
@@ -120,7 +122,7 @@ def test_report_filters_on_the_approximate_path(
 ) -> None:
     """The report forced onto IVF-SQ8: every filter gives what the exact index gives."""
     build_index(CORPUS, tmp_path / "index", fake_embedder, approximate_from=1)
-    approximate = Retriever(load_index(tmp_path / "index"), fake_embedder)
+    approximate = Retriever(load_index(tmp_path / "index"), fake_embedder, learned_values().ranker)
     assert approximate.index.manifest.dense == "ivf-sq8"
     for filters in (
         Filters(),

@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.devtools.synthetic import RecombinedEmbedder, report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
+from assistant.engine import learned_values
 from assistant.search import dense
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import TextEncoder
@@ -109,7 +110,9 @@ def run_benchmark(
         build_peak = _peak_rss_mb()
         _reset_peak_rss()
         started = time.perf_counter()
-        retriever = Retriever(load_index(index_dir), embedder)
+        learned = learned_values()
+        adapter = learned.adapter_for(embedder.info.fingerprint)
+        retriever = Retriever(load_index(index_dir), embedder, learned.ranker, adapter)
         load_s = time.perf_counter() - started
         workload = questions * rounds
         for question in questions[:5]:  # warm-up
@@ -156,7 +159,9 @@ def _recall(retriever: Retriever, questions: list[str]) -> float:
     flat = faiss.IndexFlatIP(vectors.shape[1])
     for start in range(0, len(vectors), dense.CHUNK):
         flat.add(np.ascontiguousarray(vectors[start : start + dense.CHUNK]))
-    exact = Retriever(dataclasses.replace(retriever.index, dense=flat), retriever.embedder)
+    exact = Retriever(
+        dataclasses.replace(retriever.index, dense=flat), retriever.embedder, retriever.ranker, retriever.adapter
+    )
     shares = []
     for question in questions:
         found = {h.passage.id for h in retriever.search(question, k=RECALL_AT)}

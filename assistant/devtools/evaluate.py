@@ -2,14 +2,17 @@
 
 A question file is JSON Lines::
 
-    {"question": …, "type": …, "gold": [prefix, …],
+    {"question": …, "type": …, "gold": [prefix, …], "answer": [text, …],
      "first_quote": [prefix, …], "tips": [prefix, …], "absent": [word, …]}
 
 Each prefix is the beginning of a passage's text (readable, and stable as long
-as the report is).  Out-of-scope questions have no gold; their type is
-``near-oos`` (near the report's topic) or ``far-oos``.  ``first_quote`` lists
-the quotes acceptable as the reply's first quote, ``tips`` the tips of which
-one should be among the first two shown.
+as the report is); ``answer`` holds part of the sentence a colleague would point
+to.  Out-of-scope questions have no gold; their type is ``near-oos`` (near the
+report's topic) or ``far-oos``.  ``first_quote`` lists the quotes acceptable as
+the reply's first quote, ``tips`` the tips of which one should be among the
+first two shown.  A conversation file holds ``{"conversation": [question, …]}``
+per line: each turn after the first is asked as a follow-up of the one before.
+Other keys (``persona``, ``writer``) document where a question came from.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.documents.passages import Passage
 from assistant.engine import Engine
@@ -26,7 +30,11 @@ from assistant.errors import InputError
 from assistant.reply.answer import Answer
 from assistant.search.retrieve import METHODS
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+DATA = Path(__file__).resolve().parent
+DEFAULT_QUESTIONS = DATA / "questions.jsonl"
+HOLDOUT_QUESTIONS = DATA / "questions_holdout.jsonl"
+DEFAULT_CONVERSATIONS = DATA / "conversations.jsonl"
+HOLDOUT_CONVERSATIONS = DATA / "conversations_holdout.jsonl"
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
 LEAD_CHARS = 400
@@ -42,6 +50,7 @@ class Question:
     first_quote: frozenset[str] = frozenset()
     tips: frozenset[str] = frozenset()
     absent: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,33 +98,57 @@ def _resolve(prefixes: list[str], passages: list[Passage], where: str) -> frozen
     return frozenset(ids)
 
 
-def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
-    """Read a question file and resolve its prefixes to passage ids; InputError when unusable."""
+def _read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The JSON objects of a JSON Lines file, each with where it stands; InputError when unusable."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"Frågefilen {path} kunde inte läsas: {error}") from error
-    questions = []
+    rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
             row = json.loads(line)
-            text, gold = row["question"], row["gold"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise InputError(f"{where}: raden är inte en fråga i JSON ({error})") from error
-        questions.append(
-            Question(
-                text,
-                row.get("type", ""),
-                _resolve(gold, passages, where),
-                _resolve(row.get("first_quote", []), passages, where),
-                _resolve(row.get("tips", []), passages, where),
-                tuple(row.get("absent", [])),
-            )
-        )
-    return questions
+        except ValueError as error:
+            raise InputError(f"{where}: raden är inte JSON ({error})") from error
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: raden är inte ett JSON-objekt")
+        rows.append((where, row))
+    return rows
+
+
+def _question(row: dict[str, Any], passages: list[Passage], where: str) -> Question:
+    try:
+        text, gold = row["question"], row["gold"]
+    except (KeyError, TypeError) as error:
+        raise InputError(f"{where}: raden är inte en fråga ({error})") from error
+    return Question(
+        text,
+        row.get("type", ""),
+        _resolve(gold, passages, where),
+        _resolve(row.get("first_quote", []), passages, where),
+        _resolve(row.get("tips", []), passages, where),
+        tuple(row.get("absent", [])),
+        tuple(row.get("answer", [])),
+    )
+
+
+def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
+    """Read a question file and resolve its prefixes to passage ids; InputError when unusable."""
+    return [_question(row, passages, where) for where, row in _read_rows(path)]
+
+
+def load_conversations(path: Path, passages: list[Passage]) -> list[list[Question]]:
+    """Read a conversation file: each line a list of turns; InputError when unusable."""
+    conversations = []
+    for where, row in _read_rows(path):
+        turns = row.get("conversation")
+        if not isinstance(turns, list) or not turns:
+            raise InputError(f"{where}: raden saknar ”conversation” (en lista med frågor)")
+        conversations.append([_question(turn, passages, f"{where} tur {i}") for i, turn in enumerate(turns, 1)])
+    return conversations
 
 
 def _rank(ids: list[str], gold: frozenset[str]) -> int | None:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.formats import read_layout, sniff
+from assistant.documents.formats import Format, read_layout, sniff
 from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
 from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
 from assistant.errors import CorpusError, UnreadableDocument
@@ -52,7 +52,7 @@ class DocumentSummary:
     name: str  # file name in the corpus directory
     document: str  # the passages' document key (file name without suffix)
     title: str
-    format: str
+    format: Format
     pages: int
     sha256: str
     kinds: dict[str, int]
@@ -80,7 +80,7 @@ class ParsedDocument:
 
     passages: list[Passage]
     title: str
-    format: str
+    format: Format
     pages: int
 
 

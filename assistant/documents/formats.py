@@ -13,11 +13,20 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from typing import Literal
 
 from assistant.documents.layout import Block, Layout, analyse
 from assistant.errors import UnreadableDocument
 
-FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "html": "webbsida", "markdown": "Markdown", "text": "text"}
+Format = Literal["pdf", "docx", "html", "markdown", "text"]
+"""A document's format, decided by its content (:func:`sniff`)."""
+FORMAT_LABELS: dict[Format, str] = {
+    "pdf": "PDF",
+    "docx": "Word",
+    "html": "webbsida",
+    "markdown": "Markdown",
+    "text": "text",
+}
 """Format names as users read them (Swedish)."""
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 HTML_START = re.compile(
@@ -26,7 +35,7 @@ HTML_START = re.compile(
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff(data: bytes) -> str:
+def sniff(data: bytes) -> Format:
     """The document's format by its content: pdf, docx, html, markdown or text."""
     head = data[:1024]
     if head.lstrip(b"\0\t\r\n ").startswith(b"%PDF"):
@@ -41,7 +50,7 @@ def sniff(data: bytes) -> str:
     return "markdown" if any(MD_HEADING.match(line) for line in text.splitlines()) else "text"
 
 
-def _sniff_zip(data: bytes) -> str:
+def _sniff_zip(data: bytes) -> Format:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError) as error:

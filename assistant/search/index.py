@@ -5,11 +5,14 @@ Layout under the index directory::
     current -> builds/<build id>      (a symlink, replaced atomically)
     builds/<build id>/manifest.json   (corpus hash, model and weights hash, versions …)
     builds/<build id>/passages.jsonl
-    builds/<build id>/vectors.npy     (normalised float32 passage embeddings, memory-mapped: exact cosines)
+    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings, memory-mapped: exact cosines)
     builds/<build id>/dense.faiss     (flat or IVF-SQ8 over those vectors, by size: see dense.py)
-    builds/<build id>/sentence_vectors.npy (the sentences' embeddings, memory-mapped)
-    builds/<build id>/bm25/           (bm25s index over Swedish tokens)
-    vector-cache/<model key>.npz      (embeddings by sha256 of model and text, see vector_cache.py)
+    builds/<build id>/bm25/           (bm25s index over the passages' normal forms)
+    builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
+    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings, memory-mapped)
+    builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
+    vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
+    .lock                             (held during a build)
 
 A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.
@@ -46,6 +49,7 @@ from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
 from assistant.search import dense as dense_index
+from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
 from assistant.search.lexical import tokenize
@@ -55,7 +59,7 @@ from assistant.search.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "current"
 BUILDS = "builds"
 FILES = (
@@ -66,13 +70,14 @@ FILES = (
     "bm25/params.index.json",
     "sentences.npz",
     "sentence_vectors.npy",
+    "coverage.json",
 )
 VECTOR_CACHE_LIMIT = 400_000
 """Texts (passages and sentences) up to which the vector cache is used: it keeps every vector in memory
 (400,000 × 384 float32 ≈ 600 MB), so a larger corpus is embedded in chunks straight to disk instead."""
 EMBED_CHUNK = 65_536
 """Texts embedded and written at a time (100 MB of float32 vectors)."""
-IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz")
+IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz", "coverage.json")
 """Files a loaded index holds in memory; the vector files are memory-mapped."""
 PYTHON_OBJECT_FACTOR = 1.75
 """Memory of the loaded passages over the size of passages.jsonl (Python strings and objects): 135 MB for
@@ -147,6 +152,7 @@ class Index:
     sentence_owner: np.ndarray  # passage position of each sentence, ascending
     sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text
     sentence_vectors: np.ndarray  # memory-mapped
+    coverage: dict[str, Coverage]  # per document
 
 
 @dataclass(frozen=True)
@@ -305,11 +311,14 @@ def _write_build(
     dense = dense_index.build_dense(vectors, approximate_from)
     faiss.write_index(dense, str(directory / "dense.faiss"))
     np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
+    tokens = [tokenize(text) for text in texts]
     if say and len(passages) >= dense_index.CHUNK:
         say("Bygger BM25-indexet …")
     lexical = bm25s.BM25()
-    lexical.index([tokenize(text) or [""] for text in texts], show_progress=False)
+    lexical.index([t or [""] for t in tokens], show_progress=False)
     lexical.save(str(directory / "bm25"), show_progress=False)
+    coverage = document_coverage(passages, tokens)
+    _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
     return dense_index.kind(dense)
 
 
@@ -368,12 +377,14 @@ def load_index(index_dir: Path) -> Index:
         with np.load(build / "sentences.npz") as units:
             owner, spans = units["owner"], units["spans"]
         sentence_vectors = np.asarray(np.load(build / "sentence_vectors.npy", mmap_mode="r"))
+        coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
+        coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     consistent = manifest.passages == len(passages) == dense.ntotal == len(vectors) == lexical.scores["num_docs"]
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors)
+    return Index(build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage)
 
 
 @dataclass(frozen=True)

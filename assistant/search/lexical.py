@@ -8,9 +8,9 @@ the dictionary does not know, the compound and its parts ("styrkedjan" →
 lemma list lacks) and å/ä/ö-folded, so "jamstalldhet forskolan" typed without
 å/ä/ö meets "jämställdhet förskolan".  Stopwords are dropped.
 
-Measured on the development set (BM25 alone, hit@1 / MRR@10): Snowball stems
-0.600 / 0.718, lemmas 0.571 / 0.685, lemma then stem 0.614 / 0.723, lemma +
-compound parts + stem 0.686 / 0.768 (see README, "What we tried").
+This mix ranked best on the development set against Snowball stems, lemmas
+alone, and lemma then stem (BM25 alone; figures in docs/evaluation.md, "What
+we tried").
 """
 
 from __future__ import annotations

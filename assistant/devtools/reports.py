@@ -1,0 +1,74 @@
+"""The developer commands' results as text for a terminal (Swedish, like the rest of the command line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the measuring modules load only for their command
+    from assistant.devtools.bench import BenchResult
+    from assistant.devtools.documents_bench import DocumentsBenchResult
+    from assistant.devtools.evaluate import Evaluation
+    from assistant.devtools.loadtest import LoadResult
+    from assistant.devtools.startup import StartupResult
+
+
+def print_evaluation(result: Evaluation, questions: Path) -> None:
+    print(f"{result.in_scope} frågor med facit, {result.out_of_scope} utan ({questions})\n")
+    print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in result.methods))
+    for k in result.methods[0].hits:
+        print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in result.methods))
+    print(f"{'MRR@10':<10}" + "".join(f"{s.mrr:>10.3f}" for s in result.methods))
+    print(f"\n{'grupp (sammanvägd)':<22}{'frågor':>7}{'hit@1':>8}{'hit@3':>8}{'hit@5':>8}{'MRR@10':>8}")
+    for group in result.groups:
+        hits = "".join(f"{group.hits[k]:>8.3f}" for k in (1, 3, 5))
+        print(f"{group.method:<22}{group.questions:>7}{hits}{group.mrr:>8.3f}")
+    replies = result.replies
+    print("\nSvaren:")
+    print(f"  första citatet rätt:            {replies.first_quote_right:.3f} ({replies.first_quote_questions} frågor)")
+    print(f"  väntat tips bland de två första: {replies.tip_in_first_two:.3f} ({replies.tip_questions} frågor)")
+    print(f"  svaret bland de första 400 tecknen: {replies.answer_in_lead:.3f}")
+    print(f"  svarets längd (median, utan källor): {replies.median_reply_chars:.0f} tecken")
+    print(f"  besvarade frågor med facit:     {replies.answered_in_scope:.3f}")
+    for kind, share in replies.declined.items():
+        print(f"  avböjda ({kind}):{'':<{15 - len(kind)}}{share:.3f}")
+
+
+def print_benchmark(result: BenchResult, model: str) -> None:
+    print(f"{result.queries} frågor, {result.passages} stycken ({result.index_kind}), modell {model}")
+    print(f"  kodning av fråga (golv): p50 {result.encode_p50_ms:.1f} ms, p95 {result.encode_p95_ms:.1f} ms")
+    print(
+        f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms "
+        f"({result.ratio:.2f} × kodningen, median per fråga)"
+    )
+    print(f"  varav BM25:              p50 {result.lexical_p50_ms:.1f} ms ({result.lexical_share:.0%} av sökningen)")
+    print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
+    print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
+    print(f"  laddning:                {result.load_s:.1f} s")
+    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning)")
+
+
+def print_startup(result: StartupResult) -> None:
+    for name, runs, median in (
+        ("assistant ask, start till svar", result.ask, result.ask_median),
+        ("assistant serve, start till första svar", result.serve, result.serve_median),
+    ):
+        print(f"{name}: median {median:.1f} s ({', '.join(f'{s:.1f}' for s in runs)} s)")
+
+
+def print_documents_benchmark(result: DocumentsBenchResult) -> None:
+    print("Läsning (bästa av 3):")
+    for r in result.reading:
+        pages = f"{r.pages} sidor, " if r.pages else ""
+        per_page = f", {r.ms_per_page:.0f} ms per sida" if r.ms_per_page else ""
+        print(f"  {r.format:<18} {pages}{r.passages} stycken: {1000 * r.seconds:.0f} ms{per_page}")
+    print("Indexbygge:")
+    for b in result.rebuilds:
+        print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")
+
+
+def print_load_test(result: LoadResult, sessions: int) -> None:
+    print(f"{sessions} samtidiga sessioner, {result.requests} frågor på {result.seconds:.1f} s")
+    print(f"  rätt besvarade: {result.answered_correctly}/{result.requests}")
+    print(f"  svarstid: p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms")
+    print(f"  högsta minnesanvändning (server och klienter i samma process): {result.peak_rss_mb:.0f} MB")

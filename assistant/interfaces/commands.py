@@ -1,0 +1,242 @@
+"""What the user's commands do: ``corpus``, ``index``, ``ask`` and ``serve`` (the parser is ``parser.py``).
+
+Each handler takes the parsed arguments and returns the exit code (0 ok, 1
+failure); ``cli.run`` turns what they raise into one Swedish line.  The helpers
+for output and loading the engine are shared with the developer commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.documents.corpus import Corpus, document_files, load_corpus
+from assistant.documents.formats import FORMAT_LABELS
+from assistant.documents.library import add_document, check_size, remove_document
+from assistant.documents.passages import KIND_LABELS
+from assistant.engine import Engine
+from assistant.errors import CorpusError, InputError, user_message
+from assistant.reply.terminal import to_terminal
+from assistant.search.embeddings import Embedder
+from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
+from assistant.search.retrieve import Filters
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def say(message: str) -> None:
+    """A status line on stderr: what a long step (conversion, index build) is doing."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_engine(args: argparse.Namespace) -> Engine:
+    """Load the model and the index, building the index first when it is missing or stale."""
+    embedder = Embedder(args.model, say=say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say)
+    if engine.build_reason:
+        print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
+    return engine
+
+
+def _load_corpus_or_fail(directory: Path) -> Corpus:
+    corpus = load_corpus(directory)
+    for problem in corpus.errors:
+        print(f"Varning: {problem.name} hoppades över: {problem.message}", file=sys.stderr)
+    if not corpus.passages:
+        raise CorpusError(f"Korpusen i {directory} innehåller inga läsbara dokument.")
+    return corpus
+
+
+def corpus_summary(args: argparse.Namespace) -> int:
+    corpus = _load_corpus_or_fail(args.corpus)
+    if args.json:
+        print_json([p.to_dict() for p in corpus.passages])
+        return 0
+    print(f"{len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {args.corpus}")
+    for title, counts in (
+        ("Typ", Counter(KIND_LABELS[p.kind] for p in corpus.passages)),
+        ("Avsnitt", Counter(p.section or "(utan rubrik)" for p in corpus.passages)),
+        ("Kommun (citat)", Counter(p.municipality for p in corpus.passages if p.municipality)),
+        ("Roll (citat)", Counter(p.role for p in corpus.passages if p.role)),
+        ("Tipskategori", Counter(p.category for p in corpus.passages if p.category)),
+    ):
+        print(f"\n{title}:")
+        for name, count in counts.most_common():
+            print(f"  {count:4d}  {name}")
+    return 0
+
+
+def index_rebuild(args: argparse.Namespace) -> int:
+    embedder = Embedder(args.model, say=say)
+    report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty(), say=say)
+    if args.json:
+        print_json(_build_json(report))
+    else:
+        _print_build(report)
+    return 0
+
+
+def _build_json(report: BuildReport) -> dict:
+    return {
+        "path": str(report.path),
+        "passages": report.passages,
+        "documents": report.documents,
+        "skipped": report.skipped,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "seconds": round(report.seconds, 2),
+    }
+
+
+def _print_build(report: BuildReport) -> None:
+    print(
+        f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+        f"på {report.seconds:.1f} s ({report.embedded} nya inbäddningar, {report.reused} ur cachen; {report.path})."
+    )
+    for name in report.skipped:
+        print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
+
+
+def corpus_list(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.corpus)
+    if args.json:
+        print_json(
+            {
+                "documents": [asdict(s) | {"passages": s.passages} for s in corpus.summaries],
+                "skipped": [asdict(e) for e in corpus.errors],
+            }
+        )
+        return 0
+    header = ("Dokument", "Titel", "Format", "Sidor", "Stycken", "Citat", "Tips")
+    rows = [
+        (
+            s.name,
+            s.title if len(s.title) <= 50 else s.title[:49] + "…",
+            FORMAT_LABELS[s.format],
+            str(s.pages or "–"),
+            str(s.passages),
+            str(s.kinds.get("quote", 0)),
+            str(s.kinds.get("tip", 0)),
+        )
+        for s in corpus.summaries
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for problem in corpus.errors:
+        print(f"Hoppades över: {problem.name}: {problem.message}", file=sys.stderr)
+    return 0
+
+
+def corpus_add(args: argparse.Namespace) -> int:
+    added, failures = [], 0
+    for path in args.files:
+        try:
+            if not path.is_file():
+                raise InputError(f"Filen finns inte: {path}")
+            check_size(path.name, path.stat().st_size)  # before the whole file is read
+            summary = add_document(args.corpus, path.name, path.read_bytes())
+        except Exception as error:
+            failures += 1
+            message = user_message(error, f"adding {path}")
+            print(f"Fel: {path.name}: {message.removeprefix(path.name + ': ')}", file=sys.stderr)
+            continue
+        added.append(summary)
+        print(
+            f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
+            f"{summary.passages} stycken, {summary.kinds.get('quote', 0)} citat, {summary.kinds.get('tip', 0)} tips)."
+        )
+    if added:
+        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
+    return 1 if failures else 0
+
+
+def corpus_remove(args: argparse.Namespace) -> int:
+    titles = {s.name: s.title for s in load_corpus(args.corpus).summaries}
+    path = remove_document(args.corpus, args.name, titles)
+    print(f"Tog bort {path.name} ur {args.corpus}.")
+    if document_files(args.corpus):
+        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
+    else:
+        print("Korpusen är tom nu; indexet byggs om när ett dokument har lagts till.", file=sys.stderr)
+    return 0
+
+
+def index_status(args: argparse.Namespace) -> int:
+    manifest = read_manifest(args.index)
+    build = current_build(args.index)
+    size = footprint(build) if manifest and build else None
+    if args.json:
+        print_json(manifest.to_dict() | {"footprint": asdict(size)} if manifest and size else None)
+        return 0 if manifest else 1
+    if manifest is None or size is None:
+        print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
+        return 1
+    print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
+    print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
+    print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
+    print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")
+    print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")
+    print(
+        f"  minne: cirka {_megabytes(size.memory_bytes)} i minnet, "
+        f"{_megabytes(size.mapped_bytes)} vektorer minnesmappade (läses vid behov)"
+    )
+    return 0
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB".replace(",", " ").replace(".", ",")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=args.document)
+
+
+def ask(args: argparse.Namespace) -> int:
+    engine = load_engine(args)
+    filters = _filters(args)
+    if args.question == "-":
+        return _ask_lines(engine, filters, args)
+    answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
+    if args.json:
+        print_json(answer.to_dict())
+    else:
+        print(to_terminal(answer.markdown))
+    return 0
+
+
+def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
+    """One question per stdin line; one JSON object (or reply) per question."""
+    failures = 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
+        except Exception as error:
+            failures += 1
+            message = user_message(error, f"answering {line.strip()[:200]!r}")
+            if args.json:
+                print(json.dumps({"question": line.strip()[:200], "error": message}, ensure_ascii=False))
+            else:
+                print(f"Fel: {message}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"# {answer.question}\n\n{to_terminal(answer.markdown)}\n", flush=True)
+    return 1 if failures else 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from assistant.interfaces import chat  # Gradio loads only for the chat: ``ask`` starts fast
+
+    chat.parse_auth(args.auth)  # a malformed --auth fails before the index is loaded
+    chat.serve(load_engine(args), host=args.host, port=args.port, auth=args.auth)
+    return 0

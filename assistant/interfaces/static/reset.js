@@ -1,0 +1,1 @@
+() => { window.chatQuestions = 0; return []; }

@@ -1,0 +1,182 @@
+"""The reply's first words: the sentences that answer, chosen by a learned linear model.
+
+Every sentence of the best passages is a candidate; named features (its cosine to the question, its
+passage's rank and score, the question's words it holds, its form against the question's intent:
+"det är viktigt att …" for advice, a number for a figure, the place for "what did X do") are scored
+by the model ``assistant tune`` fits on the sentences colleagues pointed to.  The best sentence leads;
+a second and third follow while they score close to it and the lead stays short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.documents.sentences import sentence_spans
+from assistant.search.learned import LinearModel
+from assistant.search.lexical import tokenize
+from assistant.search.query import Query
+from assistant.search.retrieve import Hit
+
+LEAD_FEATURES = (
+    "sentence_cos",
+    "cos_gap",
+    "passage_score",
+    "passage_rank",
+    "first_hit",
+    "overlap",
+    "quote",
+    "tip",
+    "first_sentence",
+    "commentary",
+    "leaning",
+    "short",
+    "length",
+    "elsewhere",
+    "town_named",
+    "advice_important",
+    "advice_tip",
+    "definition_form",
+    "reason_form",
+    "figure_number",
+    "said_quote",
+    "role_match",
+)
+"""The lead model's inputs, in the order of its weights."""
+
+IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör|gäller att)\b", re.IGNORECASE)
+DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*|betyder|kallas|avses)\b|–", re.I)
+REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
+NUMBER = re.compile(r"\d")
+LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
+"""A sentence opening like this refers to the one before; the lead shows both."""
+COMMENTARY = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
+SHORT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The municipality a question is about (named or filtered), among the places the corpus covers."""
+
+    municipality: str | None = None
+    places: tuple[str, ...] = ()
+
+    def elsewhere(self, sentence: str) -> bool:
+        """True for a sentence about another covered municipality and not this one (no answer for it)."""
+        if not self.municipality or self.municipality in sentence:
+            return False
+        return any(place in sentence for place in self.places if place != self.municipality)
+
+
+NO_FOCUS = Focus()
+
+
+@dataclass(frozen=True)
+class SentenceCandidate:
+    """One sentence that could lead, the hit it comes from and its rank among the hits."""
+
+    text: str
+    hit: Hit
+    rank: int
+    cosine: float
+    first: bool
+
+
+def sentence_candidates(hits: list[Hit], depth: int, min_chars: int) -> list[SentenceCandidate]:
+    """The sentences of the ``depth`` best hits that could lead (not a list's introduction, not a fragment)."""
+    found = []
+    for rank, hit in enumerate(hits[:depth]):
+        spans = sentence_spans(hit.passage.text)
+        first = hit.passage.text[spans[0][0] : spans[0][1]] if spans else ""
+        for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
+            if len(sentence) < min_chars or sentence.endswith(":"):
+                continue
+            found.append(SentenceCandidate(sentence, hit, rank, cosine, sentence == first))
+    return found
+
+
+def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focus) -> np.ndarray:
+    """One row of ``LEAD_FEATURES`` per candidate sentence."""
+    wanted = set(tokenize(query.text))
+    best = max((c.cosine for c in candidates), default=0.0)
+    intent = query.intent
+    rows = []
+    for c in candidates:
+        kind = c.hit.passage.kind
+        overlap = len(wanted & set(tokenize(c.text))) / max(1, len(wanted))
+        values = {
+            "sentence_cos": c.cosine,
+            "cos_gap": c.cosine - best,
+            "passage_score": c.hit.score,
+            "passage_rank": 1.0 / (1 + c.rank),
+            "first_hit": c.rank == 0,
+            "overlap": overlap,
+            "quote": kind == "quote",
+            "tip": kind == "tip",
+            "first_sentence": c.first,
+            "commentary": bool(COMMENTARY.search(c.text)),
+            "leaning": bool(LEANING.match(c.text)),
+            "short": len(c.text) < SHORT_CHARS,
+            "length": np.log1p(len(c.text)) / 6,
+            "elsewhere": focus.elsewhere(c.text),
+            "town_named": focus.municipality is not None and focus.municipality in c.text,
+            "advice_important": intent == "advice" and bool(IMPORTANT.search(c.text)),
+            "advice_tip": intent == "advice" and kind == "tip",
+            "definition_form": intent == "definition" and bool(DEFINITION_FORM.search(c.text)),
+            "reason_form": intent == "reason" and bool(REASON_FORM.search(c.text)),
+            "figure_number": intent == "figure" and bool(NUMBER.search(c.text)),
+            "said_quote": intent == "said" and kind == "quote",
+            "role_match": bool(query.role) and c.hit.passage.role == query.role,
+        }
+        rows.append([float(values[name]) for name in LEAD_FEATURES])
+    return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))
+
+
+def with_antecedent(sentence: str, text: str) -> str:
+    """The sentence, with the one before it when it leans on it ("Detta ses som …", or a list after ":")."""
+    spans = sentence_spans(text)
+    position = next((i for i, (start, end) in enumerate(spans) if text[start:end] == sentence), 0)
+    if position == 0 or not (LEANING.match(sentence) or text[: spans[position - 1][1]].endswith(":")):
+        return sentence
+    return text[spans[position - 1][0] : spans[position][1]]
+
+
+def choose_lead(
+    query: Query,
+    hits: list[Hit],
+    model: LinearModel,
+    focus: Focus,
+    *,
+    depth: int,
+    min_chars: int,
+    sentences: int,
+    margin: float,
+    max_chars: int,
+) -> list[tuple[str, Hit]]:
+    """Up to ``sentences`` sentences that answer, best first by the model, then in reading order.
+
+    A further sentence must score within ``margin`` (in the model's log-odds) of the best, must not
+    repeat a sentence already shown (two passages can hold the same sentence), and must keep the lead
+    within ``max_chars``.
+    """
+    candidates = sentence_candidates(hits, depth, min_chars)
+    if not candidates:
+        return []
+    scores = model.score(lead_features(query, candidates, focus))
+    order = np.argsort(-scores, kind="stable")
+    best = float(scores[order[0]])
+    chosen: list[tuple[str, Hit]] = []
+    for j in order:
+        candidate = candidates[j]
+        if len(chosen) == sentences or float(scores[j]) < best - margin:
+            break
+        shown = with_antecedent(candidate.text, candidate.hit.passage.text)
+        if any(shown in s or s in shown for s, _ in chosen):
+            continue
+        if chosen and sum(len(s) for s, _ in chosen) + len(shown) > max_chars:
+            break
+        chosen.append((shown, candidate.hit))
+    rank = {hit.passage.id: position for position, hit in enumerate(hits)}
+    return sorted(chosen, key=lambda c: (rank[c[1].passage.id], c[1].passage.text.find(c[0])))

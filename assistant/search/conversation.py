@@ -1,0 +1,51 @@
+"""Follow-up questions in a chat: "Och i Kalix?" after "Vilka tips finns om uppföljning?".
+
+A follow-up is recognised by its form, never by its length alone: it opens with "och"/"men"/"än",
+points back ("det", "den", "där", "dom"), or names nothing but a municipality or role ("Kalix då?",
+"Politikerna?").  It is searched after the previous question's topic; a place or role it names
+replaces the previous one in that topic instead of adding to it, and "där"/"dit" carry the previous
+place.
+"""
+
+from __future__ import annotations
+
+from assistant.search.lexical import STOPWORDS, WORD, words
+from assistant.search.speakers import is_role_word, is_speaker_word, is_town_word
+
+FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and", "what"}
+REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "denna", "den", "de", "dom", "dit", "sådant", "samma", "då"}
+POINTING_WORDS = {"det", "detta", "dem", "där", "den", "dit", "dom", "dessa"}
+"""Words that point back even when they are not last: "Vad sa politikerna om det i Kalix?"."""
+PLACE_POINTERS = {"där", "dit", "därifrån", "samma"}
+"""Words that carry the previous question's place: "Vad sa politikerna där?"."""
+QUESTION_WORDS = {"vad", "hur", "vem", "vilka", "vilken", "vilket", "varför", "när", "var", "sa", "säger", "tycker"}
+
+
+def is_follow_up(question: str, municipalities: list[str]) -> bool:
+    """True for questions that make sense only with the one before."""
+    found = words(question)
+    if not found:
+        return False
+    content = [w for w in found if w not in STOPWORDS and w not in QUESTION_WORDS]
+    only_names = bool(content) and all(is_speaker_word(w, municipalities) for w in content)
+    return (
+        found[0] in FOLLOW_UP_OPENERS
+        or found[-1] in REFERRING_WORDS
+        or any(w in POINTING_WORDS for w in found[-3:])
+        or only_names
+    )
+
+
+def points_to_place(question: str) -> bool:
+    """True when the question carries the previous question's place ("där", "dit")."""
+    return any(w in PLACE_POINTERS for w in words(question))
+
+
+def topic(previous: str, replace_role: bool, replace_town: bool, municipalities: list[str]) -> str:
+    """The previous query without the role or town words a follow-up replaces."""
+
+    def kept(word: str) -> bool:
+        lower = word.lower()
+        return not (replace_town and is_town_word(lower, municipalities)) and not (replace_role and is_role_word(lower))
+
+    return " ".join(w for w in WORD.findall(previous) if kept(w))

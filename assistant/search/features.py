@@ -1,0 +1,125 @@
+"""Named features of a (question, candidate passage) pair, for the learned ranker.
+
+Each feature is a number a person can read: how close the passage and its best sentences are to the
+question, how much BM25 likes it, what kind of passage it is, whether its speaker is the one the
+question names, and whether its kind is what the question's intent asks for.  The ranker is a linear
+model over these (weights learned by ``assistant tune``), so a ranking can be explained feature by
+feature and a new corpus or model is fitted the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.documents.passages import Passage
+from assistant.search.query import Query
+
+PASSAGE_FEATURES = (
+    "passage_cos",
+    "sentence_cos",
+    "sentence_cos2",
+    "dense_gap",
+    "bm25_log",
+    "bm25_share",
+    "quote",
+    "tip",
+    "commentary",
+    "role_match",
+    "role_other",
+    "town_match",
+    "town_other",
+    "advice_tip",
+    "advice_quote",
+    "advice_important",
+    "tips_asked_tip",
+    "said_quote",
+    "did_paragraph",
+    "definition_paragraph",
+    "reason_paragraph",
+    "figure_number",
+    "length",
+)
+"""The ranker's inputs, in the order of its weights (``assistant/learned/weights.json``)."""
+
+IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör)\b", re.IGNORECASE)
+"""Sentence forms that give advice in the report ("det är viktigt att …", "man måste …")."""
+NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class PassageFacts:
+    """Per-passage values the features need, computed once per index (arrays aligned with the passages)."""
+
+    kinds: np.ndarray
+    roles: np.ndarray
+    towns: np.ndarray
+    texts: list[str]
+    commentary: np.ndarray
+    important: np.ndarray
+    numbers: np.ndarray
+    length: np.ndarray
+
+    @classmethod
+    def of(cls, passages: list[Passage]) -> PassageFacts:
+        return cls(
+            kinds=np.array([p.kind for p in passages], dtype=object),
+            roles=np.array([p.role or "" for p in passages], dtype=object),
+            towns=np.array([p.municipality or "" for p in passages], dtype=object),
+            texts=[p.text for p in passages],
+            commentary=np.array([p.discusses is not None for p in passages], dtype=bool),
+            important=np.array([bool(IMPORTANT.search(p.text)) for p in passages], dtype=bool),
+            numbers=np.array([bool(NUMBER.search(p.text)) for p in passages], dtype=bool),
+            length=np.array([np.log1p(len(p.text)) for p in passages], dtype=np.float32),
+        )
+
+
+def passage_features(
+    query: Query,
+    facts: PassageFacts,
+    candidates: np.ndarray,
+    passage_cos: np.ndarray,
+    sentence_cos: list[np.ndarray],
+    bm25: np.ndarray,
+) -> np.ndarray:
+    """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores)."""
+    best = np.array([c.max() if len(c) else p for c, p in zip(sentence_cos, passage_cos, strict=True)])
+    second = np.array(
+        [np.sort(c)[-2] if len(c) > 1 else b for c, b in zip(sentence_cos, best, strict=True)], dtype=np.float32
+    )
+    dense = 0.5 * passage_cos + 0.5 * best
+    kinds, roles, towns = facts.kinds[candidates], facts.roles[candidates], facts.towns[candidates]
+    quote, tip = kinds == "quote", kinds == "tip"
+    paragraph = kinds == "paragraph"
+    top = float(bm25.max()) if len(bm25) else 0.0
+    town = query.municipality
+    mentions = np.array([bool(town) and town in facts.texts[c] for c in candidates], dtype=bool)
+    intent = query.intent
+    columns = {
+        "passage_cos": passage_cos,
+        "sentence_cos": best,
+        "sentence_cos2": second,
+        "dense_gap": dense - (dense.max() if len(dense) else 0.0),
+        "bm25_log": np.log1p(bm25),
+        "bm25_share": bm25 / top if top > 0 else np.zeros_like(bm25),
+        "quote": quote,
+        "tip": tip,
+        "commentary": facts.commentary[candidates],
+        "role_match": bool(query.role) & (roles == query.role),
+        "role_other": bool(query.role) & quote & (roles != query.role),
+        "town_match": bool(town) & ((towns == town) | mentions),
+        "town_other": bool(town) & quote & (towns != town),
+        "advice_tip": (intent == "advice") & tip,
+        "advice_quote": (intent == "advice") & quote,
+        "advice_important": (intent == "advice") & facts.important[candidates],
+        "tips_asked_tip": query.asks_tips & tip,
+        "said_quote": (intent == "said") & quote,
+        "did_paragraph": (intent == "did") & paragraph,
+        "definition_paragraph": (intent == "definition") & paragraph,
+        "reason_paragraph": (intent == "reason") & paragraph,
+        "figure_number": (intent == "figure") & facts.numbers[candidates],
+        "length": facts.length[candidates],
+    }
+    return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])

@@ -1,0 +1,110 @@
+"""Learned values shipped as data: linear models over named features, and a query adapter.
+
+``assistant tune`` fits them on the development questions and writes ``assistant/learned/``;
+at run time they are applied with numpy alone, so ``ask`` starts without the learning library.
+A model names its features: weights for another feature list (code changed since training) are
+refused with a message that says to retrain, never applied to the wrong columns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import IndexUnavailable
+
+LEARNED_DIR = Path(str(resources.files("assistant"))) / "learned"
+WEIGHTS_FILE = "weights.json"
+ADAPTER_FILE = "adapter.npy"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Score = features · weights + bias; a probability through the logistic function."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float = 0.0
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(rows, dtype=np.float32) @ self.weights.astype(np.float32) + np.float32(self.bias)
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.score(rows)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LinearModel:
+        features = tuple(data["features"])
+        if features != expected:
+            raise IndexUnavailable("De inlärda vikterna passar inte koden (andra särdrag); kör `assistant tune` igen.")
+        return cls(features, np.array(data["weights"], dtype=np.float32), float(data["bias"]))
+
+
+@dataclass(frozen=True)
+class Learned:
+    """Everything ``assistant tune`` fits: ranker, lead and decision models, and the query adapter.
+
+    ``adapter`` (W = I + D, applied to query vectors) belongs to the model with fingerprint
+    ``adapter_model`` and is used with that model only.  ``report`` holds the cross-validated figures
+    printed when it was trained.
+    """
+
+    ranker: LinearModel
+    lead: LinearModel
+    decision: LinearModel
+    decision_threshold: float
+    adapter: np.ndarray | None = None
+    adapter_model: str | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
+        return self.adapter if self.adapter is not None and fingerprint == self.adapter_model else None
+
+    def save(self, directory: Path = LEARNED_DIR) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        data = {
+            "ranker": self.ranker.to_dict(),
+            "lead": self.lead.to_dict(),
+            "decision": self.decision.to_dict(),
+            "decision_threshold": round(self.decision_threshold, 4),
+            "adapter_model": self.adapter_model,
+            "report": self.report,
+        }
+        (directory / WEIGHTS_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if self.adapter is not None:
+            np.save(directory / ADAPTER_FILE, self.adapter.astype(np.float32))
+
+
+def load_learned(
+    ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...], directory: Path = LEARNED_DIR
+) -> Learned:
+    """The shipped learned values, checked against the feature lists the code computes."""
+    try:
+        data = json.loads((directory / WEIGHTS_FILE).read_text(encoding="utf-8"))
+        adapter_path = directory / ADAPTER_FILE
+        adapter = np.load(adapter_path) if data.get("adapter_model") and adapter_path.exists() else None
+        return Learned(
+            LinearModel.from_dict(data["ranker"], ranker),
+            LinearModel.from_dict(data["lead"], lead),
+            LinearModel.from_dict(data["decision"], decision),
+            float(data["decision_threshold"]),
+            adapter,
+            data.get("adapter_model"),
+            data.get("report", {}),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IndexUnavailable(
+            f"De inlärda vikterna i {directory} kunde inte läsas ({error}); kör `assistant tune`."
+        ) from error
