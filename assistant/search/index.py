@@ -271,19 +271,23 @@ def build_index(
 def _embed_to(
     path: Path, texts: list[str], embedder: TextEncoder, cache: VectorCache | None, progress: bool, say: Say | None
 ) -> None:
-    """Embed ``texts`` chunk by chunk into a float32 ``.npy`` file (through the vector cache, when given)."""
-    matrix = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(texts), embedder.dimension))
-    for start in range(0, len(texts), EMBED_CHUNK):
-        chunk = texts[start : start + EMBED_CHUNK]
-        if cache is not None:
-            vectors = cache.encode(chunk, lambda missing: embedder.encode_passages(missing, progress=progress))
-        else:
-            vectors = embedder.encode_passages(chunk, progress=progress)
-        matrix[start : start + len(chunk)] = vectors
-        if say and len(texts) > EMBED_CHUNK:
-            say(f"Inbäddat {start + len(chunk)} av {len(texts)} texter ({path.stem}) …")
-    matrix.flush()
-    del matrix
+    """Embed ``texts`` chunk by chunk into a float32 ``.npy`` file (through the vector cache, when given).
+
+    Chunks are appended with ``write`` rather than through a memory map, whose written pages would count in
+    the build's resident memory until the whole file is done.
+    """
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)), "fortran_order": False}
+    with path.open("wb") as handle:
+        np.lib.format.write_array_header_2_0(handle, header | {"shape": (len(texts), embedder.dimension)})
+        for start in range(0, len(texts), EMBED_CHUNK):
+            chunk = texts[start : start + EMBED_CHUNK]
+            if cache is not None:
+                vectors = cache.encode(chunk, lambda missing: embedder.encode_passages(missing, progress=progress))
+            else:
+                vectors = embedder.encode_passages(chunk, progress=progress)
+            handle.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+            if say and len(texts) > EMBED_CHUNK:
+                say(f"Inbäddat {start + len(chunk)} av {len(texts)} texter ({path.stem}) …")
 
 
 def _write_json(path: Path, data: object) -> None:
