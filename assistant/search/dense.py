@@ -40,6 +40,9 @@ PROBES = 48
 questions over the synthetic corpus at 100,000 and 1,000,000 passages (docs/scale.md)."""
 TRAIN_PER_LIST = 40
 """k-means training points per list (FAISS warns below 39); a sample, so training time does not grow with N."""
+KMEANS_ITERATIONS = 10
+"""k-means iterations (FAISS's default is 25): with 25, building the index of 1,000,000 vectors took about
+4.5 minutes on two cores, most of it k-means."""
 EXACT_SUBSET = 20_000
 """A filter allowing at most this many passages is searched exactly over them (about 2 ms)."""
 POSTFILTER_SHARE = 0.5
@@ -83,6 +86,7 @@ def _build(vectors: np.ndarray, threshold: int | None) -> faiss.Index:
     index = faiss.IndexIVFScalarQuantizer(
         quantizer, dimension, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
     )
+    index.cp.niter = KMEANS_ITERATIONS
     sample = np.random.default_rng(0).choice(count, size=min(count, TRAIN_PER_LIST * lists), replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
     for start in range(0, count, CHUNK):
