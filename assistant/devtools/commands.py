@@ -77,9 +77,9 @@ def run_bench(args: argparse.Namespace) -> int:
     questions = [q.text for q in load_questions(args.questions, passages)]
     from assistant.devtools.bench import run_benchmark
 
-    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
+    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages, say=say)
     if args.json:
-        print_json(asdict(result) | {"ratio": round(result.ratio, 2)})
+        print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
     else:
         reports.print_benchmark(result, embedder.info.name)
     return 0
