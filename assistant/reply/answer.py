@@ -267,9 +267,11 @@ def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
 
 
 def _lead_part(hit: Hit, text: str, number: _Numbering) -> str:
-    """Report text as it stands; a speaker's words in quotation marks with the speaker."""
+    """Report text as it stands; a speaker's words in quotation marks with the speaker; a tip with its category."""
     if hit.passage.kind == "quote":
         return f"”{escape(text)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
+    if hit.passage.kind == "tip":
+        return f"**{escape(hit.passage.category or 'Tips')}:** {escape(text)} {number(hit)}"
     return f"{escape(text)} {number(hit)}"
 
 
