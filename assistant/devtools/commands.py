@@ -25,6 +25,7 @@ from assistant.devtools.evaluate import (
 from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
 from assistant.engine import neutral_values
+from assistant.errors import InputError
 from assistant.interfaces.arguments import int_between
 from assistant.interfaces.commands import load_engine, print_json, say
 from assistant.interfaces.parser import Commands, add_engine_options, add_json_option
@@ -58,6 +59,9 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_tune(args: argparse.Namespace) -> int:
     from assistant.devtools.tune import tune
 
+    held_out = {HOLDOUT_QUESTIONS.resolve(), HOLDOUT_CONVERSATIONS.resolve()}
+    if {args.questions.resolve(), args.conversations.resolve()} & held_out:
+        raise InputError("De undanhållna frågorna mäter det inlärda och får aldrig läras av; välj en annan fil.")
     engine = load_engine(args, learned=neutral_values())
     learned = tune(engine, args.questions, args.conversations, args.output)
     if args.json:

@@ -18,13 +18,12 @@ from typing import Any
 
 from assistant.documents.passages import Passage
 from assistant.reply.answerability import Decision
-from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
+from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
-COMMENTARY_SENTENCE = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 SOURCES_HEADING = "### Källor"
 
@@ -290,7 +289,7 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     discussed = [
         by_id[hit.passage.discusses]
         for sentence, hit in lead
-        if COMMENTARY_SENTENCE.search(sentence) and hit.passage.discusses in by_id
+        if COMMENTARY.search(sentence) and hit.passage.discusses in by_id
     ]
     ranked = [h for h in relevant if h.passage.kind == "quote"]
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]

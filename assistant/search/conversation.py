@@ -44,10 +44,13 @@ def points_to_place(question: str) -> bool:
 
 
 def topic(previous: str, replace_role: bool, replace_town: bool, municipalities: list[str]) -> str:
-    """The previous query without the role or town words a follow-up replaces, punctuation kept."""
+    """The previous query without the role or town words a follow-up replaces, nor earlier follow-ups' "och",
+    "där", "då"; punctuation kept."""
 
     def replaced(word: str) -> bool:
         lower = word.lower()
+        if lower in FOLLOW_UP_OPENERS or lower in REFERRING_WORDS:
+            return True  # "Och", "där", "då" of earlier follow-ups: the topic does not grow with them
         return (replace_town and is_town_word(lower, municipalities)) or (replace_role and is_role_word(lower))
 
     kept = WORD.sub(lambda m: "" if replaced(m.group(0)) else m.group(0), previous)

@@ -53,7 +53,7 @@ class Gazetteer:
                 position += 1
                 continue
             for size in range(min(LONGEST_NAME, len(tokens) - position), 0, -1):
-                name = self._lookup(tokens[position : position + size])
+                name = self._lookup(tokens[position : position + size], first=position == 0)
                 if name:
                     if name not in found:
                         found.append(name)
@@ -63,12 +63,13 @@ class Gazetteer:
                 position += 1
         return found
 
-    def _lookup(self, tokens: list[str]) -> str | None:
-        *first, last = tokens
-        head = " ".join(name_key(t) for t in first)
+    def _lookup(self, tokens: list[str], first: bool) -> str | None:
+        """The place ``tokens`` name; a name that is also a common word only capitalised, and not as the first word."""
+        *before, last = tokens
+        head = " ".join(name_key(t) for t in before)
         for key in name_keys(last):
             full = f"{head} {key}" if head else key
-            if full in self.names and (full not in self.capital_only or tokens[0][:1].isupper()):
+            if full in self.names and (full not in self.capital_only or (tokens[0][:1].isupper() and not first)):
                 return self.names[full]
         return None
 
