@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
+DECIDING_HITS = 10
+"""Hits the decision and the reply read, whatever ``top_k`` lists: the models were fitted on ten."""
 BUNDLED_REPORT = "rapport"
 """The document name of the report the product ships with: its declines say "Rapporten"."""
 
@@ -93,6 +95,11 @@ def learned_values() -> Learned:
     return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
 
 
+def neutral_values() -> Learned:
+    """Zero weights for the features the code computes (``assistant tune`` fits from these)."""
+    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """One loaded index with everything derived from it, swapped as a whole on rebuild."""
@@ -106,9 +113,20 @@ class _Loaded:
         passages = index.passages
         vocabulary = {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
         adapter = learned.adapter_for(embedder.info.fingerprint)
+        if learned.adapter_model and adapter is None:
+            log.warning(
+                "The learned weights were fitted with another model; run `assistant tune --model …` for this one"
+            )
         retriever = Retriever(index, embedder, learned.ranker, adapter)
         quoted = tuple(dict.fromkeys(p.municipality for p in passages if p.municipality))
         return cls(retriever, Reader.of(Speller(vocabulary), retriever.municipality_names), quoted)
+
+    def quoted_in(self, document: str | None) -> tuple[str, ...]:
+        """The municipalities the documents searched quote, in order of appearance."""
+        if document is None:
+            return self.quoted
+        passages = self.retriever.index.passages
+        return tuple(dict.fromkeys(p.municipality for p in passages if p.document == document and p.municipality))
 
     def coverage(self, document: str | None) -> Coverage:
         """What the documents searched cover: one document under a filter, else all."""
@@ -234,19 +252,19 @@ class Engine:
         if len(ranking.score) == 0 and filters != given:
             filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
             ranking = retriever.rank(query, filters)
-        hits = ranking.top(top_k)
+        hits = ranking.top(max(top_k, DECIDING_HITS))
         wants_tips = query.asks_tips or query.intent == "advice"
         tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
         learned = self.learned
-        decision = decide(
-            query, hits, loaded.coverage(document), loaded.quoted, learned.decision, learned.decision_threshold
-        )
+        quoted = loaded.quoted_in(document)
+        decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
         focus = Focus(town, loaded.quoted)
         answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
+        answer = replace(answer, hits=answer.hits[:top_k])
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )

@@ -69,6 +69,16 @@ def test_a_tip_follow_up_keeps_the_topic_but_not_the_place(reader: Reader) -> No
     assert "uppföljning" in query.search_text and query.implied_municipality is None
 
 
+def test_a_chain_of_follow_ups_does_not_pile_up_their_small_words(reader: Reader) -> None:
+    second = reader.understand("Och i Gällivare?", "Vad gjorde Kalix?")
+    third = reader.understand("Och i Jokkmokk då?", second.search_text)
+    assert third.search_text.lower().count("och") == 1 and "Gällivare" not in third.search_text
+
+
+def test_an_english_question_is_not_a_follow_up(reader: Reader) -> None:
+    assert not reader.understand("What should a municipality do first?", "Vilka tips finns om uppföljning?").follow_up
+
+
 def test_whole_words_only(reader: Reader) -> None:
     query = reader.understand("Och verksamhetsstyrningen?", "Vad gjorde Kalix?")
     assert query.implied_role is None and query.implied_municipality is None

@@ -83,3 +83,4 @@ def test_places_are_whole_names_in_any_case_and_common_words_only_capitalised() 
     assert places.named("vi vill vara med och mark är viktig") == []
     assert places.named("Hur gör man i Vara?") == ["Vara"]
     assert places.named("Vad gör man i Norge?") == ["Norge"]
+    assert places.named("Vad är en kil i arbetet?") == [] and places.named("Mark är viktig") == []

@@ -24,6 +24,8 @@ from assistant.devtools.evaluate import (
 )
 from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
+from assistant.engine import neutral_values
+from assistant.errors import InputError
 from assistant.interfaces.arguments import int_between
 from assistant.interfaces.commands import load_engine, print_json, say
 from assistant.interfaces.parser import Commands, add_engine_options, add_json_option
@@ -57,7 +59,10 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_tune(args: argparse.Namespace) -> int:
     from assistant.devtools.tune import tune
 
-    engine = load_engine(args)
+    held_out = {HOLDOUT_QUESTIONS.resolve(), HOLDOUT_CONVERSATIONS.resolve()}
+    if {args.questions.resolve(), args.conversations.resolve()} & held_out:
+        raise InputError("De undanhållna frågorna mäter det inlärda och får aldrig läras av; välj en annan fil.")
+    engine = load_engine(args, learned=neutral_values())
     learned = tune(engine, args.questions, args.conversations, args.output)
     if args.json:
         print_json(learned.report)
@@ -76,9 +81,9 @@ def run_bench(args: argparse.Namespace) -> int:
     questions = [q.text for q in load_questions(args.questions, passages)]
     from assistant.devtools.bench import run_benchmark
 
-    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
+    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages, say=say)
     if args.json:
-        print_json(asdict(result) | {"ratio": round(result.ratio, 2)})
+        print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
     else:
         reports.print_benchmark(result, embedder.info.name)
     return 0

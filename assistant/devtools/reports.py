@@ -67,14 +67,17 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
 
 
 def print_benchmark(result: BenchResult, model: str) -> None:
-    print(f"{result.queries} frågor, {result.passages} stycken, modell {model}")
+    print(f"{result.queries} frågor, {result.passages} stycken ({result.index_kind}), modell {model}")
     print(f"  kodning av fråga (golv): p50 {result.encode_p50_ms:.1f} ms, p95 {result.encode_p95_ms:.1f} ms")
     print(
         f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms "
-        f"({result.ratio:.1f} × kodningen)"
+        f"({result.ratio:.2f} × kodningen, median per fråga)"
     )
-    print(f"  indexbygge:              {result.build_seconds:.1f} s")
-    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    print(f"  varav BM25:              p50 {result.lexical_p50_ms:.1f} ms ({result.lexical_share:.0%} av sökningen)")
+    print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
+    print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
+    print(f"  laddning:                {result.load_s:.1f} s")
+    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning)")
 
 
 def print_startup(result: StartupResult) -> None:

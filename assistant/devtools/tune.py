@@ -169,7 +169,7 @@ class AdapterFit:
         for r, example in enumerate(self.rows):
             gold[r, [ids[g] for g in example.question.gold if g in ids]] = True
         self.dimension = queries.shape[1]
-        self.passages = torch.tensor(index.dense.reconstruct_n(0, index.dense.ntotal), dtype=torch.float32)
+        self.passages = torch.tensor(np.array(index.vectors), dtype=torch.float32)
         owner = index.sentence_owner
         width = int(np.bincount(owner, minlength=len(index.passages)).max())
         slot = np.arange(len(owner)) - np.searchsorted(owner, owner)

@@ -21,7 +21,8 @@ from assistant.engine import CorpusChange, Engine, add_documents, remove_documen
 from assistant.errors import CorpusError, user_message
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
-from assistant.search.index import BuildReport, build_index, read_manifest
+from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
+from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
 
 
@@ -34,10 +35,10 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_engine(args: argparse.Namespace) -> Engine:
+def load_engine(args: argparse.Namespace, learned: Learned | None = None) -> Engine:
     """Load the model and the index, building the index first when it is missing or stale."""
     embedder = Embedder(args.model, say=say)
-    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say, learned=learned)
     if engine.build_reason:
         print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
     return engine
@@ -175,16 +176,28 @@ def _print_change_build(change: CorpusChange) -> None:
 
 def index_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(args.index)
+    build = current_build(args.index)
+    size = footprint(build) if manifest and build else None
     if args.json:
-        print_json(manifest.to_dict() if manifest else None)
+        print_json(manifest.to_dict() | {"footprint": asdict(size)} if manifest and size else None)
         return 0 if manifest else 1
-    if manifest is None:
+    if manifest is None or size is None:
         print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
         return 1
     print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
     print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
     print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
+    print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")
+    print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")
+    print(
+        f"  minne: cirka {_megabytes(size.memory_bytes)} i minnet, "
+        f"{_megabytes(size.mapped_bytes)} vektorer minnesmappade (läses vid behov)"
+    )
     return 0
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB".replace(",", " ").replace(".", ",")
 
 
 def _filters(args: argparse.Namespace, engine: Engine) -> Filters:

@@ -88,13 +88,21 @@ def sources_html(answer: Answer | None, query: str) -> str:
     """Every cited passage whole, with section, page and speaker; matched sentences and words marked."""
     if answer is None or not answer.cited:
         return '<p class="no-sources">Inga källor ännu. Ställ en fråga så visas de citerade styckena här.</p>'
+    led: dict[str, tuple[str, ...]] = {}
+    for sentence in answer.lead:
+        led[sentence.passage.id] = (*led.get(sentence.passage.id, ()), sentence.text)
     blocks = [
         f'<div class="source" id="kalla-{number}">'
         f'<div class="source-head">{source_head(number, hit)}</div>'
-        f'<p class="source-text">{marked_text(hit.passage.text, query, hit.sentences[:MARKED_SENTENCES])}</p></div>'
+        f'<p class="source-text">{marked_text(hit.passage.text, query, _marked(hit, led))}</p></div>'
         for number, hit in enumerate(answer.cited, start=1)
     ]
     return "\n".join(blocks)
+
+
+def _marked(hit: Hit, led: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The sentences to mark strongly: those the lead shows from this passage, else its best-matching ones."""
+    return led.get(hit.passage.id) or hit.sentences[:MARKED_SENTENCES]
 
 
 def linked_citations(markdown: str) -> str:

@@ -12,19 +12,18 @@ answer gets what the report does not cover, and at most two nearby passages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
 from assistant.reply.answerability import Decision
-from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
+from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
-COMMENTARY_SENTENCE = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 SOURCES_HEADING = "### Källor"
 
@@ -203,7 +202,7 @@ def compose(
     if not hits:
         return Answer(question, False, "Jag hittar inget i dokumenten som passar frågan.", [], [], decision, searched)
     if not decision.answered:
-        return _declined(question, hits, decision, searched, settings, scope)
+        return replace(_declined(question, hits, decision, searched, settings, scope), intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
     lead = choose_lead(
         query,
@@ -267,9 +266,11 @@ def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
 
 
 def _lead_part(hit: Hit, text: str, number: _Numbering) -> str:
-    """Report text as it stands; a speaker's words in quotation marks with the speaker."""
+    """Report text as it stands; a speaker's words in quotation marks with the speaker; a tip with its category."""
     if hit.passage.kind == "quote":
         return f"”{escape(text)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
+    if hit.passage.kind == "tip":
+        return f"**{escape(hit.passage.category or 'Tips')}:** {escape(text)} {number(hit)}"
     return f"{escape(text)} {number(hit)}"
 
 
@@ -288,7 +289,7 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     discussed = [
         by_id[hit.passage.discusses]
         for sentence, hit in lead
-        if COMMENTARY_SENTENCE.search(sentence) and hit.passage.discusses in by_id
+        if COMMENTARY.search(sentence) and hit.passage.discusses in by_id
     ]
     ranked = [h for h in relevant if h.passage.kind == "quote"]
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]

@@ -9,10 +9,12 @@ place.
 
 from __future__ import annotations
 
+import re
+
 from assistant.search.lexical import STOPWORDS, WORD, words
 from assistant.search.speakers import is_role_word, is_speaker_word, is_town_word
 
-FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and", "what"}
+FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and"}
 REFERRING_WORDS = {"det", "detta", "dem", "där", "dessa", "denna", "den", "de", "dom", "dit", "sådant", "samma", "då"}
 POINTING_WORDS = {"det", "detta", "dem", "där", "den", "dit", "dom", "dessa"}
 """Words that point back even when they are not last: "Vad sa politikerna om det i Kalix?"."""
@@ -42,10 +44,14 @@ def points_to_place(question: str) -> bool:
 
 
 def topic(previous: str, replace_role: bool, replace_town: bool, municipalities: list[str]) -> str:
-    """The previous query without the role or town words a follow-up replaces."""
+    """The previous query without the role or town words a follow-up replaces, nor earlier follow-ups' "och",
+    "där", "då"; punctuation kept."""
 
-    def kept(word: str) -> bool:
+    def replaced(word: str) -> bool:
         lower = word.lower()
-        return not (replace_town and is_town_word(lower, municipalities)) and not (replace_role and is_role_word(lower))
+        if lower in FOLLOW_UP_OPENERS or lower in REFERRING_WORDS:
+            return True  # "Och", "där", "då" of earlier follow-ups: the topic does not grow with them
+        return (replace_town and is_town_word(lower, municipalities)) or (replace_role and is_role_word(lower))
 
-    return " ".join(w for w in WORD.findall(previous) if kept(w))
+    kept = WORD.sub(lambda m: "" if replaced(m.group(0)) else m.group(0), previous)
+    return re.sub(r"\s+([?.!,:;])", r"\1", " ".join(kept.split()))

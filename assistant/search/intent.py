@@ -44,7 +44,7 @@ FIGURE = re.compile(
 )
 YES_NO = re.compile(
     r"^(är|finns|fanns|har|hade|kan|kunde|fungerar|fungerade|går|gick|behöver|blir|blev|gäller|"
-    r"ska|bör|måste|stämmer|var|brukar|leder|ledde|hjälper|hjälpte|"
+    r"ska|bör|måste|stämmer|brukar|leder|ledde|hjälper|hjälpte|"
     r"is|are|was|were|does|do|did|can|could|has|have|should)\b",
     re.IGNORECASE,
 )

@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 
 from assistant.search import conversation
+from assistant.search.coverage import YEAR
 from assistant.search.intent import intent_of
 from assistant.search.places import Gazetteer, swedish_places
 from assistant.search.query import Query, Speller, mend
 from assistant.search.speakers import named_speaker
 
-YEAR = re.compile(r"\b(19|20)\d\d\b")
 TIP_WORDS = re.compile(r"\b(tips?|tipsen|tipset|råd|råden|rådet|rekommendation\w*|advice)\b", re.IGNORECASE)
 
 
