@@ -96,14 +96,14 @@ def _key(value: str) -> str:
     return value.strip().lower().translate(FOLD)
 
 
-def _resolve(value: str | None, choices: Mapping[str, str], what: str) -> str | None:
+def _resolve(value: str | None, choices: Mapping[str, str], unknown: str) -> str | None:
     """Match a user's filter value (any case, å/ä/ö optional) to a known value."""
     if value is None or not value.strip():
         return None
     found = choices.get(_key(value))
     if found is None:
         options = ", ".join(sorted(set(choices.values())))
-        raise InputError(f"Okänd {what}: {value.strip()[:60]!r}. Välj en av: {options}.")
+        raise InputError(f"{unknown}: {value.strip()[:60]!r}. Välj en av: {options}.")
     return found
 
 
@@ -152,10 +152,10 @@ class Retriever:
     def normalise(self, filters: Filters) -> Filters:
         """Canonical filter values; InputError for unknown ones."""
         return Filters(
-            municipality=_resolve(filters.municipality, self.municipalities, "kommun"),
-            role=_resolve(filters.role, self.roles, "roll"),
-            kind=_resolve(filters.kind, self.kinds, "typ"),
-            document=_resolve(filters.document, self.documents, "dokument"),
+            municipality=_resolve(filters.municipality, self.municipalities, "Okänd kommun"),
+            role=_resolve(filters.role, self.roles, "Okänd roll"),
+            kind=_resolve(filters.kind, self.kinds, "Okänd typ"),
+            document=_resolve(filters.document, self.documents, "Okänt dokument"),
         )
 
     def _allowed_mask(self, filters: Filters) -> np.ndarray:
