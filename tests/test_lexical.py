@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from assistant.search.lexical import normal_forms, tokenize
+from assistant.search.lexical import _computed_forms, forms_table, normal_forms, remember_forms, tokenize
 
 
 def test_inflections_meet_and_different_words_stay_apart() -> None:
@@ -34,8 +34,8 @@ def test_stopwords_and_superscripts_are_dropped() -> None:
 
 def test_normal_forms_are_safe_from_many_threads() -> None:
     words = [f"kommunbudget{n}" for n in range(200)] + ["styrkedjan", "förvaltningarna"] * 50
-    expected = {w: normal_forms.__wrapped__(w) for w in set(words)}
-    normal_forms.cache_clear()
+    expected = {w: _computed_forms.__wrapped__(w) for w in set(words)}
+    _computed_forms.cache_clear()
     found: dict[str, tuple[str, ...]] = {}
 
     def work(chunk: list[str]) -> None:
@@ -48,3 +48,10 @@ def test_normal_forms_are_safe_from_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert found == expected
+
+
+def test_stored_forms_are_the_computed_ones() -> None:
+    table = forms_table(["styrkedjan", "förvaltningarna", "kommunbudget"])
+    assert table == {w: _computed_forms(w) for w in table}
+    remember_forms({"påhittadeordet": ["pahitt"]})
+    assert normal_forms("påhittadeordet") == ("pahitt",)

@@ -55,6 +55,10 @@ class Layout:
     ``<title>``) when it has one; ``pages`` the number of pages (0 for formats
     without pages); ``styled`` says that headings are marked in ``Block.heading``
     by the reader rather than left to the builder's plain-text heuristics.
+    ``cover_title`` is what a person sees as the title on the first page (the
+    largest text there), for when ``title`` is missing or a producer's artefact;
+    ``notes`` says, in Swedish, what of the document could not be read
+    ("s. 3: sidan har ingen text …"), shown when the document is listed or added.
     """
 
     blocks: list[Block]
@@ -62,6 +66,8 @@ class Layout:
     title: str | None = None
     pages: int = 0
     styled: bool = False
+    cover_title: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def clean_characters(text: str) -> str:

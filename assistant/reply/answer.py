@@ -12,7 +12,7 @@ answer gets what the report does not cover, and at most two nearby passages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -203,7 +203,7 @@ def compose(
     if not hits:
         return Answer(question, False, "Jag hittar inget i dokumenten som passar frågan.", [], [], decision, searched)
     if not decision.answered:
-        return _declined(question, hits, decision, searched, settings, scope)
+        return replace(_declined(question, hits, decision, searched, settings, scope), intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
     lead = choose_lead(
         query,

@@ -11,6 +11,7 @@ Layout under the index directory::
     builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
     builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings, memory-mapped)
     builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
+    builds/<build id>/forms.json      (normal forms of the corpus's and common Swedish words, see lexical.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
 
@@ -44,6 +45,7 @@ from typing import Any
 import bm25s
 import faiss
 import numpy as np
+from wordfreq import top_n_list
 
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
@@ -52,14 +54,15 @@ from assistant.search import dense as dense_index
 from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
-from assistant.search.lexical import tokenize
+from assistant.search.lexical import forms_table, remember_forms, tokenize, words
+from assistant.search.speakers import role_words
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
 from assistant.search.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CURRENT = "current"
 BUILDS = "builds"
 FILES = (
@@ -71,13 +74,17 @@ FILES = (
     "sentences.npz",
     "sentence_vectors.npy",
     "coverage.json",
+    "forms.json",
 )
+COMMON_WORDS = 20_000
+"""The most common Swedish words (wordfreq) whose normal forms a build stores beside its own words: most
+questions' words are among them, so ``ask`` does not load simplemma's dictionary (1–2 s; 0.2 s to build)."""
 VECTOR_CACHE_LIMIT = 400_000
 """Texts (passages and sentences) up to which the vector cache is used: it keeps every vector in memory
 (400,000 × 384 float32 ≈ 600 MB), so a larger corpus is embedded in chunks straight to disk instead."""
 EMBED_CHUNK = 65_536
 """Texts embedded and written at a time (100 MB of float32 vectors)."""
-IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz", "coverage.json")
+IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz", "coverage.json", "forms.json")
 """Files a loaded index holds in memory; the vector files are memory-mapped."""
 PYTHON_OBJECT_FACTOR = 1.75
 """Memory of the loaded passages over the size of passages.jsonl (Python strings and objects): 135 MB for
@@ -323,6 +330,8 @@ def _write_build(
     lexical.save(str(directory / "bm25"), show_progress=False)
     coverage = document_coverage(passages, tokens)
     _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
+    vocabulary = {w for text in texts for w in words(text)} | set(top_n_list("sv", COMMON_WORDS)) | set(role_words())
+    _write_json(directory / "forms.json", forms_table(vocabulary))
     return dense_index.kind(dense)
 
 
@@ -383,6 +392,7 @@ def load_index(index_dir: Path) -> Index:
         sentence_vectors = np.asarray(np.load(build / "sentence_vectors.npy", mmap_mode="r"))
         coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
         coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
+        remember_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     consistent = manifest.passages == len(passages) == dense.ntotal == len(vectors) == lexical.scores["num_docs"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,13 +82,33 @@ def _split(word: str) -> _Compound | None:
     return best[1] if best else None
 
 
-@lru_cache(maxsize=65536)
+_STORED: dict[str, tuple[str, ...]] = {}
+"""Normal forms computed when an index was built (``remember_forms``); deterministic, so shared by all indexes."""
+
+
 def normal_forms(word: str) -> tuple[str, ...]:
     """The BM25 tokens of one lower-case word: its lemma, and for an unknown compound also its parts.
 
     The compound itself is kept with its head lemmatised ("styrkedjan" → "styrkedja"),
-    so a whole-word match still outweighs a match on one part.
+    so a whole-word match still outweighs a match on one part.  Forms stored with the index are
+    looked up; only other words load simplemma's dictionary (1–2 s the first time).
     """
+    stored = _STORED.get(word)
+    return stored if stored is not None else _computed_forms(word)
+
+
+def forms_table(vocabulary: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The normal forms of every word of ``vocabulary``, to store with an index."""
+    return {word: _computed_forms(word) for word in sorted(set(vocabulary))}
+
+
+def remember_forms(table: Mapping[str, Sequence[str]]) -> None:
+    """Use the normal forms an index stored, so answering a question need not load simplemma."""
+    _STORED.update((word, tuple(forms)) for word, forms in table.items())
+
+
+@lru_cache(maxsize=65536)
+def _computed_forms(word: str) -> tuple[str, ...]:
     with _LOCK:
         lemmas: tuple[str, ...] = (_lemma(word),)
         compound = _split(word) if len(word) >= MIN_COMPOUND and not _known(word) else None

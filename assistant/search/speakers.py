@@ -60,6 +60,11 @@ class Speaker:
     municipality: str | None = None
 
 
+def role_words() -> list[str]:
+    """Every word that names a role, as written in ``ROLE_WORDS``."""
+    return [word for names in ROLE_WORDS.values() for word in names]
+
+
 def _whole_word_form(word: str) -> str:
     """A word's own normal form, without its compound parts ("verksamhetsstyrning" is no "verksamhet")."""
     return normal_forms(word.lower())[0]
