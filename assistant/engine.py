@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import astuple, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.layout import clean_characters
-from assistant.errors import BusyError, IndexUnavailable, InputError
+from assistant.documents.library import add_document, check_size, remove_document
+from assistant.errors import AssistantError, BusyError, IndexUnavailable, InputError, user_message
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
@@ -51,6 +55,24 @@ class Reply:
     inferred: Filters = Filters()
     understood: Query | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``assistant ask --json`` and the ``/ask`` API: the answer, and how it was searched.
+
+        ``query`` is what to pass back as the previous turn for a follow-up; ``filters`` are all that
+        applied, ``implied_filters`` those the conversation implied ("Och i Kalix?").
+        """
+        understood = self.understood
+        return self.answer.to_dict() | {
+            "query": self.query,
+            "follow_up": bool(understood and understood.follow_up),
+            "filters": _filter_dict(self.filters),
+            "implied_filters": _filter_dict(self.inferred),
+        }
+
+
+def _filter_dict(filters: Filters) -> dict[str, str]:
+    return {name: value for name, value in asdict(filters).items() if value}
+
 
 def clean_question(text: str) -> str:
     """Printable, single-spaced question text; InputError when unusable."""
@@ -69,6 +91,11 @@ def clean_question(text: str) -> str:
 def learned_values() -> Learned:
     """The shipped learned weights, checked against the features the code computes."""
     return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+
+
+def neutral_values() -> Learned:
+    """Zero weights for the features the code computes (``assistant tune`` fits from these)."""
+    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,69 @@ class _Loaded:
             title = next((p.title for p in self.retriever.index.passages if p.document == names[0] and p.title), None)
             return f"Dokumentet ”{title or names[0]}”"
         return "Dokumenten"
+
+
+@dataclass
+class CorpusChange:
+    """What adding or removing documents did, for the command line and the chat's documents panel alike.
+
+    ``failures`` are Swedish reasons ("rapport.pdf: PDF-filen är krypterad …"); ``build`` is the rebuild
+    (None when nothing changed or the corpus is now empty), ``build_error`` why the rebuild failed (the old
+    index still serves).
+    """
+
+    added: list[DocumentSummary] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    build: BuildReport | None = None
+    build_error: str | None = None
+    empty: bool = False
+    """The last document was removed: there is nothing to index, and the old index answers until one is added."""
+
+
+Progress = Callable[[float, str], None]
+"""Told the share done (0–1) and what is being done now ("Läser rapport.pdf", "Indexerar")."""
+
+
+def add_documents(
+    corpus_dir: Path, files: Sequence[Path], rebuild: Callable[[], BuildReport], progress: Progress | None = None
+) -> CorpusChange:
+    """Read and store each file (a bad one is reported and the others still go in), then rebuild once."""
+    change = CorpusChange()
+    for number, path in enumerate(files):
+        if progress:
+            progress(number / (len(files) + 1), f"Läser {path.name}")
+        try:
+            if not path.is_file():
+                raise InputError(f"Filen finns inte: {path}")
+            check_size(path.name, path.stat().st_size)  # before the whole file is read
+            change.added.append(add_document(corpus_dir, path.name, path.read_bytes()))
+        except Exception as error:
+            message = user_message(error, f"adding {path}")
+            change.failures.append(f"{path.name}: {message.removeprefix(path.name + ': ')}")
+    if change.added:
+        if progress:
+            progress(len(files) / (len(files) + 1), "Indexerar")
+        _rebuild_into(change, rebuild)
+    return change
+
+
+def remove_documents(corpus_dir: Path, name: str, rebuild: Callable[[], BuildReport]) -> CorpusChange:
+    """Remove the document a user names (file name, name or title) and rebuild; InputError when none matches."""
+    titles = {s.name: s.title for s in load_corpus(corpus_dir).summaries}
+    change = CorpusChange(removed=[remove_document(corpus_dir, name, titles)])
+    if document_files(corpus_dir):
+        _rebuild_into(change, rebuild)
+    else:
+        change.empty = True
+    return change
+
+
+def _rebuild_into(change: CorpusChange, rebuild: Callable[[], BuildReport]) -> None:
+    try:
+        change.build = rebuild()
+    except AssistantError as error:
+        change.build_error = str(error)
 
 
 class Engine:
@@ -145,7 +235,13 @@ class Engine:
         retriever = loaded.retriever
         given = filters
         query, filters = self.understand(question, filters, previous_query)
-        hits = retriever.search(query, k=top_k, filters=filters)
+        ranking = retriever.rank(query, filters)
+        if len(ranking.score) == 0 and filters != given:
+            filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
+            ranking = retriever.rank(query, filters)
+        hits = ranking.top(top_k)
+        wants_tips = query.asks_tips or query.intent == "advice"
+        tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
@@ -154,9 +250,8 @@ class Engine:
             query, hits, loaded.coverage(document), loaded.quoted, learned.decision, learned.decision_threshold
         )
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
-        answer = compose(
-            query, hits, decision, learned.lead, Focus(town, loaded.quoted), self.settings, loaded.scope(document)
-        )
+        focus = Focus(town, loaded.quoted)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
@@ -189,6 +284,23 @@ class Engine:
             return report
         finally:
             self._rebuilding.release()
+
+    def document_key(self, name: str) -> str:
+        """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file
+        name, checked by the retriever's filter)."""
+        wanted = " ".join(name.split()).casefold()
+        for passage in self.retriever.index.passages:
+            if passage.title and " ".join(passage.title.split()).casefold() == wanted:
+                return passage.document
+        return name
+
+    def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
+        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
+        return add_documents(self.corpus_dir, files, self.rebuild, progress)
+
+    def remove_document(self, name: str) -> CorpusChange:
+        """Remove a document and switch to an index without it (see :func:`remove_documents`)."""
+        return remove_documents(self.corpus_dir, name, self.rebuild)
 
     @property
     def rebuilding(self) -> bool:

@@ -46,6 +46,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"chromium is not installed at {CHROMIUM}; {INSTALL}apt-get install -y chromium"
+)
+SHARED_DOCUMENTS = Path(os.environ.get("ASSISTANT_TEST_DOCUMENTS") or REPO.parent / "shared" / "documents")
+"""Real documents nobody here wrote (see its README), beside the repository (a git worktree elsewhere can point
+``ASSISTANT_TEST_DOCUMENTS`` at them); never copied into corpus/."""
+needs_shared_documents = pytest.mark.skipif(
+    not SHARED_DOCUMENTS.is_dir(), reason=f"{SHARED_DOCUMENTS} is absent (the real test documents live beside the repo)"
+)
 AXE_VERSION = "4.14.1"
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core from npm, installed by ./test (git-ignored): the accessibility audit of the chat page."""

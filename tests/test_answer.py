@@ -25,7 +25,10 @@ def test_tip_question_leads_with_the_tips_and_their_sources(engine) -> None:
     tips_at = answer.body.find("### Tips ur rapporten")
     assert tips_at >= 0 and ("### Citat" not in answer.body or tips_at < answer.body.find("### Citat"))
     assert "- **Kunskap:** Säkerställ rutiner och stöd för uppföljning av jämställdhetsarbetet [" in answer.markdown
-    assert re.search(r"\[\d+\] rapport, Tips för att lyckas, s\. 9, tips: Kunskap", answer.markdown)
+    assert re.search(
+        r"\[\d+\] På väg mot jämställda och attraktiva kommuner, Tips för att lyckas, s\. 9, tips: Kunskap",
+        answer.markdown,
+    )  # the report's title, from corpus/README.md
 
 
 def test_quotes_are_verbatim_with_their_speaker(engine) -> None:

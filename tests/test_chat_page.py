@@ -268,7 +268,7 @@ def test_a_reply_is_copied_as_markdown_with_its_sources(desk: Page) -> None:
     desk.locator('#chat button[aria-label="Kopiera som Markdown"]').last.click()
     copied = desk.evaluate("navigator.clipboard.readText()")
     assert "### Källor" in copied
-    assert re.search(r"^\[1\] rapport, ", copied, re.MULTILINE)
+    assert re.search(r"^\[1\] På väg mot jämställda och attraktiva kommuner, ", copied, re.MULTILINE)
     assert "#kalla-" not in copied
 
 

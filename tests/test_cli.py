@@ -156,6 +156,8 @@ def test_errors_are_one_swedish_line(engine, args: list[str], message: str) -> N
 def test_index_status_json(engine) -> None:
     manifest = json.loads(run_cli("index", "status", "--json").stdout)
     assert manifest["passages"] == 65
+    size = manifest["footprint"]
+    assert manifest["dense"] == "flat" and size["disk_bytes"] > size["mapped_bytes"] > 0
 
 
 def test_ask_with_a_built_index_loads_neither_torch_nor_gradio(engine) -> None:

@@ -61,6 +61,8 @@ BAD = {
     "kalkyl.ods": (other_zip, "inget Word-dokument"),
     "gammal.doc": (lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512, "Äldre Word-format"),
     "skript.html": (lambda: b"<html><body><script>document.write('x')</script></body></html>", "JavaScript"),
+    "bild.pdf": (lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "är en bild \\(PNG\\)"),
+    "foto.pdf": (lambda: b"\xff\xd8\xff\xe0" + b"\0" * 200, "är en bild \\(JPEG\\)"),
     "latin1.txt": (lambda: "Jämställdhet i förskolan".encode("latin-1"), "inte UTF-8-kodat"),
     "latin1.html": (lambda: "<html><body><p>Jämställdhet</p></body></html>".encode("latin-1"), "inte kodad som utf-8"),
 }

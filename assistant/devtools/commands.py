@@ -1,4 +1,4 @@
-"""The developer commands ``eval``, ``bench`` and ``loadtest``: their options and what they run.
+"""The developer commands ``eval``, ``tune``, ``bench`` and ``loadtest``: their options and what they run.
 
 They add themselves to the ``assistant`` parser (``add_developer_commands``,
 called by ``assistant.__main__``), reuse the interfaces' option helpers and
@@ -13,22 +13,57 @@ from dataclasses import asdict
 from pathlib import Path
 
 from assistant.devtools import reports
-from assistant.devtools.evaluate import DEFAULT_QUESTIONS, evaluate, load_questions
+from assistant.devtools.evaluate import (
+    DEFAULT_CONVERSATIONS,
+    DEFAULT_QUESTIONS,
+    HOLDOUT_CONVERSATIONS,
+    HOLDOUT_QUESTIONS,
+    evaluate,
+    load_conversations,
+    load_questions,
+)
+from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
+from assistant.engine import neutral_values
 from assistant.interfaces.arguments import int_between
 from assistant.interfaces.commands import load_engine, print_json, say
 from assistant.interfaces.parser import Commands, add_engine_options, add_json_option
 from assistant.search.embeddings import Embedder
+from assistant.search.learned import LEARNED_DIR
 
 
 def run_eval(args: argparse.Namespace) -> int:
     engine = load_engine(args)
-    questions = load_questions(args.questions, engine.retriever.index.passages)
-    result = evaluate(engine, questions)
-    if args.json:
-        print_json({"questions": str(args.questions)} | asdict(result))
+    engine.settings = apply_settings(engine.settings, args.set or [])
+    passages = engine.retriever.index.passages
+    if args.questions is None:
+        sets = [
+            ("utvecklingsfrågor", DEFAULT_QUESTIONS, DEFAULT_CONVERSATIONS),
+            ("undanhållna frågor", HOLDOUT_QUESTIONS, HOLDOUT_CONVERSATIONS),
+        ]
     else:
-        reports.print_evaluation(result, args.questions)
+        sets = [("frågor", args.questions, args.conversations)]
+    results = []
+    for name, questions, conversations in sets:
+        talk = load_conversations(conversations, passages) if conversations else None
+        result = evaluate(engine, load_questions(questions, passages), talk)
+        results.append({"set": name, "questions": str(questions)} | asdict(result))
+        if not args.json:
+            reports.print_evaluation(result, name, questions)
+    if args.json:
+        print_json({"sets": results})
+    return 0
+
+
+def run_tune(args: argparse.Namespace) -> int:
+    from assistant.devtools.tune import tune
+
+    engine = load_engine(args, learned=neutral_values())
+    learned = tune(engine, args.questions, args.conversations, args.output)
+    if args.json:
+        print_json(learned.report)
+    else:
+        reports.print_tuning(learned.report, args.output)
     return 0
 
 
@@ -36,15 +71,15 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.startup:
         return _bench_startup(args)
     embedder = Embedder(args.model, say=say)
-    if args.documents:
+    if args.documents is not None:
         return _bench_documents(args, embedder)
     passages = load_corpus(args.corpus).passages
     questions = [q.text for q in load_questions(args.questions, passages)]
     from assistant.devtools.bench import run_benchmark
 
-    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages)
+    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages, say=say)
     if args.json:
-        print_json(asdict(result) | {"ratio": round(result.ratio, 2)})
+        print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
     else:
         reports.print_benchmark(result, embedder.info.name)
     return 0
@@ -64,12 +99,13 @@ def _bench_startup(args: argparse.Namespace) -> int:
 def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
     from assistant.devtools.documents_bench import run_documents_benchmark
 
-    result = run_documents_benchmark(args.corpus, args.questions, embedder)
+    result = run_documents_benchmark(args.corpus, args.questions, embedder, files=args.documents)
     if args.json:
         print_json(
             {
                 "reading": [asdict(r) | {"ms_per_page": r.ms_per_page} for r in result.reading],
                 "rebuilds": [asdict(r) for r in result.rebuilds],
+                "additions": [asdict(a) | {"ms_per_page": a.ms_per_page} for a in result.additions],
             }
         )
     else:
@@ -107,12 +143,51 @@ def add_developer_commands(subcommands: Commands) -> None:
         metavar="FRÅGOR",
         nargs="?",
         type=Path,
-        default=DEFAULT_QUESTIONS,
-        help="JSON Lines-fil med frågor och facit; standard: %(default)s",
+        help="JSON Lines-fil med frågor och facit; utan den mäts både utvecklingsfrågorna och de undanhållna "
+        "frågorna, var för sig och med sina samtal",
+    )
+    evaluation.add_argument(
+        "--conversations",
+        type=Path,
+        metavar="SAMTAL",
+        help="JSON Lines-fil med samtal (en lista med frågor per rad) att mäta tillsammans med FRÅGOR",
+    )
+    evaluation.add_argument(
+        "--set",
+        action="append",
+        metavar="NAMN=VÄRDE",
+        help="ändra en inställning för svaren under mätningen, t.ex. --set relevant=0.001 (kan upprepas; "
+        "namnen finns i docs/evaluation.md)",
     )
     add_engine_options(evaluation)
     add_json_option(evaluation, "skriv måtten som JSON")
     evaluation.set_defaults(handler=run_eval)
+
+    tuning = subcommands.add_parser(
+        "tune",
+        help="lär om rankning, inledning och besvara-beslut",
+        description="Anpassar frågevektorerna (adapter), rankningen, valet av inledande meningar och beslutet "
+        "att svara till utvecklingsfrågorna och samtalen, skriver korsvaliderade mått och sparar vikterna. "
+        "De undanhållna frågorna läses aldrig.",
+    )
+    _add_questions_option(tuning)
+    tuning.add_argument(
+        "--conversations",
+        type=Path,
+        default=DEFAULT_CONVERSATIONS,
+        metavar="SAMTAL",
+        help="samtal att lära av; standard: %(default)s",
+    )
+    tuning.add_argument(
+        "--output",
+        type=Path,
+        default=LEARNED_DIR,
+        metavar="MAPP",
+        help="var vikterna sparas; standard: %(default)s (paketets egna)",
+    )
+    add_engine_options(tuning)
+    add_json_option(tuning, "skriv de korsvaliderade måtten som JSON")
+    tuning.set_defaults(handler=run_tune)
 
     bench = subcommands.add_parser(
         "bench",
@@ -135,9 +210,13 @@ def add_developer_commands(subcommands: Commands) -> None:
     )
     bench.add_argument(
         "--documents",
-        action="store_true",
+        nargs="*",
+        type=Path,
+        metavar="FIL",
+        default=None,
         help="mät i stället dokumentläsning (ms per sida för PDF, Word, webbsida) och indexbygge "
-        "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt)",
+        "med vektorcachen (hela korpusen, oförändrad, ett dokument tillagt); med filer också läsning per sida "
+        "och hela tillägget av varje fil",
     )
     bench.add_argument(
         "--startup",

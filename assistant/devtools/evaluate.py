@@ -72,20 +72,33 @@ class ReplyScores:
     tip_in_first_two: float
     tip_questions: int
     answer_in_lead: float
+    lead_from_gold: float
+    lead_has_answer: float
+    lead_answer_questions: int
     median_reply_chars: float
     answered_in_scope: float
     declined: dict[str, float] = field(default_factory=dict)  # by out-of-scope type
 
 
 @dataclass(frozen=True)
+class ConversationScores:
+    """Conversations asked turn by turn: the right passage first for opening turns and for follow-ups."""
+
+    conversations: int
+    first_turns: Scores
+    follow_ups: Scores
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """Everything ``assistant eval`` reports."""
+    """Everything ``assistant eval`` reports for one question file (and its conversations)."""
 
     methods: list[Scores]
     groups: list[Scores]
     replies: ReplyScores
     in_scope: int
     out_of_scope: int
+    conversations: ConversationScores | None = None
 
 
 def _resolve(prefixes: list[str], passages: list[Passage], where: str) -> frozenset[str]:
@@ -170,7 +183,32 @@ def _shown(answer: Answer, kind: str) -> list[str]:
     return [h.passage.id for h in answer.cited if h.passage.kind == kind]
 
 
-def evaluate(engine: Engine, questions: list[Question]) -> Evaluation:
+def _lead_from_gold(answer: Answer, gold: frozenset[str]) -> bool:
+    return bool(answer.lead) and answer.lead[0].passage.id in gold
+
+
+def _lead_has_answer(answer: Answer, answers: tuple[str, ...]) -> bool:
+    return any(a in sentence.text for sentence in answer.lead for a in answers)
+
+
+def evaluate_conversations(engine: Engine, conversations: list[list[Question]]) -> ConversationScores:
+    """Ask each conversation turn by turn, each turn a follow-up of the one before, as the chat does."""
+    first: list[int | None] = []
+    later: list[int | None] = []
+    for turns in conversations:
+        previous = None
+        for number, turn in enumerate(turns):
+            reply = engine.ask(turn.text, top_k=MRR_DEPTH, previous_query=previous)
+            previous = reply.query
+            if turn.gold:
+                rank = _rank([h.passage.id for h in reply.answer.hits], turn.gold)
+                (later if number else first).append(rank)
+    return ConversationScores(len(conversations), _scores("first", first), _scores("follow-up", later))
+
+
+def evaluate(
+    engine: Engine, questions: list[Question], conversations: list[list[Question]] | None = None
+) -> Evaluation:
     """Ask every question as a user would (through the engine) and score ranking and replies."""
     inside = [q for q in questions if q.gold]
     answers = {q.text: engine.ask(q.text, top_k=MRR_DEPTH) for q in questions}
@@ -189,6 +227,7 @@ def evaluate(engine: Engine, questions: list[Question]) -> Evaluation:
     ]
     quote_rows = [q for q in inside if q.first_quote]
     tip_rows = [q for q in inside if q.tips]
+    answer_rows = [q for q in inside if q.answers]
     shown = {q.text: answers[q.text].answer for q in questions}
     outside = {kind: [q for q in questions if q.type == kind] for kind in OUT_OF_SCOPE}
     replies = ReplyScores(
@@ -197,11 +236,15 @@ def evaluate(engine: Engine, questions: list[Question]) -> Evaluation:
         tip_in_first_two=_share(tip_rows, lambda q: _first_in(_shown(shown[q.text], "tip")[:2], q.tips)),
         tip_questions=len(tip_rows),
         answer_in_lead=_share(inside, lambda q: _lead_cites_gold(shown[q.text], q.gold)),
+        lead_from_gold=_share(inside, lambda q: _lead_from_gold(shown[q.text], q.gold)),
+        lead_has_answer=_share(answer_rows, lambda q: _lead_has_answer(shown[q.text], q.answers)),
+        lead_answer_questions=len(answer_rows),
         median_reply_chars=statistics.median(len(shown[q.text].body) for q in inside) if inside else 0.0,
         answered_in_scope=_share(inside, lambda q: shown[q.text].answered),
         declined={kind: _share(rows, lambda q: not shown[q.text].answered) for kind, rows in outside.items() if rows},
     )
-    return Evaluation(methods, groups, replies, len(inside), len(questions) - len(inside))
+    talk = evaluate_conversations(engine, conversations) if conversations else None
+    return Evaluation(methods, groups, replies, len(inside), len(questions) - len(inside), talk)
 
 
 def _first_in(shown: list[str], expected: frozenset[str]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the measuring modules load only for their command
     from assistant.devtools.bench import BenchResult
@@ -13,8 +13,8 @@ if TYPE_CHECKING:  # the measuring modules load only for their command
     from assistant.devtools.startup import StartupResult
 
 
-def print_evaluation(result: Evaluation, questions: Path) -> None:
-    print(f"{result.in_scope} frågor med facit, {result.out_of_scope} utan ({questions})\n")
+def print_evaluation(result: Evaluation, name: str, questions: Path) -> None:
+    print(f"== {name}: {result.in_scope} frågor med facit, {result.out_of_scope} utan ({questions})\n")
     print(f"{'mått':<10}" + "".join(f"{s.method:>10}" for s in result.methods))
     for k in result.methods[0].hits:
         print(f"{f'hit@{k}':<10}" + "".join(f"{s.hits[k]:>10.3f}" for s in result.methods))
@@ -28,21 +28,56 @@ def print_evaluation(result: Evaluation, questions: Path) -> None:
     print(f"  första citatet rätt:            {replies.first_quote_right:.3f} ({replies.first_quote_questions} frågor)")
     print(f"  väntat tips bland de två första: {replies.tip_in_first_two:.3f} ({replies.tip_questions} frågor)")
     print(f"  svaret bland de första 400 tecknen: {replies.answer_in_lead:.3f}")
+    print(f"  inledningen ur rätt stycke:     {replies.lead_from_gold:.3f}")
+    print(f"  inledningen har svarsmeningen:  {replies.lead_has_answer:.3f} ({replies.lead_answer_questions} frågor)")
     print(f"  svarets längd (median, utan källor): {replies.median_reply_chars:.0f} tecken")
     print(f"  besvarade frågor med facit:     {replies.answered_in_scope:.3f}")
     for kind, share in replies.declined.items():
         print(f"  avböjda ({kind}):{'':<{15 - len(kind)}}{share:.3f}")
+    talk = result.conversations
+    if talk:
+        print(f"\nSamtal ({talk.conversations}), rätt stycke först:")
+        print(f"  första frågan:  hit@1 {talk.first_turns.hits[1]:.3f} ({talk.first_turns.questions} frågor)")
+        print(
+            f"  följdfrågorna:  hit@1 {talk.follow_ups.hits[1]:.3f}, hit@5 {talk.follow_ups.hits[5]:.3f}"
+            f" ({talk.follow_ups.questions} frågor)"
+        )
+    print()
+
+
+def print_tuning(report: dict[str, Any], output: Path) -> None:
+    """The cross-validated figures ``assistant tune`` measured, and where the weights went."""
+    adapter, ranker, lead, decision = (report.get(k, {}) for k in ("adapter", "ranker", "lead", "decision"))
+    print(f"Lärde av {report['questions']} frågor och {report['conversation_turns']} samtalsturer.")
+    if adapter:
+        print(
+            f"  adapter: {adapter['steps']} steg; förlust på utelämnade veck "
+            f"{adapter['held_out_nll_before']:.3f} → {adapter['held_out_nll']:.3f}"
+        )
+    cv = ranker["cross_validated"]
+    print(f"  rankning (korsvaliderad): hit@1 {cv['hit@1']:.3f}, hit@5 {cv['hit@5']:.3f}, MRR {cv['mrr']:.3f}")
+    cv, base = lead["cross_validated"], lead["cosine_only"]
+    print(f"  inledande mening rätt först: {cv['hit@1']:.3f} (bara cosinus: {base['hit@1']:.3f})")
+    cv = decision["cross_validated"]
+    print(
+        f"  besvara-beslut (tröskel {decision['threshold']:.2f}): besvarade med facit {cv['in_scope_answered']:.3f}, "
+        f"avböjda utan facit {cv['out_of_scope_declined']:.3f}"
+    )
+    print(f"Vikterna sparades i {output}.")
 
 
 def print_benchmark(result: BenchResult, model: str) -> None:
-    print(f"{result.queries} frågor, {result.passages} stycken, modell {model}")
+    print(f"{result.queries} frågor, {result.passages} stycken ({result.index_kind}), modell {model}")
     print(f"  kodning av fråga (golv): p50 {result.encode_p50_ms:.1f} ms, p95 {result.encode_p95_ms:.1f} ms")
     print(
         f"  sökning (hybrid):        p50 {result.retrieve_p50_ms:.1f} ms, p95 {result.retrieve_p95_ms:.1f} ms "
-        f"({result.ratio:.1f} × kodningen)"
+        f"({result.ratio:.2f} × kodningen, median per fråga)"
     )
-    print(f"  indexbygge:              {result.build_seconds:.1f} s")
-    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB")
+    print(f"  varav BM25:              p50 {result.lexical_p50_ms:.1f} ms ({result.lexical_share:.0%} av sökningen)")
+    print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
+    print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
+    print(f"  laddning:                {result.load_s:.1f} s")
+    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning)")
 
 
 def print_startup(result: StartupResult) -> None:
@@ -62,6 +97,14 @@ def print_documents_benchmark(result: DocumentsBenchResult) -> None:
     print("Indexbygge:")
     for b in result.rebuilds:
         print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")
+    if result.additions:
+        print("Tillägg (läsning; hela tillägget med omindexering):")
+    for a in result.additions:
+        per_page = f", {a.ms_per_page:.0f} ms per sida" if a.ms_per_page else ""
+        print(
+            f"  {a.name}: {a.pages or '–'} sidor, {a.passages} stycken; läst på {a.read_seconds:.1f} s{per_page}; "
+            f"tillagt på {a.add_seconds:.1f} s ({a.embedded} inbäddade)"
+        )
 
 
 def print_load_test(result: LoadResult, sessions: int) -> None:

@@ -36,10 +36,12 @@ from assistant.search.query import Query
 from assistant.search.retrieve import DEFAULT_KINDS, Filters
 
 FOLDS = 5
+"""Cross-validation folds; questions are assigned by a hash of their text."""
 ADAPTER_SCALE = 20.0
 """Softmax temperature for the adapter: cosines differ by hundredths between passages (e5)."""
 ADAPTER_LR = 1e-3
 ADAPTER_MAX_STEPS = 300
+"""The held-out loss is watched this far; on the development set it was lowest at about 130 steps."""
 RANKER_L2 = 1e-2
 LEAD_L2 = 1e-2
 DECISION_L2 = 1e-2
@@ -63,15 +65,17 @@ def _fold(text: str, folds: int) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % folds
 
 
-def examples(engine: Engine, questions: list[Question], conversations: list[list[Question]]) -> list[Example]:
+def examples(
+    engine: Engine, questions: list[Question], conversations: list[list[Question]], folds: int = FOLDS
+) -> list[Example]:
     """Every question and conversation turn, understood as the engine would understand it."""
     found = []
     for question in questions:
         query, filters = engine.understand(question.text)
-        found.append(Example(question, query, filters, _fold(question.text, FOLDS)))
+        found.append(Example(question, query, filters, _fold(question.text, folds)))
     for turns in conversations:
         previous = None
-        fold = _fold(turns[0].text, FOLDS)
+        fold = _fold(turns[0].text, folds)
         for turn in turns:
             query, filters = engine.understand(turn.text, previous_query=previous)
             found.append(Example(turn, query, filters, fold))
@@ -137,7 +141,7 @@ def _cross_validated(
 ) -> list[Any]:
     """Out-of-fold results: for each fold, fit on the others and apply to it."""
     results: list[Any] = [None] * len(folds)
-    for fold in range(FOLDS):
+    for fold in np.unique(folds):
         inside = np.flatnonzero(folds != fold)
         outside = np.flatnonzero(folds == fold)
         if len(outside) == 0 or len(inside) == 0:
@@ -165,7 +169,7 @@ class AdapterFit:
         for r, example in enumerate(self.rows):
             gold[r, [ids[g] for g in example.question.gold if g in ids]] = True
         self.dimension = queries.shape[1]
-        self.passages = torch.tensor(index.dense.reconstruct_n(0, index.dense.ntotal), dtype=torch.float32)
+        self.passages = torch.tensor(np.array(index.vectors), dtype=torch.float32)
         owner = index.sentence_owner
         width = int(np.bincount(owner, minlength=len(index.passages)).max())
         slot = np.arange(len(owner)) - np.searchsorted(owner, owner)
@@ -202,14 +206,14 @@ class AdapterFit:
                     curve.append(float(self.nll(delta, watch)))
         return np.eye(self.dimension, dtype=np.float32) + delta.detach().numpy(), curve
 
-    def chosen_steps(self) -> tuple[int, dict[str, Any]]:
+    def chosen_steps(self, max_steps: int) -> tuple[int, dict[str, Any]]:
         """The number of steps with the lowest mean held-out loss over the folds."""
         import torch
 
         curves = []
-        for fold in range(FOLDS):
+        for fold in np.unique(self.folds):
             inside, outside = np.flatnonzero(self.folds != fold), np.flatnonzero(self.folds == fold)
-            curves.append(self.train(inside, ADAPTER_MAX_STEPS, outside)[1])
+            curves.append(self.train(inside, max_steps, outside)[1])
         mean = np.mean(np.array(curves), axis=0)
         with torch.no_grad():
             before = float(self.nll(torch.zeros((self.dimension, self.dimension)), np.arange(len(self.rows))))
@@ -340,7 +344,14 @@ def fit_decision(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> tuple[Linea
     return LinearModel(DECISION_FEATURES, weights.astype(np.float32), bias), threshold, report
 
 
-def tune(engine: Engine, questions_path: Path, conversations_path: Path, output: Path = LEARNED_DIR) -> Learned:
+def tune(
+    engine: Engine,
+    questions_path: Path,
+    conversations_path: Path,
+    output: Path = LEARNED_DIR,
+    folds: int = FOLDS,
+    max_steps: int = ADAPTER_MAX_STEPS,
+) -> Learned:
     """Fit all four on the development questions and save them to ``output``.
 
     The lead and the decision learn from features a question would have when it is new: for each
@@ -351,27 +362,27 @@ def tune(engine: Engine, questions_path: Path, conversations_path: Path, output:
     passages = engine.retriever.index.passages
     questions = load_questions(questions_path, passages)
     conversations = load_conversations(conversations_path, passages) if conversations_path.exists() else []
-    chosen = examples(engine, questions, conversations)
+    chosen = examples(engine, questions, conversations, folds)
     fingerprint = engine.embedder.info.fingerprint
     adapters = AdapterFit(engine, chosen)
-    steps, adapter_report = adapters.chosen_steps()
+    steps, adapter_report = adapters.chosen_steps(max_steps)
     ranker_scores: list[np.ndarray | None] = []
     ranker_labels: list[np.ndarray] = []
     lead_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     lead_folds, decision_rows, decision_labels, decision_folds = [], [], [], []
-    for fold in [*range(FOLDS), None]:
+    for fold in [*range(folds), None]:
         learned = replace(engine.learned, adapter=adapters.without(fold, steps), adapter_model=fingerprint)
         engine.use(learned)
-        groups, labels, folds = ranker_data(engine, chosen)
+        groups, labels, group_folds = ranker_data(engine, chosen)
         ranker = fit_ranker(
-            [g for g, f in zip(groups, folds, strict=True) if f != fold],
-            [y for y, f in zip(labels, folds, strict=True) if f != fold],
+            [g for g, f in zip(groups, group_folds, strict=True) if f != fold],
+            [y for y, f in zip(labels, group_folds, strict=True) if f != fold],
         )
         engine.use(replace(learned, ranker=ranker))
         if fold is None:
             break
-        ranker_scores += [ranker.score(g) for g, f in zip(groups, folds, strict=True) if f == fold]
-        ranker_labels += [y for y, f in zip(labels, folds, strict=True) if f == fold]
+        ranker_scores += [ranker.score(g) for g, f in zip(groups, group_folds, strict=True) if f == fold]
+        ranker_labels += [y for y, f in zip(labels, group_folds, strict=True) if f == fold]
         for example in (e for e in chosen if e.fold == fold):
             lead = lead_data(engine, example)
             if lead is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from assistant.documents.formats import Format, read_layout, sniff
 from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
 from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
+from assistant.documents.titles import choose_title
 from assistant.errors import CorpusError, UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ CATEGORY = re.compile(r"^(?P<name>[A-ZÅÄÖ][\wåäö]+):$")
 FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]|[.”)])(?P<number>\d{1,3})(?=[\s,.;:)]|$)")
 COMMENTARY = re.compile(r"^(Som )?(citatet|citaten|detta citat|dessa citat)\b", re.IGNORECASE)
 """A paragraph that discusses the quote before it ("Citatet ovan illustrerar …", "Som citatet visar …")."""
+README_TITLE = re.compile(r"^[-*]\s+`(?P<name>[^`/]+)`\s+[—–-]\s+\"(?P<title>[^\"\n]+)\"", re.M)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -56,6 +58,8 @@ class DocumentSummary:
     pages: int
     sha256: str
     kinds: dict[str, int]
+    notes: tuple[str, ...] = ()
+    """What of the document could not be read (Swedish), shown beside it."""
 
     @property
     def passages(self) -> int:
@@ -82,6 +86,8 @@ class ParsedDocument:
     title: str
     format: Format
     pages: int
+    notes: list[str] = field(default_factory=list)
+    """What could not be read (Swedish, e.g. "s. 3: sidan har ingen text"), for ``corpus list`` and uploads."""
 
 
 def document_files(directory: Path) -> list[Path]:
@@ -109,9 +115,22 @@ class _Fingerprint:
         return self._digest.hexdigest()
 
 
+def readme_titles(directory: Path) -> dict[str, str]:
+    """Titles the corpus README gives its documents: a line "- `rapport.txt` — "Titel": …" (file → title).
+
+    A text extraction carries no title of its own and is never edited by hand, so its title is written
+    beside it.
+    """
+    readme = directory / "README.md"
+    if not readme.is_file():
+        return {}
+    return {m.group("name"): m.group("title") for m in README_TITLE.finditer(readme.read_text(errors="replace"))}
+
+
 def corpus_fingerprint(directory: Path) -> str:
-    """sha256 over the names and bytes of the corpus documents as they are on disk now."""
+    """sha256 over the names and bytes of the corpus documents as they are on disk now (and their titles)."""
     fingerprint = _Fingerprint()
+    fingerprint.add("\0titles", repr(sorted(readme_titles(directory).items())).encode())
     for path in document_files(directory):
         fingerprint.add(path.name, path.read_bytes())
     return fingerprint.hexdigest()
@@ -126,6 +145,8 @@ def load_corpus(directory: Path) -> Corpus:
     corpus = Corpus(passages=[], documents=[], fingerprint="")
     fingerprint = _Fingerprint()
     seen: dict[str, str] = {}  # sha256 or document key -> file name
+    titles = readme_titles(directory)
+    fingerprint.add("\0titles", repr(sorted(titles.items())).encode())
     for path in document_files(directory):
         data = path.read_bytes()
         fingerprint.add(path.name, data)
@@ -135,7 +156,7 @@ def load_corpus(directory: Path) -> Corpus:
                 raise UnreadableDocument(f"Samma innehåll som {seen[sha]}; dokumentet hoppas över.")
             if path.stem in seen:
                 raise UnreadableDocument(f"Ett annat dokument heter också {path.stem} ({seen[path.stem]}); byt namn.")
-            parsed = parse_document(path.stem, data)
+            parsed = parse_document(path.stem, data, titles.get(path.name))
         except CorpusError as error:
             corpus.errors.append(DocumentError(path.name, str(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
@@ -145,22 +166,29 @@ def load_corpus(directory: Path) -> Corpus:
         corpus.passages.extend(parsed.passages)
         kinds = Counter[str](p.kind for p in parsed.passages)
         corpus.summaries.append(
-            DocumentSummary(path.name, path.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
+            DocumentSummary(
+                path.name, path.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds), tuple(parsed.notes)
+            )
         )
     corpus.fingerprint = fingerprint.hexdigest()
     return corpus
 
 
-def parse_document(name: str, data: bytes) -> ParsedDocument:
-    """Passages of one document, whatever its format; UnreadableDocument (Swedish reason) if it has none."""
+def parse_document(name: str, data: bytes, title: str | None = None) -> ParsedDocument:
+    """Passages of one document, whatever its format; UnreadableDocument (Swedish reason) if it has none.
+
+    ``title`` is a title given from outside (the corpus README's, for a text extraction that has none);
+    else the document's own, its first page's largest text or its first heading — whichever looks like a
+    title first (:func:`~assistant.documents.titles.choose_title`).
+    """
     kind = sniff(data)
     layout = read_layout(data, kind)
     first_heading = next((b.text for b in layout.blocks if b.heading), None)
-    title = layout.title or first_heading or name
+    title = choose_title([title, layout.title, layout.cover_title, first_heading], name)
     passages = _Builder(name, title, layout).build(layout.blocks)
     if not passages:
         raise UnreadableDocument("Dokumentet innehåller ingen text som kan bli stycken.")
-    return ParsedDocument(passages, title, kind, layout.pages)
+    return ParsedDocument(passages, title, kind, layout.pages, list(layout.notes))
 
 
 class _Builder:
@@ -169,13 +197,15 @@ class _Builder:
     def __init__(self, document: str, title: str, layout: Layout) -> None:
         self.document = document
         self.title = title
-        self.own_title = layout.title or ""
+        # The title set as the document's first heading is not a section, unless it is only the first heading.
+        self.own_title = title if title in (layout.title, layout.cover_title) else ""
         self.title_level = 0
         self.footnotes: dict[int, Footnote] = layout.footnotes
         self.styled = layout.styled
         self.leveled = layout.styled and any(b.heading > 1 for b in layout.blocks)
         self.next_marker = 1
         self.section_path: list[str] = []
+        self.section_levels: list[int] = []  # the heading level of each entry of section_path
         self.parent: tuple[str, str] | None = None  # (heading, intro text)
         self.candidate: tuple[str, list[Block]] | None = None
         self.category: str | None = None
@@ -196,8 +226,10 @@ class _Builder:
         text = block.text
         category = CATEGORY.match(text)
         heading_level = 0 if category else self._heading_level(block)
-        if heading_level and not self.passages and _same(text, self.own_title):
-            self.title_level = heading_level  # the title set as the first heading (a cover, a web page's h1)
+        if heading_level and not self.section_path and not self.title_level and _same(text, self.own_title):
+            # The title set as the first heading (a cover, a web page's h1), perhaps after a site's navigation
+            # printed above it.
+            self.title_level = heading_level
             return
         if heading_level:
             self._enter_heading(text, max(1, heading_level - self.title_level))
@@ -237,7 +269,13 @@ class _Builder:
     def _enter_heading(self, title: str, level: int) -> None:
         self.category = None
         if self.leveled:
-            self.section_path = [*self.section_path[: level - 1], title]
+            # A heading closes every open heading of its own level or deeper: levels that skip (h2 after
+            # a title, h3 under h1) nest once, and headings of one level stay siblings.
+            while self.section_levels and self.section_levels[-1] >= level:
+                self.section_levels.pop()
+                self.section_path.pop()
+            self.section_levels.append(level)
+            self.section_path.append(title)
             return
         parent = self.parent
         if parent is None and self.candidate is not None:

@@ -33,6 +33,16 @@ HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
 )
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"BM": "BMP",
+}
+"""Images a user may upload by mistake or rename (a scan saved as .pdf): refused as images, not as bad text."""
 
 
 def sniff(data: bytes) -> Format:
@@ -42,10 +52,19 @@ def sniff(data: bytes) -> Format:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
+    image = next((name for magic, name in IMAGE_MAGIC.items() if head.startswith(magic)), None)
+    if image is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        image = "WebP"
+    if image:
+        raise UnreadableDocument(
+            f"Filen är en bild ({image}), inte ett dokument med text; kör textigenkänning (OCR) och spara som PDF."
+        )
     if head.startswith(OLE_MAGIC):
         raise UnreadableDocument("Äldre Word-format (.doc) stöds inte; spara dokumentet som .docx eller PDF.")
     if HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
         return "html"
+    if b"\0" in head:
+        raise UnreadableDocument("Filen är inte ett dokument som kan läsas (PDF, Word, webbsida eller text).")
     text = decode_text(data)
     return "markdown" if any(MD_HEADING.match(line) for line in text.splitlines()) else "text"
 

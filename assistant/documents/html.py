@@ -6,6 +6,12 @@ main content (``<main>``, ``<article>``, ``role="main"``) only that is read.
 ``h1``–``h6`` become headings by level, list items bullet items, table rows
 paragraphs with their cells joined by " | ", and every other block element
 with text of its own a paragraph.  The title is the page's ``<title>``.
+
+A ``<br>`` and the edge of every block element count as a space, so words set
+on separate lines ("Budgetskrivelse<br>för investeringar") stay apart.  A small
+box of two to five short leaf blocks whose first is a label ("Driftseffekt" /
+"+100 tkr/år") is read as one paragraph, "label: value", so that a value is
+never a passage without the thing it is the value of.
 """
 
 from __future__ import annotations
@@ -30,6 +36,11 @@ BLOCKS = {"p", "li", "blockquote", "pre", "dt", "dd", "figcaption", "caption", "
 """Elements whose own text makes a paragraph (a ``div`` only for the text not inside a child block)."""
 CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+SPACED = {"br", "hr", "img", *BLOCKS, "ul", "ol", "table", "main", "article", "body"}
+"""Elements whose edges separate words: the text after them starts after a space."""
+LABEL_MAX_CHARS = 60
+"""A label is a short line ("Driftseffekt", "Budget 2027 / 2028"); a sentence is not a label."""
+BOX_MAX_CHILDREN = 5
 TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 """The site name after a page title ("Rapport | Norrbottens Kommuner")."""
 
@@ -50,6 +61,7 @@ def read_html(data: bytes) -> Layout:
             element.drop_tree()
     if scripts:
         log.info("Dropped %d script elements from a web page", scripts)
+    _space_block_edges(root)
     main = root.xpath("//main|//article|//*[@role='main']")
     body = main[0] if main else root.find("body") if root.find("body") is not None else root
     blocks = _blocks(body)
@@ -77,12 +89,48 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", clean_characters(text)).strip()
 
 
+def _space_block_edges(root: HtmlElement) -> None:
+    """Put a space after every ``<br>`` and block element, so text_content() never glues two lines."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in SPACED | set(HEADINGS):
+            element.tail = " " + (element.tail or "")
+
+
+def _tag(element: HtmlElement) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _labelled_box(element: HtmlElement) -> str | None:
+    """A ``div`` of 2–5 leaf blocks whose first is a short label, as "label: value. more"; else None."""
+    children = [c for c in element if _tag(c)]
+    if _tag(element) != "div" or not 2 <= len(children) <= BOX_MAX_CHILDREN or _clean(element.text or ""):
+        return None
+    if any(
+        _tag(c) not in {"div", "p", "span"} or any(_tag(d) in BLOCKS | set(HEADINGS) for d in c.iterdescendants())
+        for c in children
+    ):
+        return None
+    texts = [t for t in (_clean(c.text_content()) for c in children) if t]
+    if len(texts) < 2 or len(texts[0]) > LABEL_MAX_CHARS or texts[0].endswith((".", "!", "?", ":")):
+        return None
+    rest = ""
+    for text in texts[1:]:
+        rest += ("" if not rest else " " if rest.endswith((".", "!", "?", ":")) else ". ") + text
+    return f"{texts[0]}: {rest}"
+
+
 def _blocks(body: HtmlElement) -> list[Block]:
     blocks: list[Block] = []
+    boxed: set[HtmlElement] = set()
     for element in body.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element in boxed:
             continue
         tag = element.tag.lower()
+        box = _labelled_box(element) if tag == "div" else None
+        if box is not None and not _inside(element, {"li", "tr", "blockquote", "pre", *HEADINGS}):
+            blocks.append(Block(box, None))
+            boxed.update(element.iterdescendants())
+            continue
         if tag in HEADINGS:
             text = _clean(element.text_content())
             if text:

@@ -21,7 +21,7 @@ import gradio as gr
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.engine import Engine, Reply
 from assistant.errors import BusyError, InputError, user_message
-from assistant.interfaces.documents_panel import ALL_DOCUMENTS
+from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices
 from assistant.interfaces.page import ALL, UI_STRINGS, Page, asset, lay_out, status_text, theme
 from assistant.interfaces.presentation import (
     Turn,
@@ -173,6 +173,11 @@ class ChatEvents:
         self.engine.reload_if_changed()
         return self._status()
 
+    def current_documents(self) -> dict:
+        """The document filter as the index is now: a page opened after an upload lists the new document."""
+        passages = self.engine.retriever.index.passages
+        return gr.update(choices=document_choices({p.document: p.title or p.document for p in passages}))
+
     def _status(self) -> dict:
         return {
             self.page.status: status_text(self.engine),
@@ -187,11 +192,13 @@ class ChatEvents:
         kind: str = "",
         top_k: int = 8,
         document: str = "",
+        previous_query: str = "",
     ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
-        Empty filters mean any municipality, role, kind and document.
+        Empty filters mean any municipality, role, kind and document.  To hold a conversation, pass
+        the previous reply's ``query`` as ``previous_query``: "Och i Kalix?" is then a follow-up.
         """
         self.engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
         try:
@@ -202,11 +209,17 @@ class ChatEvents:
             question,
             "through the API",
             top_k=count,
-            filters=Filters(municipality or None, role or None, kind or None, document or None),
+            filters=Filters(
+                municipality or None,
+                role or None,
+                kind or None,
+                self.engine.document_key(document) if document else None,  # a title as well as a file name
+            ),
+            previous_query=str(previous_query or "").strip()[:2000] or None,
         )
         if isinstance(reply, str):
             return {"question": str(question)[:500], "error": reply}
-        return reply.answer.to_dict()
+        return reply.to_dict()
 
 
 def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
@@ -254,6 +267,7 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
     status = [page.status, page.rebuild_button]
     page.timer.tick(events.refresh, None, status, show_progress="hidden", **PRIVATE)
     app.load(events.refresh, None, status, show_progress="hidden", **PRIVATE)
+    app.load(events.current_documents, None, page.document, show_progress="hidden", **PRIVATE)
 
 
 def build_app(engine: Engine) -> gr.Blocks:

@@ -14,15 +14,15 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.documents.corpus import Corpus, document_files, load_corpus
+from assistant.documents.corpus import Corpus, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
-from assistant.documents.library import add_document, check_size, remove_document
 from assistant.documents.passages import KIND_LABELS
-from assistant.engine import Engine
-from assistant.errors import CorpusError, InputError, user_message
+from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
+from assistant.errors import CorpusError, user_message
 from assistant.reply.terminal import to_terminal
 from assistant.search.embeddings import Embedder
-from assistant.search.index import BuildReport, build_index, read_manifest
+from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
+from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
 
 
@@ -35,10 +35,10 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_engine(args: argparse.Namespace) -> Engine:
+def load_engine(args: argparse.Namespace, learned: Learned | None = None) -> Engine:
     """Load the model and the index, building the index first when it is missing or stale."""
     embedder = Embedder(args.model, say=say)
-    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say)
+    engine = Engine(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), say=say, learned=learned)
     if engine.build_reason:
         print(f"Byggde indexet eftersom {engine.build_reason}.", file=sys.stderr)
     return engine
@@ -129,84 +129,109 @@ def corpus_list(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for summary in corpus.summaries:
+        for note in summary.notes:
+            print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
     for problem in corpus.errors:
         print(f"Hoppades över: {problem.name}: {problem.message}", file=sys.stderr)
     return 0
 
 
 def corpus_add(args: argparse.Namespace) -> int:
-    added, failures = [], 0
-    for path in args.files:
-        try:
-            if not path.is_file():
-                raise InputError(f"Filen finns inte: {path}")
-            check_size(path.name, path.stat().st_size)  # before the whole file is read
-            summary = add_document(args.corpus, path.name, path.read_bytes())
-        except Exception as error:
-            failures += 1
-            message = user_message(error, f"adding {path}")
-            print(f"Fel: {path.name}: {message.removeprefix(path.name + ': ')}", file=sys.stderr)
-            continue
-        added.append(summary)
+    change = add_documents(args.corpus, args.files, lambda: _build(args))
+    for failure in change.failures:
+        print(f"Fel: {failure}", file=sys.stderr)
+    for summary in change.added:
         print(
             f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
             f"{summary.passages} stycken, {summary.kinds.get('quote', 0)} citat, {summary.kinds.get('tip', 0)} tips)."
         )
-    if added:
-        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
-    return 1 if failures else 0
+        for note in summary.notes:
+            print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
+    _print_change_build(change)
+    return 1 if change.failures or change.build_error else 0
 
 
 def corpus_remove(args: argparse.Namespace) -> int:
-    titles = {s.name: s.title for s in load_corpus(args.corpus).summaries}
-    path = remove_document(args.corpus, args.name, titles)
-    print(f"Tog bort {path.name} ur {args.corpus}.")
-    if document_files(args.corpus):
-        _print_build(build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty()))
-    else:
+    change = remove_documents(args.corpus, args.name, lambda: _build(args))
+    for path in change.removed:
+        print(f"Tog bort {path.name} ur {args.corpus}.")
+    if change.empty:
         print("Korpusen är tom nu; indexet byggs om när ett dokument har lagts till.", file=sys.stderr)
-    return 0
+    _print_change_build(change)
+    return 1 if change.build_error else 0
+
+
+def _build(args: argparse.Namespace) -> BuildReport:
+    return build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
+
+
+def _print_change_build(change: CorpusChange) -> None:
+    """The rebuild after adding or removing documents (the same change the chat's documents panel reports)."""
+    if change.build:
+        _print_build(change.build)
+    if change.build_error:
+        print(f"Fel: omindexeringen misslyckades: {change.build_error}", file=sys.stderr)
 
 
 def index_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(args.index)
+    build = current_build(args.index)
+    size = footprint(build) if manifest and build else None
     if args.json:
-        print_json(manifest.to_dict() if manifest else None)
+        print_json(manifest.to_dict() | {"footprint": asdict(size)} if manifest and size else None)
         return 0 if manifest else 1
-    if manifest is None:
+    if manifest is None or size is None:
         print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
         return 1
     print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
     print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
     print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
+    print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")
+    print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")
+    print(
+        f"  minne: cirka {_megabytes(size.memory_bytes)} i minnet, "
+        f"{_megabytes(size.mapped_bytes)} vektorer minnesmappade (läses vid behov)"
+    )
     return 0
 
 
-def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=args.document)
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB".replace(",", " ").replace(".", ",")
+
+
+def _filters(args: argparse.Namespace, engine: Engine) -> Filters:
+    document = engine.document_key(args.document) if args.document else args.document  # a title or a file name
+    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=document)
 
 
 def ask(args: argparse.Namespace) -> int:
     engine = load_engine(args)
-    filters = _filters(args)
+    filters = _filters(args, engine)
     if args.question == "-":
         return _ask_lines(engine, filters, args)
-    answer = engine.ask(args.question, top_k=args.top_k, filters=filters).answer
+    reply = engine.ask(args.question, top_k=args.top_k, filters=filters)
     if args.json:
-        print_json(answer.to_dict())
+        print_json(reply.to_dict())
     else:
-        print(to_terminal(answer.markdown))
+        print(to_terminal(reply.answer.markdown))
     return 0
 
 
 def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
-    """One question per stdin line; one JSON object (or reply) per question."""
+    """One question per stdin line; one JSON object (or reply) per question.
+
+    With ``--conversation`` each question is a follow-up of the one before, and a blank line starts a
+    new conversation; without it every line stands alone.
+    """
     failures = 0
+    previous: str | None = None
     for line in sys.stdin:
         if not line.strip():
+            previous = None
             continue
         try:
-            answer = engine.ask(line, top_k=args.top_k, filters=filters).answer
+            reply = engine.ask(line, top_k=args.top_k, filters=filters, previous_query=previous)
         except Exception as error:
             failures += 1
             message = user_message(error, f"answering {line.strip()[:200]!r}")
@@ -215,10 +240,12 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
             else:
                 print(f"Fel: {message}", file=sys.stderr)
             continue
+        if args.conversation:
+            previous = reply.query
         if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"# {answer.question}\n\n{to_terminal(answer.markdown)}\n", flush=True)
+            print(f"# {reply.answer.question}\n\n{to_terminal(reply.answer.markdown)}\n", flush=True)
     return 1 if failures else 0
 
 

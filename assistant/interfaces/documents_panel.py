@@ -2,7 +2,7 @@
 
 Called from :func:`assistant.interfaces.chat.build_app` inside its layout.  Every
 action here is a private event behind the chat's login (``--auth``).  An upload
-is read in full (:func:`~assistant.documents.library.add_document`) before it
+is read in full (:meth:`~assistant.engine.Engine.add_documents`, shared with ``corpus add``) before it
 enters the corpus, then the index is rebuilt — only the new passages are
 embedded (the vector cache) — while the running index keeps serving.
 """
@@ -16,10 +16,10 @@ import gradio as gr
 
 from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
-from assistant.documents.library import MAX_DOCUMENT_BYTES, add_document, remove_document
+from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
-from assistant.engine import Engine
+from assistant.engine import CorpusChange, Engine
 from assistant.errors import user_message
 from assistant.interfaces.presentation import build_summary
 
@@ -57,10 +57,6 @@ def _corpus_state(summaries: list[DocumentSummary]) -> tuple[str, dict, dict]:
     )
 
 
-def _rebuild_message(engine: Engine) -> str:
-    return build_summary(engine.rebuild())
-
-
 def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
     """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
     summaries = load_corpus(engine.corpus_dir).summaries
@@ -83,35 +79,24 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
     def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
         if not files:
             return "Obs! Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
-        lines = []
-        for number, file in enumerate(files):
-            path = Path(file)
-            name = path.name
-            progress(number / (len(files) + 1), desc=f"Läser {name}")
-            try:
-                summary = add_document(engine.corpus_dir, name, path.read_bytes())
-                lines.append(f"Klart: {html.escape(summary.title)}: {summary.passages} stycken.")
-            except Exception as error:
-                message = user_message(error, f"adding {name}")
-                lines.append(f"Obs! {html.escape(message if name in message else f'{name}: {message}')}")
-        if any(line.startswith("Klart:") for line in lines):
-            progress(len(files) / (len(files) + 1), desc="Indexerar")
-            lines.append(_safe_rebuild(engine))
-        return "\n\n".join(lines), *_corpus_state(_summaries(engine)), None
+        try:
+            change = engine.add_documents([Path(file) for file in files], lambda done, what: progress(done, desc=what))
+        except Exception as error:  # a rebuild already running, or an internal error
+            return (
+                f"Obs! {html.escape(user_message(error, 'adding documents'))}",
+                *_corpus_state(_summaries(engine)),
+                None,
+            )
+        return _change_message(change), *_corpus_state(_summaries(engine)), None
 
     def remove(name: str | None) -> tuple:
         if not name:
             return "Obs! Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
         try:
-            path = remove_document(engine.corpus_dir, name)
+            change = engine.remove_document(name)
         except Exception as error:
             return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *_corpus_state(_summaries(engine))
-        message = f"Tog bort {html.escape(path.name)}."
-        if document_files(engine.corpus_dir):
-            message += " " + _safe_rebuild(engine)
-        else:
-            message += " Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till."
-        return message, *_corpus_state(_summaries(engine))
+        return _change_message(change), *_corpus_state(_summaries(engine))
 
     outputs = [status, listing, chosen, document_filter]
     add_button.click(
@@ -126,12 +111,22 @@ def _summaries(engine: Engine) -> list[DocumentSummary]:
     return load_corpus(engine.corpus_dir).summaries
 
 
-def _safe_rebuild(engine: Engine) -> str:
-    try:
-        return _rebuild_message(engine)
-    except Exception as error:
-        message = html.escape(user_message(error, "rebuilding from the documents panel"))
-        return f"Obs! Omindexeringen misslyckades: {message} Det gamla indexet svarar fortfarande."
+def _change_message(change: CorpusChange) -> str:
+    """What an upload or a removal did, as the panel's status (Markdown, user text escaped)."""
+    lines = [f"Obs! {html.escape(failure)}" for failure in change.failures]
+    for summary in change.added:
+        lines.append(f"Klart: {html.escape(summary.title)}: {summary.passages} stycken.")
+        lines.extend(f"Obs! {html.escape(summary.name)}: {html.escape(note)}." for note in summary.notes)
+    lines.extend(f"Tog bort {html.escape(path.name)}." for path in change.removed)
+    if change.empty:
+        lines.append("Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till.")
+    if change.build:
+        lines.append(build_summary(change.build))
+    if change.build_error:
+        lines.append(
+            f"Obs! Omindexeringen misslyckades: {html.escape(change.build_error)} Det gamla indexet svarar fortfarande."
+        )
+    return "\n\n".join(lines)
 
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:

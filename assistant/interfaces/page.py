@@ -39,6 +39,9 @@ UI_STRINGS = {
     "chatbot.copy_message": "Kopiera som Markdown",
     "chatbot.copied_message": "Kopierat",
     "chatbot.clear": "Rensa samtalet",
+    "upload_text.drop_file": "Släpp filer här",
+    "upload_text.click_to_upload": "Klicka för att välja filer",
+    "common.or": "eller",
 }
 """Gradio's own texts on this page, in Swedish whatever the browser's language (Gradio picks it from the browser)."""
 SCRIPTS = {

@@ -152,6 +152,12 @@ def _add_ask_command(subcommands: Commands) -> None:
         "Med FRÅGA = - läses en fråga per rad från standard in.",
     )
     ask.add_argument("question", metavar="FRÅGA", help="frågan, eller - för en fråga per rad från standard in")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="med FRÅGA = -: varje rad är en följdfråga till raden före (som i chatten); en tom rad börjar "
+        "ett nytt samtal",
+    )
     add_engine_options(ask)
     _add_filter_options(ask)
     add_json_option(ask, "skriv ett JSON-objekt per fråga")

@@ -44,6 +44,10 @@ DECISION_FEATURES = (
     "figure_unmet",
     "english",
     "english_cos",
+    "advice",
+    "figure",
+    "speaker",
+    "follow_up",
 )
 """The decision model's inputs, in the order of its weights."""
 
@@ -95,6 +99,10 @@ def decision_features(query: Query, hits: list[Hit], coverage: Coverage, absent:
         "figure_unmet": _figure_unmet(query, hits),
         "english": english,
         "english_cos": best_sentence if english else 0.0,
+        "advice": query.intent == "advice" or query.asks_tips,
+        "figure": query.intent == "figure",
+        "speaker": bool(query.role or query.municipality),
+        "follow_up": query.follow_up,
     }
     return np.array([[float(values[name]) for name in DECISION_FEATURES]], dtype=np.float32)
 

@@ -5,11 +5,11 @@ Layout under the index directory::
     current -> builds/<build id>      (a symlink, replaced atomically)
     builds/<build id>/manifest.json   (corpus hash, model and weights hash, versions …)
     builds/<build id>/passages.jsonl
-    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings)
-    builds/<build id>/dense.faiss     (IndexFlatIP over those vectors)
+    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings, memory-mapped: exact cosines)
+    builds/<build id>/dense.faiss     (flat or IVF-SQ8 over those vectors, by size: see dense.py)
     builds/<build id>/bm25/           (bm25s index over the passages' normal forms)
     builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
-    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings)
+    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings, memory-mapped)
     builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
@@ -17,6 +17,11 @@ Layout under the index directory::
 A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.
 A lock file keeps two builds from running at once.
+
+Vectors are embedded in chunks straight into ``.npy`` files and read back
+memory-mapped, so neither a build nor a loaded index holds a million passages'
+(and three million sentences') float32 vectors in memory: a query reads only
+its candidates' rows.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import numpy as np
 from assistant.documents.corpus import corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
+from assistant.search import dense as dense_index
 from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
@@ -53,7 +59,7 @@ from assistant.search.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "current"
 BUILDS = "builds"
 FILES = (
@@ -66,6 +72,16 @@ FILES = (
     "sentence_vectors.npy",
     "coverage.json",
 )
+VECTOR_CACHE_LIMIT = 400_000
+"""Texts (passages and sentences) up to which the vector cache is used: it keeps every vector in memory
+(400,000 × 384 float32 ≈ 600 MB), so a larger corpus is embedded in chunks straight to disk instead."""
+EMBED_CHUNK = 65_536
+"""Texts embedded and written at a time (100 MB of float32 vectors)."""
+IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz", "coverage.json")
+"""Files a loaded index holds in memory; the vector files are memory-mapped."""
+PYTHON_OBJECT_FACTOR = 1.75
+"""Memory of the loaded passages over the size of passages.jsonl (Python strings and objects): 135 MB for
+78 MB at 100,000 synthetic passages."""
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
@@ -101,6 +117,8 @@ class Manifest:
     model: ModelRecord
     passages: int
     libraries: dict[str, str]
+    dense: str = dense_index.FLAT
+    """The kind of passage vector index (``flat`` or ``ivf-sq8``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,6 +135,7 @@ class Manifest:
             model=ModelRecord(**data["model"]),
             passages=data["passages"],
             libraries=data["libraries"],
+            dense=data["dense"],
         )
 
 
@@ -128,10 +147,11 @@ class Index:
     manifest: Manifest
     passages: list[Passage]
     dense: faiss.Index
+    vectors: np.ndarray  # the passages' exact vectors, memory-mapped
     bm25: bm25s.BM25
     sentence_owner: np.ndarray  # passage position of each sentence, ascending
     sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text
-    sentence_vectors: np.ndarray
+    sentence_vectors: np.ndarray  # memory-mapped
     coverage: dict[str, Coverage]  # per document
 
 
@@ -172,9 +192,17 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 
 
 def build_index(
-    corpus_dir: Path, index_dir: Path, embedder: TextEncoder, progress: bool = False, say: Say | None = None
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: TextEncoder,
+    progress: bool = False,
+    say: Say | None = None,
+    approximate_from: int | None = None,
 ) -> BuildReport:
-    """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does."""
+    """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does.
+
+    ``approximate_from`` overrides the passage count from which the dense index is approximate.
+    """
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
     if not corpus.passages:
@@ -184,50 +212,82 @@ def build_index(
     texts = [passage_text(p) for p in corpus.passages]
     units = sentence_units(corpus.passages)
     cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
-    vectors = cache.encode(texts + units.texts, lambda missing: embedder.encode_passages(missing, progress=progress))
-
-    with build_lock(index_dir):
-        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        staging = index_dir / BUILDS / f".{build_id}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        _write_build(staging, corpus.passages, texts, vectors[: len(texts)], units, vectors[len(texts) :])
-        manifest = Manifest(
-            format=FORMAT_VERSION,
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            corpus=CorpusRecord(
-                path=str(corpus_dir.resolve()),
-                sha256=corpus.fingerprint,
-                documents=corpus.documents,
-                skipped=[e.name for e in corpus.errors],
-            ),
-            model=ModelRecord(
-                name=embedder.info.name,
-                path=embedder.info.path,
-                fingerprint=embedder.info.fingerprint,
-                dimension=embedder.dimension,
-                query_prefix=embedder.query_prefix,
-                passage_prefix=embedder.passage_prefix,
-            ),
-            passages=len(corpus.passages),
-            libraries=library_versions(),
-        )
-        _write_json(staging / "manifest.json", manifest.to_dict())
-        final = staging.with_name(build_id)
-        os.replace(staging, final)
-        previous = current_build(index_dir)
-        _point_current(index_dir, final)
-        _remove_old_builds(index_dir, keep={final.resolve(), previous})
-        cache.save()
+    use_cache = len(texts) + len(units.texts) <= VECTOR_CACHE_LIMIT
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    embedded = index_dir / f".embedding-{build_id}.tmp"  # outside builds/, which a concurrent build cleans up
+    embedded.mkdir(parents=True)
+    try:
+        for name, batch in (("vectors.npy", texts), ("sentence_vectors.npy", units.texts)):
+            _embed_to(embedded / name, batch, embedder, cache if use_cache else None, progress, say)
+        with build_lock(index_dir):
+            staging = index_dir / BUILDS / f".{build_id}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            for name in ("vectors.npy", "sentence_vectors.npy"):
+                os.replace(embedded / name, staging / name)
+            kind = _write_build(staging, corpus.passages, texts, units, approximate_from, say)
+            manifest = Manifest(
+                format=FORMAT_VERSION,
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                corpus=CorpusRecord(
+                    path=str(corpus_dir.resolve()),
+                    sha256=corpus.fingerprint,
+                    documents=corpus.documents,
+                    skipped=[e.name for e in corpus.errors],
+                ),
+                model=ModelRecord(
+                    name=embedder.info.name,
+                    path=embedder.info.path,
+                    fingerprint=embedder.info.fingerprint,
+                    dimension=embedder.dimension,
+                    query_prefix=embedder.query_prefix,
+                    passage_prefix=embedder.passage_prefix,
+                ),
+                passages=len(corpus.passages),
+                libraries=library_versions(),
+                dense=kind,
+            )
+            _write_json(staging / "manifest.json", manifest.to_dict())
+            final = staging.with_name(build_id)
+            os.replace(staging, final)
+            previous = current_build(index_dir)
+            _point_current(index_dir, final)
+            _remove_old_builds(index_dir, keep={final.resolve(), previous})
+            if use_cache:
+                cache.save()
+    finally:
+        shutil.rmtree(embedded, ignore_errors=True)
     return BuildReport(
         final,
         len(corpus.passages),
         corpus.documents,
         [e.name for e in corpus.errors],
         time.perf_counter() - started,
-        embedded=cache.embedded,
+        embedded=cache.embedded if use_cache else len(texts) + len(units.texts),
         reused=cache.reused,
     )
+
+
+def _embed_to(
+    path: Path, texts: list[str], embedder: TextEncoder, cache: VectorCache | None, progress: bool, say: Say | None
+) -> None:
+    """Embed ``texts`` chunk by chunk into a float32 ``.npy`` file (through the vector cache, when given).
+
+    Chunks are appended with ``write`` rather than through a memory map, whose written pages would count in
+    the build's resident memory until the whole file is done.
+    """
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)), "fortran_order": False}
+    with path.open("wb") as handle:
+        np.lib.format.write_array_header_2_0(handle, header | {"shape": (len(texts), embedder.dimension)})
+        for start in range(0, len(texts), EMBED_CHUNK):
+            chunk = texts[start : start + EMBED_CHUNK]
+            if cache is not None:
+                vectors = cache.encode(chunk, lambda missing: embedder.encode_passages(missing, progress=progress))
+            else:
+                vectors = embedder.encode_passages(chunk, progress=progress)
+            handle.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+            if say and len(texts) > EMBED_CHUNK:
+                say(f"Inbäddat {start + len(chunk)} av {len(texts)} texter ({path.stem}) …")
 
 
 def _write_json(path: Path, data: object) -> None:
@@ -241,25 +301,29 @@ def _write_build(
     directory: Path,
     passages: list[Passage],
     texts: list[str],
-    vectors: np.ndarray,
     units: SentenceUnits,
-    unit_vectors: np.ndarray,
-) -> None:
+    approximate_from: int | None,
+    say: Say | None,
+) -> str:
+    """Write passages, the dense index, sentence spans and BM25 beside the vectors; the dense index's kind."""
     with (directory / "passages.jsonl").open("w", encoding="utf-8") as handle:
         for passage in passages:
             handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
-    np.save(directory / "vectors.npy", vectors)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
+    vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+    if say and len(passages) >= dense_index.CHUNK:
+        say("Bygger vektorindexet …")
+    dense = dense_index.build_dense(vectors, approximate_from)
     faiss.write_index(dense, str(directory / "dense.faiss"))
     np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
-    np.save(directory / "sentence_vectors.npy", unit_vectors)
     tokens = [tokenize(text) for text in texts]
+    if say and len(passages) >= dense_index.CHUNK:
+        say("Bygger BM25-indexet …")
     lexical = bm25s.BM25()
     lexical.index([t or [""] for t in tokens], show_progress=False)
     lexical.save(str(directory / "bm25"), show_progress=False)
     coverage = document_coverage(passages, tokens)
     _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
+    return dense_index.kind(dense)
 
 
 def _point_current(index_dir: Path, build: Path) -> None:
@@ -311,19 +375,45 @@ def load_index(index_dir: Path) -> Index:
         manifest = _load_manifest(build)
         with (build / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.from_dict(json.loads(line)) for line in handle]
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        dense = dense_index.prepare(faiss.read_index(str(build / "dense.faiss")))
+        vectors = np.asarray(np.load(build / "vectors.npy", mmap_mode="r"))  # ndarray: np.memmap indexes slowly
         lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
         with np.load(build / "sentences.npz") as units:
             owner, spans = units["owner"], units["spans"]
-        sentence_vectors = np.load(build / "sentence_vectors.npy")
+        sentence_vectors = np.asarray(np.load(build / "sentence_vectors.npy", mmap_mode="r"))
         coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
         coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
-    consistent = manifest.passages == len(passages) == dense.ntotal == lexical.scores["num_docs"]
+    consistent = manifest.passages == len(passages) == dense.ntotal == len(vectors) == lexical.scores["num_docs"]
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, lexical, owner, spans, sentence_vectors, coverage)
+    return Index(build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A build's size on disk and the memory a loaded copy needs (for ``assistant index status``)."""
+
+    disk_bytes: int
+    memory_bytes: int
+    """Expected resident memory: the files held in memory (passages as Python objects, by PYTHON_OBJECT_FACTOR)."""
+    mapped_bytes: int
+    """Vector files memory-mapped: read on demand, a query touches only its candidates' rows."""
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.is_file() else 0
+
+
+def footprint(build: Path) -> Footprint:
+    """What ``build`` takes on disk and in memory."""
+    sizes = {name: _size(build / name) for name in IN_MEMORY}
+    memory = sum(sizes.values()) + int((PYTHON_OBJECT_FACTOR - 1) * sizes["passages.jsonl"])
+    mapped = _size(build / "vectors.npy") + _size(build / "sentence_vectors.npy")
+    return Footprint(_size(build), memory, mapped)
 
 
 def staleness(index_dir: Path, corpus_dir: Path, embedder: TextEncoder) -> str | None:

@@ -69,6 +69,16 @@ class Learned:
     adapter_model: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def neutral(cls, ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...]) -> Learned:
+        """All weights zero and no adapter: what ``assistant tune`` starts from when the shipped ones do not fit."""
+        return cls(
+            LinearModel(ranker, np.zeros(len(ranker), dtype=np.float32)),
+            LinearModel(lead, np.zeros(len(lead), dtype=np.float32)),
+            LinearModel(decision, np.zeros(len(decision), dtype=np.float32)),
+            0.5,
+        )
+
     def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
         return self.adapter if self.adapter is not None and fingerprint == self.adapter_model else None
 

@@ -24,6 +24,9 @@ class Gazetteer:
 
     names: dict[str, str]
     capital_only: frozenset[str]
+    starts: frozenset[str] = frozenset()
+    """The first word of every name: a word that starts none is passed over without trying 1–3-word names
+    (building the index of a million passages spent most of its time in those lookups)."""
 
     @classmethod
     def parse(cls, text: str) -> Gazetteer:
@@ -37,7 +40,7 @@ class Gazetteer:
                 name = name[1:].strip()
                 capital_only.add(_key(name))
             names.setdefault(_key(name), name)
-        return cls(names, frozenset(capital_only))
+        return cls(names, frozenset(capital_only), frozenset(key.split(" ")[0] for key in names))
 
     def named(self, text: str) -> list[str]:
         """The places named in ``text``, in order, each once; the longest name wins ("Lilla Edet")."""
@@ -45,6 +48,10 @@ class Gazetteer:
         found: list[str] = []
         position = 0
         while position < len(tokens):
+            key = name_key(tokens[position])
+            if key not in self.starts and not (key.endswith("s") and key[:-1] in self.starts):
+                position += 1
+                continue
             for size in range(min(LONGEST_NAME, len(tokens) - position), 0, -1):
                 name = self._lookup(tokens[position : position + size])
                 if name:

@@ -20,6 +20,8 @@ import numpy as np
 
 from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
+from assistant.search.bm25 import bm25_scores
+from assistant.search.dense import search as dense_search
 from assistant.search.encoder import TextEncoder
 from assistant.search.features import PassageFacts, passage_features
 from assistant.search.index import Index
@@ -35,8 +37,6 @@ PASSAGE_VECTOR_WEIGHT = 0.5
 """The ``dense`` method's score = this × passage cosine + the rest × best sentence cosine."""
 CANDIDATES = 200
 """Passages each side (FAISS, BM25) contributes before exact scoring and ranking; more than the report has."""
-POSTFILTER_SHARE = 0.5
-"""Above this share of allowed passages, FAISS searches unfiltered and the mask is applied after."""
 
 
 @dataclass(frozen=True)
@@ -111,27 +111,21 @@ def _mentions(passage: Passage, municipality: str) -> bool:
     return passage.municipality == municipality or municipality in passage.text
 
 
-def _search(index: faiss.Index, vector: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and scores of the ``k`` best vectors that ``mask`` allows (fewer if fewer are allowed).
+def _search(
+    index: faiss.Index, vectors: np.ndarray, vector: np.ndarray, mask: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and scores of the ``k`` best passage vectors that ``mask`` allows, on whichever index was built."""
+    return dense_search(index, vectors, vector, mask, k)
 
-    When most vectors are allowed (the default filter only leaves out
-    footnotes) an unfiltered search of a few more, filtered afterwards, is much
-    faster than FAISS's selector, which gives up its fast scan.
-    """
-    allowed = int(mask.sum())
-    k = min(k, allowed)
-    if k == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    if allowed >= POSTFILTER_SHARE * len(mask):
-        scores, ids = index.search(vector, min(len(mask), 2 * k * len(mask) // allowed))
-        keep = (ids[0] >= 0) & mask[np.maximum(ids[0], 0)]
-        return ids[0][keep][:k], scores[0][keep][:k]
-    bits = np.packbits(mask, bitorder="little")  # must outlive the search: the selector only points to it
-    # faiss's stub lacks the keyword arguments its Python wrapper adds to SearchParameters.
-    params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits)))  # type: ignore[call-arg]
-    scores, ids = index.search(vector, k, params=params)
-    valid = ids[0] >= 0
-    return ids[0][valid], scores[0][valid]
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest positive scores, best first (ties by position), without sorting them all."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        # Everything scoring at least the k-th best, so ties at the cut are resolved by position as in a full sort.
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]
+    return positive[np.argsort(-scores[positive], kind="stable")[:k]]
 
 
 class Retriever:
@@ -198,10 +192,8 @@ class Retriever:
         features = passage_features(query, self.facts, positions, passage, sentences, bm25)
         return Candidates(positions, features, passage, sentences, bm25)
 
-    def search(
-        self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
-    ) -> list[Hit]:
-        """The ``k`` best passages for ``query`` under ``filters``.
+    def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
+        """Every candidate for ``query`` under ``filters``, scored.
 
         ``fused`` ranks by the learned model; ``dense`` and ``bm25`` by one side alone (for comparison).
         A question in English is ranked without BM25 (Swedish BM25 has nothing to match there).
@@ -210,34 +202,25 @@ class Retriever:
             raise InputError(f"Okänd sökmetod {method!r}; välj en av {', '.join(METHODS)}.")
         query = Query.plain(query) if isinstance(query, str) else query
         found = self.candidates(query, filters)
-        if k <= 0 or len(found.positions) == 0:
-            return []
-        if method == "fused":
+        if len(found.positions) == 0:
+            score = np.empty(0, dtype=np.float32)
+        elif method == "fused":
             score = self.ranker.score(found.features)
-        elif method == "dense":
-            score = found.dense
         else:
-            score = found.bm25
-        best = np.argsort(-score, kind="stable")[:k]
-        top = float(score[best[0]])
-        return [
-            self._hit(
-                int(found.positions[j]),
-                float(np.exp(score[j] - top)) if method == "fused" else float(score[j]),
-                float(found.dense[j]),
-                float(found.bm25[j]),
-                float(score[j]) if method == "fused" else 0.0,
-                found.sentences[j],
-            )
-            for j in best
-        ]
+            score = found.dense if method == "dense" else found.bm25
+        return Ranking(self, found, score, method == "fused")
+
+    def search(
+        self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query`` under ``filters``."""
+        return self.rank(query, filters, method).top(k)
 
     def _candidates(self, vector: np.ndarray | None, lexical: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Allowed passages among the CANDIDATES best of either side (FAISS for the model, BM25)."""
-        picked = [np.flatnonzero(lexical > 0)]
-        picked[0] = picked[0][np.argsort(-lexical[picked[0]], kind="stable")[:CANDIDATES]]
+        picked = [_top(lexical, CANDIDATES)]
         if vector is not None:
-            picked.append(_search(self.index.dense, vector, mask, CANDIDATES)[0])
+            picked.append(_search(self.index.dense, self.index.vectors, vector, mask, CANDIDATES)[0])
         candidates = np.union1d(*picked) if len(picked) == 2 else picked[0]
         if len(candidates) == 0:
             candidates = np.flatnonzero(mask)[:CANDIDATES]
@@ -246,24 +229,62 @@ class Retriever:
     def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each candidate's passage cosine, and its sentences' cosines."""
         query = vector[0]
-        passage = self.index.dense.reconstruct_batch(candidates) @ query
-        starts, ends = self._first_sentence[candidates], self._first_sentence[candidates + 1]
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)]).astype(np.int64)
+        passage = self.index.vectors[candidates] @ query
+        starts = self._first_sentence[candidates]
+        counts = self._first_sentence[candidates + 1] - starts
+        offsets = np.cumsum(counts) - counts
+        rows = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
         cosines = self.index.sentence_vectors[rows] @ query
-        return passage.astype(np.float32), np.split(cosines, np.cumsum(ends - starts)[:-1])
+        ends = (offsets + counts).tolist()
+        sentences = [cosines[a:b] for a, b in zip(offsets.tolist(), ends, strict=True)]  # np.split is slower
+        return passage.astype(np.float32), sentences
 
     def _lexical_scores(self, query: str, mask: np.ndarray) -> np.ndarray:
         """BM25 score of every passage (0 for those the filters exclude)."""
         tokens = tokenize(query)
         if not tokens:
             return np.zeros(len(mask), dtype=np.float32)
-        scores = self.index.bm25.get_scores(tokens, weight_mask=mask.astype(np.float32))
-        return np.where(mask, scores, 0.0).astype(np.float32)
+        return bm25_scores(self.index.bm25, tokens, mask)
 
-    def _hit(self, position: int, score: float, dense: float, lexical: float, logit: float, cosines: np.ndarray) -> Hit:
-        """A Hit with the passage's sentences, best cosine to the query first."""
+    def hit(self, found: Candidates, j: int, score: float, logit: float) -> Hit:
+        """Candidate ``j`` as a Hit with the passage's sentences, best cosine to the query first."""
+        position = int(found.positions[j])
         passage = self.index.passages[position]
         spans = self.index.sentence_spans[self._first_sentence[position] : self._first_sentence[position + 1]]
+        cosines = found.sentences[j]
         order = np.argsort(-cosines, kind="stable")
-        texts = tuple(passage.text[spans[j][0] : spans[j][1]] for j in order)
-        return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[j]) for j in order))
+        texts = tuple(passage.text[spans[i][0] : spans[i][1]] for i in order)
+        dense, lexical = float(found.dense[j]), float(found.bm25[j])
+        return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[i]) for i in order))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A query's scored candidates, from which the best hits (of any kind, or of one) are taken."""
+
+    retriever: Retriever
+    found: Candidates
+    score: np.ndarray
+    learned: bool
+
+    def top(self, k: int, kind: Kind | None = None) -> list[Hit]:
+        """The ``k`` best candidates (of ``kind``), best first.
+
+        For the learned ranking a hit's score is its probability relative to the best candidate's.
+        """
+        if k <= 0 or len(self.score) == 0:
+            return []
+        order = np.argsort(-self.score, kind="stable")
+        best = float(self.score[order[0]])
+        if kind is not None:
+            kinds = self.retriever.facts.kinds[self.found.positions[order]]
+            order = order[kinds == kind]
+        return [
+            self.retriever.hit(
+                self.found,
+                int(j),
+                float(np.exp(self.score[j] - best)) if self.learned else float(self.score[j]),
+                float(self.score[j]) if self.learned else 0.0,
+            )
+            for j in order[:k]
+        ]

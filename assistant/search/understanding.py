@@ -40,7 +40,10 @@ class Reader:
         follow_up = bool(previous) and conversation.is_follow_up(text, self.municipalities)
         role, town, searched = speaker.role, speaker.municipality, text
         implied_role, implied_town = None, None
+        previous_intent = None
         if previous and follow_up:
+            previous_intent = self.understand(previous).intent
+            asks_tips = asks_tips or bool(TIP_WORDS.search(previous))
             before = named_speaker(previous, self.municipalities)
             carried_town = before.municipality if conversation.points_to_place(text) else None
             implied_role, implied_town = speaker.role, speaker.municipality or carried_town
@@ -49,6 +52,8 @@ class Reader:
             role = speaker.role or (None if asks_tips else before.role)
             town = speaker.municipality or carried_town or (None if asks_tips else before.municipality)
         intent = intent_of(text, bool(role or town), bool(town))
+        if intent == "general" and previous_intent:
+            intent = previous_intent  # "Och om integrering då?" asks what the question before asked
         if asks_tips and intent == "general":
             intent = "advice"
         return Query(

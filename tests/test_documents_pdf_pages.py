@@ -1,0 +1,69 @@
+"""PDF pages made to show one thing each: vector bullets, a page without text, a running header by repetition."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from assistant.documents.corpus import parse_document
+from assistant.documents.formats import read_layout
+
+ITEMS = ["Engagemang hos politikerna", "Kunskap om jämställdhet", "Integrering i styrningen"]
+
+
+def _pdf(draw_pages: list) -> bytes:
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle("Testdokument om bullets")
+    for number, draw in enumerate(draw_pages):
+        draw(canvas, number)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _text_page(canvas: Canvas, number: int) -> None:
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(72, 810, "Kommunens plan för jämställdhet")  # running header
+    canvas.drawString(290, 30, f"{number + 5}")  # printed page number, from 5
+    canvas.setFont("Helvetica", 11)
+    y = 760
+    for line in range(8):
+        canvas.drawString(72, y, f"Rad {line} på sidan {number + 5} handlar om arbetet med jämställdhet i kommunen.")
+        y -= 14
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(72, y - 10, "Kategori:")
+    canvas.setFont("Helvetica", 11)
+    y -= 30
+    for item in ITEMS:
+        canvas.circle(78, y + 3.5, 1.8, stroke=0, fill=1)  # a bullet drawn as a shape, as Chromium prints them
+        canvas.drawString(88, y, item)
+        y -= 16
+    canvas.drawString(72, y - 10, "Listan ovan gäller hela kommunen.")
+
+
+def _blank_page(canvas: Canvas, number: int) -> None:
+    canvas.rect(100, 100, 300, 400, stroke=1, fill=0)  # a scanned image would be here
+
+
+def test_vector_bullets_are_list_items() -> None:
+    data = _pdf([_text_page, _text_page])
+    layout = read_layout(data, "pdf")
+    items = [b.text for b in layout.blocks if b.text.startswith("•")]
+    assert items == [f"• {item}" for item in ITEMS] * 2
+    tips = [p for p in parse_document("plan", data).passages if p.kind == "tip"]
+    assert [(t.text, t.category) for t in tips[:3]] == [(item, "Kategori") for item in ITEMS]
+
+
+def test_running_header_and_printed_numbers_by_repetition() -> None:
+    parsed = parse_document("plan", _pdf([_text_page, _text_page, _text_page]))
+    assert sorted({p.page for p in parsed.passages}) == [5, 6, 7]
+    assert not any("Kommunens plan för jämställdhet" in p.text for p in parsed.passages)
+
+
+def test_a_page_without_text_is_reported() -> None:
+    parsed = parse_document("plan", _pdf([_text_page, _blank_page, _text_page]))
+    assert parsed.notes == ["s. 6: sidan har ingen text (troligen en inskannad bild) och kan inte läsas"]
+    assert sorted({p.page for p in parsed.passages}) == [5, 7]

@@ -1,0 +1,123 @@
+"""Real documents nobody here wrote (``../shared/documents/``, see its README): each known problem, asserted.
+
+Titles a person sees, printed page numbers, no running header or table of contents in a passage, chart
+numbers left out, digits set in a private-use font read, bullets as items, bold paragraphs as headings,
+sibling headings kept siblings, ``<br>`` as a space, a label with its value.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SHARED_DOCUMENTS, needs_shared_documents
+
+from assistant.documents.corpus import ParsedDocument, parse_document
+from assistant.documents.passages import SECTION_SEPARATOR
+
+pytestmark = needs_shared_documents
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, ParsedDocument]:
+    return {
+        path.stem: parse_document(path.stem, path.read_bytes())
+        for path in sorted(SHARED_DOCUMENTS.iterdir())
+        if path.suffix in (".pdf", ".docx", ".html")
+    }
+
+
+def texts(document: ParsedDocument) -> list[str]:
+    return [p.text for p in document.passages]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("skl2015_att_ta_plats_i_politiken", "Att ta plats i politiken"),  # not "Innehållsförteckning"
+        ("scb2007_avhopp_kvinnor", "Avhopp i politiken vanligare bland kvinnor"),  # not half of it
+        ("kultingen_verksamhetsplan", "Verksamhetsplan"),
+        (
+            "ki_examensarbete_trauma",
+            "Möjligheter till förbättring hos vuxna traumapatienter som varit inlagda på "
+            "intensivvårdsavdelningen: En register-baserad studie",
+        ),  # not the template's placeholder
+        ("lnu_slutrapport_foreningsapp", "Beskrivning av slutuppgiften"),  # not the file name
+        ("kultingen_forskola", "Förskolan Kultingen"),
+    ],
+)
+def test_the_title_a_person_sees(name: str, title: str, parsed: dict[str, ParsedDocument]) -> None:
+    assert parsed[name].title == title
+    assert parsed[name].passages[-1].citation.startswith(title)
+
+
+def test_magazine_article_is_cited_by_its_printed_pages(parsed: dict[str, ParsedDocument]) -> None:
+    document = parsed["scb2007_avhopp_kvinnor"]
+    assert {p.page for p in document.passages} == {20, 21}  # its /PageLabels say 21–22, the PDF index 1–2
+    turnout = next(p for p in document.passages if "13 078 personer" in p.text)
+    assert turnout.page == 20
+
+
+def test_digits_in_a_private_use_font_are_read(parsed: dict[str, ParsedDocument]) -> None:
+    text = " ".join(texts(parsed["scb2007_avhopp_kvinnor"]))
+    assert "hölls den 17 september 2006 resulterade i att 13 078 personer valdes in" in text
+    assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text)
+    assert parsed["scb2007_avhopp_kvinnor"].notes == []
+
+
+def test_no_running_footer_inside_a_passage(parsed: dict[str, ParsedDocument]) -> None:
+    assert not any("Välfärd Nr 3 2007" in t for t in texts(parsed["scb2007_avhopp_kvinnor"]))
+
+
+def test_three_columns_are_read_column_by_column(parsed: dict[str, ParsedDocument]) -> None:
+    text = " ".join(texts(parsed["scb2007_avhopp_kvinnor"]))
+    assert "Samtidigt förtjänar det att nämnas att alla riksdagspartier" in text
+
+
+def test_table_of_contents_and_chart_numbers_are_left_out(parsed: dict[str, ParsedDocument]) -> None:
+    for name in ("skl2015_att_ta_plats_i_politiken", "kultingen_verksamhetsplan"):
+        document = parsed[name]
+        assert not any("....." in t or "……" in t for t in texts(document))
+        assert not any(t.split()[-1:] == ["6"] and t.startswith("Barnsäkerhet") for t in texts(document))
+        assert not any(t.replace(" ", "").isdigit() for t in texts(document))
+    skl = parsed["skl2015_att_ta_plats_i_politiken"]
+    assert not any(t.startswith("Sammanfattning ") and t.endswith("5") for t in texts(skl))
+    assert not any(t in ("700", "1991 1995 2000 2005 2010 2014 År") for t in texts(skl))
+    assert next(p for p in skl.passages if p.section == "Sammanfattning").page == 5
+
+
+def test_paragraphs_are_cut_at_their_indents_each_on_its_page(parsed: dict[str, ParsedDocument]) -> None:
+    skl = parsed["skl2015_att_ta_plats_i_politiken"]
+    lengths = sorted(len(t) for t in texts(skl))
+    assert lengths[-1] < 2500  # the summary was one passage of 5,362 characters
+    summary = [p for p in skl.passages if p.section == "Sammanfattning"]  # paragraphs cut by first-line indents
+    assert len(summary) >= 5 and [p.page for p in summary] == sorted(p.page for p in summary)
+    assert summary[0].text.startswith("Under en lång tid") and summary[1].text.startswith("En nyligen genomförd")
+    assert {p.page for p in summary} <= {5, 6}
+
+
+def test_private_use_bullets_are_items(parsed: dict[str, ParsedDocument]) -> None:
+    document = parsed["kultingen_verksamhetsplan"]
+    item = next(t for t in texts(document) if "känna sig trygg i sig själva" in t)
+    assert item.startswith("Att barnen ska känna sig trygg")
+    assert not any("ñ" in t or "\uf0f1" in t for t in texts(document))
+
+
+def test_bold_paragraphs_are_headings_in_word(parsed: dict[str, ParsedDocument]) -> None:
+    document = parsed["lnu_slutrapport_foreningsapp"]
+    sections = {p.section for p in document.passages}
+    top = "Beskrivning av slutuppgiften"
+    assert {f"{top}{SECTION_SEPARATOR}Körinstruktioner", f"{top}{SECTION_SEPARATOR}Målgrupp"} <= sections
+    assert "Körinstruktioner" not in texts(document)
+
+
+def test_sibling_headings_of_a_web_page_stay_siblings(parsed: dict[str, ParsedDocument]) -> None:
+    sections = {p.section for p in parsed["kultingen_forskola"].passages}
+    assert {"Det här är Kultingen", "Så funkar det", "En dag på Kultingen", "Kontakt"} <= sections
+    assert not any(SECTION_SEPARATOR in s for s in sections)
+
+
+def test_line_breaks_are_spaces_and_labels_keep_their_values(parsed: dict[str, ParsedDocument]) -> None:
+    document = parsed["simrishamn_investeringar"]
+    joined = " ".join(texts(document)) + " ".join(p.section for p in document.passages)
+    assert "Budgetskrivelse för investeringar 2027–2031" in joined and "Budgetskrivelseför" not in joined
+    assert any(t.startswith("Driftseffekt: +100 tkr/år") for t in texts(document))
+    assert "Driftseffekt" not in texts(document) and "+100 tkr/år" not in texts(document)

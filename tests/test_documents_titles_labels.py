@@ -1,0 +1,72 @@
+"""A title a person would call the title; the printed page number from headers and footers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.documents.pdf_labels import printed_labels
+from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
+from assistant.documents.tables import row_sentences
+from assistant.documents.titles import choose_title
+
+
+@pytest.mark.parametrize(
+    "artefact",
+    [
+        "Microsoft Word - valdel_valdist_090212.doc",
+        "välfärd_ofärd.1.1",
+        "Titel på uppsatsen placeras här",
+        "Innehållsförteckning",
+        "Dokument1",
+        "rapport.pdf",
+    ],
+)
+def test_producer_artefacts_are_not_titles(artefact: str) -> None:
+    assert choose_title([artefact, "Valdeltagande på valdistriktsnivå"], "fil") == "Valdeltagande på valdistriktsnivå"
+
+
+def test_the_file_name_when_nothing_else_is_a_title() -> None:
+    assert choose_title([None, "Innehåll", ""], "valdel_2009") == "valdel_2009"
+    assert choose_title(["Rapport om skolan | Kommunen"], "x") == "Rapport om skolan"
+
+
+def test_printed_numbers_by_offset_then_page_labels_then_index() -> None:
+    # "2 Statistiska centralbyrån" on the third page onwards: the cover and the inner title page have none
+    footers = [[], [], [2], [3], [4], [5]]
+    assert printed_labels(footers, [None] * 6, None) == [None, 1, 2, 3, 4, 5]
+    # "SID 3 (25)": the numbers at the row's start or end are what the caller passes
+    assert printed_labels([[1], [2], [3]], [None] * 3, [7, 8, 9]) == [1, 2, 3]
+    assert printed_labels([[], [], []], [None] * 3, [7, 8, 9]) == [7, 8, 9]
+    assert printed_labels([[], [], []], [None] * 3, None) == [1, 2, 3]
+    # a magazine spread printed 20–21, its number on the second page only; /PageLabels say 21–22
+    assert printed_labels([[], [21]], [None, None], [21, 22]) == [20, 21]
+
+
+def test_contents_pages_and_chart_text() -> None:
+    contents = ["Innehållsförteckning", "Sammanfattning ........ 5", "Introduktion ........ 7", "Metod ........ 8"]
+    assert is_contents_page(contents, after_contents=False)
+    assert is_contents_page(["Förskolechefens ansvar 20"], after_contents=True)
+    assert not is_contents_page(["Resultaten visar att 20 kommuner deltog.", "Det var 2014."], after_contents=False)
+    assert is_chart_text("Procent 100") and is_chart_text("0 1970 1976 1982 1988 1994 2002")
+    assert not is_chart_text("Stockholm april 2015") and not is_chart_text("Nya lokaler Tobisviksbadet 22 000")
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends_with_their_pages() -> None:
+    lines = [
+        (f"Mening nummer {i} om kommunens arbete med jämställdhet{'.' if i % 3 == 2 else ''}", 10 + i // 20)
+        for i in range(60)
+    ]
+    parts = split_long(lines)
+    assert len(parts) >= 2 and sum(len(p) for p in parts) == 60
+    assert all(p[-1][0].endswith(".") for p in parts[:-1])
+    assert [p[0][1] for p in parts] == sorted(p[0][1] for p in parts)
+    assert split_long(lines[:5]) == [lines[:5]]
+
+
+def test_table_rows_name_their_header_cells() -> None:
+    assert row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]]) == ["Nya lokaler: 2027 22 000."]
+    assert row_sentences([["Ett långt stycke text i en cell utan rubrikrad."], ["Mer"]]) == [
+        "Ett långt stycke text i en cell utan rubrikrad.",
+        "Mer",
+    ]
+    assert page_ranges([21, 20, 7]) == "s. 7, 20–21"

@@ -1,0 +1,72 @@
+"""``assistant tune`` fits and saves the learned values; they load back and are refused for other features."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS
+
+from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS
+from assistant.devtools.settings import apply_settings
+from assistant.devtools.tune import fit_listwise, fit_logistic, tune
+from assistant.engine import Engine, learned_values
+from assistant.errors import IndexUnavailable, InputError
+from assistant.reply.answer import ReplySettings
+from assistant.reply.answerability import DECISION_FEATURES
+from assistant.reply.lead import LEAD_FEATURES
+from assistant.search.features import PASSAGE_FEATURES
+from assistant.search.learned import load_learned
+
+
+def _subset(source: Path, target: Path, every: int) -> Path:
+    lines = source.read_text(encoding="utf-8").splitlines()
+    target.write_text("\n".join(lines[::every]) + "\n", encoding="utf-8")
+    return target
+
+
+def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
+    engine = Engine(CORPUS, tmp_path / "index", fake_embedder)
+    questions = _subset(DEFAULT_QUESTIONS, tmp_path / "questions.jsonl", 4)
+    conversations = _subset(DEFAULT_CONVERSATIONS, tmp_path / "conversations.jsonl", 4)
+    learned = tune(engine, questions, conversations, tmp_path / "learned", folds=2, max_steps=10)
+    report = json.loads((tmp_path / "learned" / "weights.json").read_text(encoding="utf-8"))["report"]
+    assert report["questions"] == len(questions.read_text(encoding="utf-8").splitlines())
+    assert 0 < report["ranker"]["cross_validated"]["hit@5"] <= 1
+    assert 0 < learned.decision_threshold < 1
+    again = load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, tmp_path / "learned")
+    assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
+    assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
+    assert again.adapter_for("another model") is None
+    assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
+
+
+def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
+    learned_values().save(tmp_path)
+    with pytest.raises(IndexUnavailable, match="assistant tune"):
+        load_learned(("another",), LEAD_FEATURES, DECISION_FEATURES, tmp_path)
+
+
+def test_the_listwise_fit_ranks_the_positive_first() -> None:
+    rng = np.random.default_rng(0)
+    groups = [rng.normal(size=(6, 2)) for _ in range(40)]
+    labels = [g[:, 0] == g[:, 0].max() for g in groups]  # the first feature decides
+    weights = fit_listwise(groups, labels, 1e-3)
+    assert weights[0] > 5 * abs(weights[1])
+
+
+def test_the_logistic_fit_separates_two_classes() -> None:
+    rows = np.array([[0.1], [0.2], [0.3], [0.7], [0.8], [0.9]])
+    weights, bias = fit_logistic(rows, np.array([0, 0, 0, 1, 1, 1.0]), 1e-4)
+    assert (rows @ weights + bias > 0).tolist() == [False, False, False, True, True, True]
+
+
+def test_settings_are_changed_by_name_with_their_type() -> None:
+    settings = apply_settings(ReplySettings(), ["relevant=0.001", "max_quotes=3"])
+    assert (settings.relevant, settings.max_quotes) == (0.001, 3)
+    with pytest.raises(InputError, match="Okänd inställning"):
+        apply_settings(ReplySettings(), ["no_such=1"])
+    with pytest.raises(InputError, match="Fel värde för max_quotes"):
+        apply_settings(ReplySettings(), ["max_quotes=many"])
