@@ -193,7 +193,7 @@ def test_a_rebuild_from_the_command_line_is_loaded_by_the_running_chat(
 
 
 def test_the_page_speaks_swedish_without_emoji_or_english_chrome(desk: Page) -> None:
-    assert desk.evaluate("document.documentElement.lang") == "sv"
+    expect(desk.locator("html")).to_have_attribute("lang", "sv")  # set by the page's script once it has loaded
     footer = desk.locator("footer")
     expect(footer).to_contain_text("API")
     expect(footer).not_to_contain_text("Use via")

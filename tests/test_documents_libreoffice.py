@@ -12,13 +12,11 @@ from io import BytesIO
 import docx
 import pytest
 from conftest import LIBREOFFICE, needs_libreoffice
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
 
+from assistant.devtools.typeset import running_header_and_page_numbers
 from assistant.documents.corpus import ParsedDocument, parse_document
 
 pytestmark = needs_libreoffice
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER = "Kultur- och fritidsnämndens investeringsbudget"
 TABLE = [
     ["Projekt", "Budget 2027", "Budget 2028"],
@@ -34,12 +32,7 @@ SENTENCE = (
 def _document() -> bytes:
     document = docx.Document()
     document.core_properties.title = "Budgetskrivelse för investeringar"
-    section = document.sections[0]
-    section.header.paragraphs[0].text = HEADER
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    section._sectPr.append(parse_xml(f'<w:pgNumType xmlns:w="{W}" w:start="2"/>'))
+    running_header_and_page_numbers(document, HEADER, first_page=2)
     for chapter in range(1, 4):
         document.add_heading(f"Kapitel {chapter}", 1)
         for number in range(12):

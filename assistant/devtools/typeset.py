@@ -200,7 +200,7 @@ def typeset_docx(passages: list[Passage], title: str = REPORT_TITLE) -> bytes:
     document.styles["Normal"].font.size = Pt(11)
     document.styles["Normal"].paragraph_format.space_after = Pt(8)
     document.add_heading(title, 0)
-    _running_header_and_page_numbers(document, title)
+    running_header_and_page_numbers(document, title)
     footnotes: list[tuple[int, str]] = []
     for element in elements(passages):
         if element.kind == "heading":
@@ -236,14 +236,14 @@ def _footnote_reference(number: int) -> BaseOxmlElement:
     )
 
 
-def _running_header_and_page_numbers(document: Document, title: str) -> None:
-    """The title at the top of every page, the page number (from FIRST_PAGE_LABEL) at the bottom."""
+def running_header_and_page_numbers(document: Document, title: str, first_page: int = FIRST_PAGE_LABEL) -> None:
+    """The title at the top of every page, the page number (counted from ``first_page``) at the bottom."""
     section = document.sections[0]
     section.header.paragraphs[0].text = title
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    section._sectPr.append(parse_xml(f'<w:pgNumType xmlns:w="{W}" w:start="{FIRST_PAGE_LABEL}"/>'))
+    section._sectPr.append(parse_xml(f'<w:pgNumType xmlns:w="{W}" w:start="{first_page}"/>'))
 
 
 def _add_footnotes_part(document: Document, footnotes: list[tuple[int, str]]) -> None:
