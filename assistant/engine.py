@@ -107,6 +107,9 @@ class _Loaded:
     retriever: Retriever
     reader: Reader
     quoted: tuple[str, ...]  # municipalities the documents quote, in order of appearance
+    quoted_by_document: dict[str, tuple[str, ...]]
+    titles: dict[str, str]
+    covered: Coverage  # every document's coverage together
 
     @classmethod
     def of(cls, index: Index, embedder: Embedder, learned: Learned) -> _Loaded:
@@ -118,20 +121,29 @@ class _Loaded:
                 "The learned weights were fitted with another model; run `assistant tune --model …` for this one"
             )
         retriever = Retriever(index, embedder, learned.ranker, adapter)
-        quoted = tuple(dict.fromkeys(p.municipality for p in passages if p.municipality))
-        return cls(retriever, Reader.of(Speller(vocabulary), retriever.municipality_names), quoted)
+        by_document: dict[str, dict[str, None]] = {}
+        titles: dict[str, str] = {}
+        for p in passages:
+            if p.municipality:
+                by_document.setdefault(p.document, {})[p.municipality] = None
+            if p.title:
+                titles.setdefault(p.document, p.title)
+        return cls(
+            retriever,
+            Reader.of(Speller(vocabulary), retriever.municipality_names),
+            tuple(dict.fromkeys(p.municipality for p in passages if p.municipality)),
+            {document: tuple(towns) for document, towns in by_document.items()},
+            titles,
+            union(index.coverage.values()),
+        )
 
     def quoted_in(self, document: str | None) -> tuple[str, ...]:
         """The municipalities the documents searched quote, in order of appearance."""
-        if document is None:
-            return self.quoted
-        passages = self.retriever.index.passages
-        return tuple(dict.fromkeys(p.municipality for p in passages if p.document == document and p.municipality))
+        return self.quoted if document is None else self.quoted_by_document.get(document, ())
 
     def coverage(self, document: str | None) -> Coverage:
         """What the documents searched cover: one document under a filter, else all."""
-        coverage = self.retriever.index.coverage
-        return coverage.get(document, Coverage()) if document else union(coverage.values())
+        return self.retriever.index.coverage.get(document, Coverage()) if document else self.covered
 
     def scope(self, document: str | None) -> str:
         """How a decline names what was searched: "Rapporten", "Dokumentet ”…”" or "Dokumenten"."""
@@ -139,8 +151,7 @@ class _Loaded:
         if names == [BUNDLED_REPORT]:
             return "Rapporten"
         if len(names) == 1:
-            title = next((p.title for p in self.retriever.index.passages if p.document == names[0] and p.title), None)
-            return f"Dokumentet ”{title or names[0]}”"
+            return f"Dokumentet ”{self.titles.get(names[0], names[0])}”"
         return "Dokumenten"
 
 

@@ -44,6 +44,9 @@ PASSAGE_FEATURES = (
 )
 """The ranker's inputs, in the order of its weights (``assistant/learned/weights.json``)."""
 
+PASSAGE_VECTOR_WEIGHT = 0.5
+"""A passage's dense score = this × its own cosine + the rest × its best sentence's (both sides embedded with
+context; measured: docs/evaluation.md, "What we tried")."""
 IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör)\b", re.IGNORECASE)
 """Sentence forms that give advice in the report ("det är viktigt att …", "man måste …")."""
 NUMBER = re.compile(r"\d")
@@ -89,7 +92,7 @@ def passage_features(
     second = np.array(
         [np.sort(c)[-2] if len(c) > 1 else b for c, b in zip(sentence_cos, best, strict=True)], dtype=np.float32
     )
-    dense = 0.5 * passage_cos + 0.5 * best
+    dense = PASSAGE_VECTOR_WEIGHT * passage_cos + (1 - PASSAGE_VECTOR_WEIGHT) * best
     kinds, roles, towns = facts.kinds[candidates], facts.roles[candidates], facts.towns[candidates]
     quote, tip = kinds == "quote", kinds == "tip"
     paragraph = kinds == "paragraph"

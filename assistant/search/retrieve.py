@@ -23,7 +23,7 @@ from assistant.errors import InputError
 from assistant.search.bm25 import bm25_scores
 from assistant.search.dense import search as dense_search
 from assistant.search.encoder import TextEncoder
-from assistant.search.features import PassageFacts, passage_features
+from assistant.search.features import PASSAGE_VECTOR_WEIGHT, PassageFacts, passage_features
 from assistant.search.index import Index
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import FOLD, tokenize
@@ -33,8 +33,6 @@ Method = Literal["fused", "dense", "bm25"]
 METHODS: tuple[Method, ...] = get_args(Method)
 DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
-PASSAGE_VECTOR_WEIGHT = 0.5
-"""The ``dense`` method's score = this × passage cosine + the rest × best sentence cosine."""
 CANDIDATES = 200
 """Passages each side (FAISS, BM25) contributes before exact scoring and ranking; more than the report has."""
 
