@@ -29,13 +29,15 @@ from assistant.search.index import BuildReport, Index, build_index, current_buil
 from assistant.search.learned import Learned, load_learned
 from assistant.search.lexical import words
 from assistant.search.query import Query, Speller
-from assistant.search.retrieve import Filters, Retriever
+from assistant.search.retrieve import Filters, Retriever, SearchSettings
 from assistant.search.understanding import Reader
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
+DEFAULT_TOP_K = 8
+"""Passages listed by default (the sources panel and ``ask --json``'s results); the reply reads ``DECIDING_HITS``."""
 DECIDING_HITS = 10
 """Hits the decision and the reply read, whatever ``top_k`` lists: the models were fitted on ten."""
 BUNDLED_REPORT = "rapport"
@@ -101,6 +103,14 @@ def neutral_values() -> Learned:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """Every value a measurement can rerun changed (``assistant eval --set name=value``), by stage."""
+
+    search: SearchSettings = field(default_factory=SearchSettings)
+    reply: ReplySettings = field(default_factory=ReplySettings)
+
+
+@dataclass(frozen=True)
 class _Loaded:
     """One loaded index with everything derived from it, swapped as a whole on rebuild."""
 
@@ -112,7 +122,7 @@ class _Loaded:
     covered: Coverage  # every document's coverage together
 
     @classmethod
-    def of(cls, index: Index, embedder: Embedder, learned: Learned) -> _Loaded:
+    def of(cls, index: Index, embedder: Embedder, learned: Learned, settings: SearchSettings) -> _Loaded:
         passages = index.passages
         vocabulary = {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
         adapter = learned.adapter_for(embedder.info.fingerprint)
@@ -120,7 +130,7 @@ class _Loaded:
             log.warning(
                 "The learned weights were fitted with another model; run `assistant tune --model …` for this one"
             )
-        retriever = Retriever(index, embedder, learned.ranker, adapter)
+        retriever = Retriever(index, embedder, learned.ranker, adapter, settings)
         by_document: dict[str, dict[str, None]] = {}
         titles: dict[str, str] = {}
         for p in passages:
@@ -228,7 +238,7 @@ class Engine:
         embedder: Embedder,
         progress: bool = False,
         say: Say | None = None,
-        settings: ReplySettings = ReplySettings(),
+        settings: Settings = Settings(),
         learned: Learned | None = None,
     ) -> None:
         self.corpus_dir = corpus_dir
@@ -240,7 +250,7 @@ class Engine:
         index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress, say=say)
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
-        self._loaded = _Loaded.of(index, embedder, self.learned)
+        self._loaded = _Loaded.of(index, embedder, self.learned, settings.search)
         self._rebuilding = threading.Lock()
         self._refused: Path | None = None
 
@@ -249,7 +259,7 @@ class Engine:
         return self._loaded.retriever
 
     def ask(
-        self, question: str, top_k: int = 8, filters: Filters = Filters(), previous_query: str | None = None
+        self, question: str, top_k: int = DEFAULT_TOP_K, filters: Filters = Filters(), previous_query: str | None = None
     ) -> Reply:
         """Answer one question (a follow-up of ``previous_query``, the previous reply's ``query``)."""
         question = clean_question(question)
@@ -265,7 +275,7 @@ class Engine:
             ranking = retriever.rank(query, filters)
         hits = ranking.top(max(top_k, DECIDING_HITS))
         wants_tips = query.asks_tips or query.intent == "advice"
-        tips = ranking.top(self.settings.max_tips_asked, kind="tip") if wants_tips else None
+        tips = ranking.top(self.settings.reply.max_tips_asked, kind="tip") if wants_tips else None
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
@@ -274,7 +284,7 @@ class Engine:
         decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
         focus = Focus(town, loaded.quoted)
-        answer = compose(query, hits, decision, learned.lead, focus, self.settings, loaded.scope(document), tips)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings.reply, loaded.scope(document), tips)
         answer = replace(answer, hits=answer.hits[:top_k])
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
@@ -293,10 +303,11 @@ class Engine:
             document=filters.document,
         )
 
-    def use(self, learned: Learned) -> None:
-        """Answer with other learned values from now on (``assistant tune`` while it fits them)."""
-        self.learned = learned
-        self._loaded = _Loaded.of(self.retriever.index, self.embedder, learned)
+    def use(self, learned: Learned | None = None, settings: Settings | None = None) -> None:
+        """Answer with other learned values or settings from now on (``tune`` while it fits, ``eval --set``)."""
+        self.learned = learned or self.learned
+        self.settings = settings or self.settings
+        self._loaded = _Loaded.of(self.retriever.index, self.embedder, self.learned, self.settings.search)
 
     def rebuild(self, progress: bool = False) -> BuildReport:
         """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
@@ -304,7 +315,7 @@ class Engine:
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
             report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
-            self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder, self.learned)
+            self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder, self.learned, self.settings.search)
             return report
         finally:
             self._rebuilding.release()
@@ -351,7 +362,7 @@ class Engine:
                 log.warning("Not loading %s: it was built with another model", index.path)
                 self._refused = index.path
                 return False
-            self._loaded = _Loaded.of(index, self.embedder, self.learned)
+            self._loaded = _Loaded.of(index, self.embedder, self.learned, self.settings.search)
             log.info("Loaded the index rebuilt outside this process: %s", index.path)
             return True
         except IndexUnavailable as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,9 @@ import pytest
 from conftest import CORPUS
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS
-from assistant.devtools.settings import apply_settings
+from assistant.devtools.settings import apply_settings, setting_names
 from assistant.devtools.tune import fit_listwise, fit_logistic, tune
-from assistant.engine import Engine, learned_values
+from assistant.engine import Engine, Settings, learned_values
 from assistant.errors import IndexUnavailable, InputError
 from assistant.reply.answer import ReplySettings
 from assistant.reply.answerability import DECISION_FEATURES
@@ -63,10 +64,16 @@ def test_the_logistic_fit_separates_two_classes() -> None:
     assert (rows @ weights + bias > 0).tolist() == [False, False, False, True, True, True]
 
 
-def test_settings_are_changed_by_name_with_their_type() -> None:
-    settings = apply_settings(ReplySettings(), ["relevant=0.001", "max_quotes=3"])
-    assert (settings.relevant, settings.max_quotes) == (0.001, 3)
+def test_settings_are_changed_by_name_with_their_type_in_their_stage() -> None:
+    settings = apply_settings(Settings(), ["relevant=0.001", "max_quotes=3", "candidates=50"])
+    assert (settings.reply.relevant, settings.reply.max_quotes, settings.search.candidates) == (0.001, 3, 50)
+    assert settings.reply.max_tips == ReplySettings().max_tips
     with pytest.raises(InputError, match="Okänd inställning"):
-        apply_settings(ReplySettings(), ["no_such=1"])
+        apply_settings(Settings(), ["no_such=1"])
     with pytest.raises(InputError, match="Fel värde för max_quotes"):
-        apply_settings(ReplySettings(), ["max_quotes=many"])
+        apply_settings(Settings(), ["max_quotes=many"])
+
+
+def test_setting_names_are_unique_across_stages() -> None:
+    names = [f.name for stage in fields(Settings()) for f in fields(getattr(Settings(), stage.name))]
+    assert len(names) == len(setting_names(Settings())) > 10

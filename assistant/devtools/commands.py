@@ -35,7 +35,7 @@ from assistant.search.learned import LEARNED_DIR
 
 def run_eval(args: argparse.Namespace) -> int:
     engine = load_engine(args)
-    engine.settings = apply_settings(engine.settings, args.set or [])
+    engine.use(settings=apply_settings(engine.settings, args.set or []))
     passages = engine.retriever.index.passages
     if args.questions is None:
         sets = [

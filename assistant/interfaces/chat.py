@@ -19,7 +19,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.documents.library import MAX_DOCUMENT_BYTES
-from assistant.engine import Engine, Reply
+from assistant.engine import DEFAULT_TOP_K, Engine, Reply
 from assistant.errors import BusyError, InputError, user_message
 from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices
 from assistant.interfaces.page import ALL, UI_STRINGS, Page, asset, lay_out, status_text, theme
@@ -190,7 +190,7 @@ class ChatEvents:
         municipality: str = "",
         role: str = "",
         kind: str = "",
-        top_k: int = 8,
+        top_k: int = DEFAULT_TOP_K,
         document: str = "",
         previous_query: str = "",
     ) -> dict[str, Any]:

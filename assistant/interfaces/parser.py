@@ -17,13 +17,12 @@ from typing import TypeAlias
 from assistant import config
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.passages import KIND_LABELS
-from assistant.engine import MAX_TOP_K
+from assistant.engine import DEFAULT_TOP_K, MAX_TOP_K
 from assistant.interfaces import commands
 from assistant.interfaces.arguments import SwedishArgumentParser, int_between, passage_kind
 
 Commands: TypeAlias = "argparse._SubParsersAction[SwedishArgumentParser]"
 """The ``assistant`` parser's subcommands, to which a stage adds its own."""
-DEFAULT_TOP_K = 8
 
 
 def add_corpus_option(parser: argparse.ArgumentParser, inherited: bool = False) -> None:

@@ -33,8 +33,16 @@ Method = Literal["fused", "dense", "bm25"]
 METHODS: tuple[Method, ...] = get_args(Method)
 DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
-CANDIDATES = 200
-"""Passages each side (FAISS, BM25) contributes before exact scoring and ranking; more than the report has."""
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How widely retrieval looks before the learned ranker orders what it found."""
+
+    candidates: int = 200
+    """Passages each side (FAISS, BM25) contributes before exact scoring and ranking: more than the report
+    has (65), and at 100,000 synthetic passages enough for recall@10 0.999 against exact search
+    (docs/scale.md); more costs the ranker's features per candidate."""
 
 
 @dataclass(frozen=True)
@@ -133,9 +141,15 @@ class Retriever:
     """Ranks an index's passages for a question."""
 
     def __init__(
-        self, index: Index, embedder: TextEncoder, ranker: LinearModel, adapter: np.ndarray | None = None
+        self,
+        index: Index,
+        embedder: TextEncoder,
+        ranker: LinearModel,
+        adapter: np.ndarray | None = None,
+        settings: SearchSettings = SearchSettings(),
     ) -> None:
         self.index = index
+        self.settings = settings
         self.embedder = embedder
         self.ranker = ranker
         self.adapter = adapter
@@ -218,13 +232,14 @@ class Retriever:
         return self.rank(query, filters, method).top(k)
 
     def _candidates(self, vector: np.ndarray | None, lexical: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Allowed passages among the CANDIDATES best of either side (FAISS for the model, BM25)."""
-        picked = [_top(lexical, CANDIDATES)]
+        """Allowed passages among the ``settings.candidates`` best of either side (FAISS for the model, BM25)."""
+        wanted = self.settings.candidates
+        picked = [_top(lexical, wanted)]
         if vector is not None:
-            picked.append(_search(self.index.dense, self.index.vectors, vector, mask, CANDIDATES)[0])
+            picked.append(_search(self.index.dense, self.index.vectors, vector, mask, wanted)[0])
         candidates = np.union1d(*picked) if len(picked) == 2 else picked[0]
         if len(candidates) == 0:
-            candidates = np.flatnonzero(mask)[:CANDIDATES]
+            candidates = np.flatnonzero(mask)[:wanted]
         return candidates[mask[candidates]].astype(np.int64)
 
     def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
