@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.documents.sentences import sentence_spans
+from assistant.search.features import IMPORTANT, NUMBER
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import tokenize
 from assistant.search.query import Query
@@ -46,14 +47,13 @@ LEAD_FEATURES = (
 )
 """The lead model's inputs, in the order of its weights."""
 
-IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör|gäller att)\b", re.IGNORECASE)
 DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*|betyder|kallas|avses)\b|–", re.I)
 REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
-NUMBER = re.compile(r"\d")
 LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
 """A sentence opening like this refers to the one before; the lead shows both."""
 COMMENTARY = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 SHORT_CHARS = 40
+"""A sentence shorter than this is a "short" feature of the lead model (fragments, headings run into text)."""
 
 
 @dataclass(frozen=True)

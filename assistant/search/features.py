@@ -47,9 +47,11 @@ PASSAGE_FEATURES = (
 PASSAGE_VECTOR_WEIGHT = 0.5
 """A passage's dense score = this × its own cosine + the rest × its best sentence's (both sides embedded with
 context; measured: docs/evaluation.md, "What we tried")."""
-IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör)\b", re.IGNORECASE)
-"""Sentence forms that give advice in the report ("det är viktigt att …", "man måste …")."""
+IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöver|bör|gäller att)\b", re.IGNORECASE)
+"""Forms that give advice in the report ("det är viktigt att …", "man måste …"); a passage's and a lead
+sentence's feature alike."""
 NUMBER = re.compile(r"\d")
+"""A digit: a passage or sentence that can answer "hur många …?"."""
 
 
 @dataclass(frozen=True)
