@@ -11,8 +11,9 @@ import pytest
 from conftest import CORPUS
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS
+from assistant.devtools.fitting import fit_listwise, fit_logistic
 from assistant.devtools.settings import apply_settings, setting_names
-from assistant.devtools.tune import fit_listwise, fit_logistic, tune
+from assistant.devtools.tune import tune
 from assistant.engine import Engine, Settings, learned_values
 from assistant.errors import IndexUnavailable, InputError
 from assistant.reply.answer import ReplySettings
