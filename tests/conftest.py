@@ -86,7 +86,7 @@ class FakeEmbedder:
     NGRAM = 3
 
     def __init__(self) -> None:
-        from assistant.search.embeddings import ModelInfo
+        from assistant.search.model_files import ModelInfo
 
         self.info = ModelInfo("fake-trigrams", "", "fake:trigrams-256-v1")
         self.dimension = self.DIMENSION
