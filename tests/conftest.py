@@ -221,7 +221,8 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
     (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
     Word file (a second PDF producer; only when LibreOffice is installed)."""
-    from assistant.devtools.typeset import Headings, typeset_docx, typeset_html, typeset_pdf, write
+    from assistant.devtools.typeset import Headings, typeset_html, typeset_pdf, write
+    from assistant.devtools.typeset_word import typeset_docx
 
     root = tmp_path_factory.mktemp("typeset")
     files = {
