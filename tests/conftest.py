@@ -86,7 +86,7 @@ class FakeEmbedder:
     NGRAM = 3
 
     def __init__(self) -> None:
-        from assistant.search.embeddings import ModelInfo
+        from assistant.search.model_files import ModelInfo
 
         self.info = ModelInfo("fake-trigrams", "", "fake:trigrams-256-v1")
         self.dimension = self.DIMENSION
@@ -221,7 +221,8 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
     (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
     Word file (a second PDF producer; only when LibreOffice is installed)."""
-    from assistant.devtools.typeset import Headings, typeset_docx, typeset_html, typeset_pdf, write
+    from assistant.devtools.typeset import Headings, typeset_html, typeset_pdf, write
+    from assistant.devtools.typeset_word import typeset_docx
 
     root = tmp_path_factory.mktemp("typeset")
     files = {

@@ -13,7 +13,7 @@ import docx
 import pytest
 from conftest import LIBREOFFICE, needs_libreoffice
 
-from assistant.devtools.typeset import running_header_and_page_numbers
+from assistant.devtools.typeset_word import running_header_and_page_numbers
 from assistant.documents.corpus import ParsedDocument, parse_document
 
 pytestmark = needs_libreoffice

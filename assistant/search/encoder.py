@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.search.embeddings import ModelInfo
+from assistant.search.model_files import ModelInfo
 
 
 class TextEncoder(Protocol):

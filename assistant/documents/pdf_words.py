@@ -1,0 +1,236 @@
+"""The words of a PDF page, the rows they make and the lines read from those rows.
+
+pdfplumber's words come with their boxes, font sizes and font names.  Ligatures
+are spelled out, glyph bullets, symbol-font and private-use glyphs become "•"
+(:mod:`assistant.documents.pdf_glyphs`), Adobe's private figures digits, and a
+small filled dot or square just left of a word is a drawn bullet.  A ruled table
+is one "word" per row that reads as a sentence.  Words of body size or larger
+found the rows; smaller ones (superscript markers) join the row they overlap.
+A line is a row's text with its dominant font size, weight and box.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from pdfplumber.page import Page
+
+from assistant.documents.layout import clean_characters
+from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_private
+from assistant.documents.tables import row_sentences
+
+SMALL_PRINT_RATIO = 0.92
+"""Footnote rows are set at most this large relative to the body (footnotes are usually 7.5–9 pt beside 10–12 pt)."""
+WORD_GAP = 0.12
+"""Words closer than this (in font sizes) are glued: a superscript footnote marker sits right on its word."""
+BOLD = re.compile(r"Bold|Black|Heavy|Semibold|Demi", re.I)
+LINE_BULLETS = {"·", "-", "o", "ñ"}
+"""Single characters that are a bullet when they stand alone at the start of a line ("- text", "· text"); not
+the en dash, which starts a line of running text ("– om måluppfyllelse")."""
+VECTOR_BULLET = (1.5, 7.0)
+"""A filled dot or square this many points wide, just left of a line, is a drawn bullet (Chromium: 3–5 pt)."""
+UNMAPPED = re.compile(r"\(cid:\d+\)")
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of words: its text, box, dominant font size, boldness and column."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    column_right: float
+    table: bool = False
+    """A table row, read as one sentence: a block of its own."""
+
+    @property
+    def first_word_width(self) -> float:
+        first = self.text.split(" ", 1)[0]
+        return (self.x1 - self.x0) * len(first) / max(1, len(self.text))
+
+
+def read_words(page: Page) -> tuple[list[dict], int]:
+    """The page's upright words (glyph bullets as "•", Adobe's private figures as digits, vector bullets added)
+    and how many glyphs had no character."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
+    words, table_rows = _tables(page, words)
+    out = []
+    lost = 0
+    for word in words:
+        if not word.get("upright", True):
+            continue
+        raw = word["text"].translate(LIGATURES).translate(BULLET_CHARS)
+        if raw.endswith("\xad"):  # a soft hyphen where the line was broken: a hyphen the joiner undoes
+            raw = raw[:-1] + "-"
+        if is_bullet_word(raw, word["fontname"]) or UNMAPPED.fullmatch(raw.strip()):
+            out.append({**word, "text": "•"})  # a glyph without a character: in running text a bullet
+            continue
+        raw, dropped = map_private(raw)
+        lost += dropped + len(UNMAPPED.findall(raw))
+        text = clean_characters(UNMAPPED.sub("", raw)).strip()
+        if text:
+            out.append({**word, "text": text})
+    return out + _vector_bullets(page, out) + table_rows, lost
+
+
+def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Ruled tables (pdfplumber's table finder) as one "word" per row holding the row as a sentence with its
+    header cells (:func:`~assistant.documents.tables.row_sentences`), and the page's other words.
+
+    Only a page with ruling lines is searched: the finder looks for lines, and is slow on a page of text.
+    """
+    if not page.lines and not page.rects:
+        return words, []
+    rows = []
+    for table in page.find_tables():
+        x0, top, x1, bottom = table.bbox
+        inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 and top <= w["top"] and w["bottom"] <= bottom]
+        texts = row_sentences(table.extract())
+        if len(table.rows) < 2 or not inside or not texts:
+            continue
+        words = [w for w in words if not any(w is i for i in inside)]
+        size = statistics.median(w["size"] for w in inside)
+        tops = [row.bbox[1] for row in table.rows][-len(texts) :]
+        for text, row_top in zip(texts, tops, strict=True):
+            rows.append(
+                {
+                    "text": clean_characters(text),
+                    "x0": x0,
+                    "x1": x1,
+                    "top": row_top,
+                    "bottom": row_top + size,
+                    "size": size,
+                    "fontname": "table",
+                    "upright": True,
+                    "table": True,
+                }
+            )
+    return words, rows
+
+
+def _vector_bullets(page: Page, words: list[dict]) -> list[dict]:
+    """Small filled dots or squares just left of a word on their line, as "•" words (Chromium draws bullets)."""
+    low, high = VECTOR_BULLET
+    marks = []
+    for shape in itertools.chain(page.curves, page.rects):
+        width, height = shape["x1"] - shape["x0"], shape["bottom"] - shape["top"]
+        if not (low <= width <= high and low <= height <= high and abs(width - height) <= 1.0 and shape.get("fill")):
+            continue
+        middle = (shape["top"] + shape["bottom"]) / 2
+        follows = any(w["top"] <= middle <= w["bottom"] and 0 < w["x0"] - shape["x1"] <= 4 * w["size"] for w in words)
+        if follows:
+            size = height * 2
+            marks.append(
+                {
+                    "text": "•",
+                    "x0": shape["x0"],
+                    "x1": shape["x1"],
+                    "top": shape["top"],
+                    "bottom": shape["bottom"],
+                    "size": size,
+                    "fontname": "vector",
+                    "upright": True,
+                }
+            )
+    return marks
+
+
+def body_font_size(words: list[list[dict]]) -> float:
+    """The document's body text size: the size most of its characters are set in (words per page)."""
+    sizes: Counter[float] = Counter()
+    for page in words:
+        for word in page:
+            sizes[round(word["size"], 1)] += len(word["text"])
+    return sizes.most_common(1)[0][0]
+
+
+def group_rows(words: list[dict], body_size: float) -> list[list[dict]]:
+    """Words grouped into rows, top to bottom.
+
+    Words of body size or larger found the rows (a word joins a row when its
+    vertical middle lies inside it); smaller words (superscript markers) join
+    the row they overlap most, and start rows of their own (footnotes) where
+    they overlap none.
+    """
+    rows: list[list[dict]] = []
+    bounds: list[tuple[float, float]] = []
+
+    def place(word: dict) -> None:
+        middle = (word["top"] + word["bottom"]) / 2
+        for i, (top, bottom) in enumerate(bounds):
+            if top <= middle <= bottom:
+                rows[i].append(word)
+                return
+        rows.append([word])
+        bounds.append((word["top"], word["bottom"]))
+
+    large = [w for w in words if w["size"] >= body_size * SMALL_PRINT_RATIO]
+    for word in sorted(large, key=lambda w: (w["top"], w["x0"])):
+        place(word)
+    founded = len(rows)
+    for word in sorted((w for w in words if w["size"] < body_size * SMALL_PRINT_RATIO), key=lambda w: w["top"]):
+        overlaps = [min(word["bottom"], b) - max(word["top"], t) for t, b in bounds[:founded]]
+        best = max(range(founded), key=lambda i: overlaps[i], default=None)
+        if best is not None and overlaps[best] > 0:
+            rows[best].append(word)
+        else:
+            place(word)
+    order = sorted(range(len(rows)), key=lambda i: bounds[i][0])
+    return [sorted(rows[i], key=lambda w: w["x0"]) for i in order]
+
+
+def row_text(row: list[dict]) -> str:
+    """A row's words as text, a word glued to the one before when they (nearly) touch."""
+    text = row[0]["text"]
+    for previous, word in itertools.pairwise(row):
+        gap = word["x0"] - previous["x1"]
+        text += ("" if gap < WORD_GAP * min(word["size"], previous["size"]) else " ") + word["text"]
+    return text
+
+
+def row_size(row: list[dict]) -> float:
+    """The size most of a row's characters are set in."""
+    sizes: Counter[float] = Counter()
+    for word in row:
+        sizes[round(word["size"], 1)] += len(word["text"])
+    return sizes.most_common(1)[0][0]
+
+
+def column_lines(words: list[dict], body_size: float) -> list[Line]:
+    """The lines of one column's (or region's) words, top to bottom; a lone "-" or "·" opening a line is "•"."""
+    if not words:
+        return []
+    column_right = max(w["x1"] for w in words)
+    lines = []
+    for row in group_rows(words, body_size):
+        size = row_size(row)
+        main = [w for w in row if round(w["size"], 1) == size]
+        chars = sum(len(w["text"]) for w in row)
+        bold = sum(len(w["text"]) for w in row if BOLD.search(w["fontname"])) > 0.8 * chars
+        text = row_text(row)
+        first = text.split(" ", 1)
+        if len(first) == 2 and first[0] in LINE_BULLETS:
+            text = "• " + first[1]
+        lines.append(
+            Line(
+                text=text,
+                x0=row[0]["x0"],
+                x1=row[-1]["x1"],
+                top=min(w["top"] for w in main),
+                bottom=max(w["bottom"] for w in main),
+                size=size,
+                bold=bold,
+                column_right=column_right,
+                table=any(w.get("table") for w in row),
+            )
+        )
+    return lines
