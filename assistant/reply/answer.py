@@ -5,7 +5,8 @@ the best passages, each cited; then the quotes that answer (with their
 speaker), the tips that answer (with their category), and "Läs mer": the
 matched sentences of supporting passages.  Every sentence in it is either
 fixed framing or copied from a passage; no passage is shown twice, and [n]
-numbers the sources in order of appearance.  A question the report does not
+numbers the sources in the order lead, quotes, tips, "Läs mer" (tips asked
+for are shown before the quotes).  A question the report does not
 answer gets what the report does not cover, and at most two nearby passages.
 
 The reply is structure (``reply/body.py``); ``reply/render.py`` lays it out as Markdown or plain text.
