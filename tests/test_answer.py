@@ -2,74 +2,66 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant.engine import clean_question
 from assistant.errors import InputError
+from assistant.reply.render import to_markdown
 from assistant.search.retrieve import Filters
 
+TITLE = "På väg mot jämställda och attraktiva kommuner"
+"""The report's title, from corpus/README.md."""
 
-def report_texts(engine) -> list[str]:
-    return [p.text for p in engine.retriever.index.passages]
 
-
-def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+def in_passage(shown: str, passage_text: str) -> bool:
+    """Shown text is copied from the passage: every piece between "…" stands in it."""
+    return all(piece.strip() in passage_text for piece in shown.split("…") if piece.strip())
 
 
 def test_tip_question_leads_with_the_tips_and_their_sources(engine) -> None:
     answer = engine.ask("Vilka tips finns om uppföljning?").answer
-    assert answer.answered
-    tips_at = answer.body.find("### Tips ur rapporten")
-    assert tips_at >= 0 and ("### Citat" not in answer.body or tips_at < answer.body.find("### Citat"))
-    assert "**Kunskap:** Säkerställ rutiner och stöd för uppföljning av jämställdhetsarbetet [" in answer.markdown
-    assert re.search(
-        r"\[\d+\] På väg mot jämställda och attraktiva kommuner, Tips för att lyckas, s\. 9, tips: Kunskap",
-        answer.markdown,
-    )  # the report's title, from corpus/README.md
+    reply = answer.reply
+    assert answer.answered and reply.tips and reply.tips_first
+    shown = [(t.category, t.text, t.number) for t in reply.tips]
+    shown += [(p.label, p.text, p.number) for p in reply.lead if p.kind == "tip"]
+    number = next(n for category, text, n in shown if text.startswith("Säkerställ rutiner och stöd för uppföljning"))
+    source = reply.sources[number - 1]
+    assert source.citation == f"{TITLE}, Tips för att lyckas, s. 9, tips: Kunskap" and source.title == TITLE
 
 
 def test_quotes_are_verbatim_with_their_speaker(engine) -> None:
     answer = engine.ask("Vad säger politikerna i Kalix om jämställdhet?").answer
-    quoted = re.findall(r"”(.+?)”  \n> — (.+?) \[(\d+)\]|”(.+?)” \((.+?)\) \[(\d+)\]", answer.body)
-    assert quoted, answer.markdown
-    for block_text, block_speaker, block_number, lead_text, lead_speaker, lead_number in quoted:
-        text, speaker, number = (
-            (block_text, block_speaker, block_number) if block_text else (lead_text, lead_speaker, lead_number)
-        )
-        passage = answer.cited[int(number) - 1].passage
+    quoted = [(q.text, q.speaker, q.number) for q in answer.reply.quotes]
+    quoted += [(p.text, p.label, p.number) for p in answer.reply.lead if p.kind == "quote"]
+    assert quoted, answer.reply
+    for text, speaker, number in quoted:
+        passage = answer.cited[number - 1].passage
         assert passage.kind == "quote" and speaker == passage.speaker
-        assert all(part.strip() in passage.text for part in unescape(text).split("…") if part.strip())
+        assert in_passage(text, passage.text)
     first_quote = next(h.passage for h in answer.cited if h.passage.kind == "quote")
     assert first_quote.speaker == "Politiker, Kalix"
 
 
 def test_lead_sentences_are_copied_from_the_report_and_cited(engine) -> None:
     answer = engine.ask("Vad händer när nyckelpersoner slutar?").answer
-    lead = answer.body.split("\n\n")[0]
-    cited = re.findall(r"(.+?) \[(\d+)\]", lead)
-    assert 1 <= len(answer.lead) <= 3 and 1 <= len(cited) <= 3
-    for text, number in cited:
-        passage = answer.cited[int(number) - 1].passage
-        assert all(part.strip() in passage.text for part in unescape(text).split("…") if part.strip())
-    assert all(s.text in unescape(lead) and s.text in s.passage.text for s in answer.lead)
+    lead = answer.reply.lead
+    assert 1 <= len(answer.lead) <= 3 and 1 <= len(lead) <= 3
+    assert all(in_passage(part.text, answer.cited[part.number - 1].passage.text) for part in lead)
+    assert all(any(s.text in p.text for p in lead) and s.text in s.passage.text for s in answer.lead)
 
 
 def test_numbers_follow_the_order_of_appearance_and_no_passage_is_shown_twice(engine) -> None:
     answer = engine.ask("Vad gjorde Kalix?").answer
-    body, sources = answer.markdown.split("### Källor")
-    order = [int(n) for n in re.findall(r"\[(\d+)\]", body)]
-    assert order == sorted(order) and len(set(order)) == len(order)
-    listed = {int(n) for n in re.findall(r"^\[(\d+)\]", sources.strip(), flags=re.M)}
-    assert listed == set(order) == set(range(1, len(answer.cited) + 1))
+    reply = answer.reply
+    assert not reply.tips_first
+    order = [part.number for part in (*reply.lead, *reply.quotes, *reply.tips, *reply.excerpts)]
+    assert order == [source.number for source in reply.sources] == list(range(1, len(answer.cited) + 1))
     assert len({h.passage.id for h in answer.cited}) == len(answer.cited)
 
 
 def test_replies_are_short(engine) -> None:
     lengths = sorted(
-        len(engine.ask(q).answer.body)
+        len(to_markdown(engine.ask(q).answer.reply, sources=False))
         for q in [
             "Hur får man med politikerna?",
             "Vad gjorde Kalix?",
@@ -84,33 +76,36 @@ def test_replies_are_short(engine) -> None:
 def test_the_definition_of_styrkedjan_is_found(engine) -> None:
     answer = engine.ask("Vad är styrkedjan?").answer
     assert answer.answered
-    assert "styrkedja" in answer.body.lower()
+    assert "styrkedja" in to_markdown(answer.reply, sources=False).lower()
 
 
 def test_another_municipality_is_declined_by_name(engine) -> None:
     answer = engine.ask("Vad har Kiruna kommun gjort för jämställdheten?").answer
     assert not answer.answered
-    assert answer.body.startswith("**Rapporten nämner inte Kiruna – den handlar om ")
+    assert answer.reply.decline and answer.reply.decline.strong.startswith(
+        "Rapporten nämner inte Kiruna – den handlar om "
+    )
     assert len(answer.cited) <= 2
     assert answer.to_dict()["decision"]["not_covered"] == ["Kiruna"]
 
 
 def test_a_figure_the_report_never_gives_is_declined(engine) -> None:
     answer = engine.ask("Hur stor andel av cheferna i Haparanda är kvinnor?").answer
-    assert not answer.answered and "Rapporten anger inga sådana siffror" in answer.body
+    assert not answer.answered and answer.reply.decline
+    assert answer.reply.decline.strong.startswith("Rapporten anger inga sådana siffror")
 
 
 def test_a_far_topic_question_is_declined(engine) -> None:
     answer = engine.ask("Hur lagar man köttbullar?").answer
     assert not answer.answered
-    assert answer.body.startswith("**Rapporten")
+    assert answer.reply.decline and answer.reply.decline.strong.startswith("Rapporten")
     assert 1 <= len(answer.cited) <= 2
 
 
 def test_chat_swedish_is_mended_and_shown(engine) -> None:
     answer = engine.ask("va sa dom i gallivare om forskarna").answer
     assert answer.searched == "vad sa de i gällivare om forskarna"
-    assert answer.body.startswith("*Sökte på: vad sa de i gällivare om forskarna*")
+    assert answer.reply.notices[0] == "Sökte på: vad sa de i gällivare om forskarna"
     first_quote = next(h.passage for h in answer.cited if h.passage.kind == "quote")
     assert answer.answered and first_quote.municipality == "Gällivare"
 
@@ -173,5 +168,4 @@ def test_json_states_what_the_reply_shows(engine) -> None:
 @pytest.mark.parametrize("question", ["🙂🙂🙂", "# Rubrik\n---\n| a |", "Что сделал Каликс?"])
 def test_odd_questions_get_a_sensible_reply(engine, question: str) -> None:
     answer = engine.ask(question).answer
-    assert answer.markdown and answer.cited
-    assert "### Källor" in answer.markdown
+    assert answer.cited and [s.number for s in answer.reply.sources] == list(range(1, len(answer.cited) + 1))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.documents.passages import Passage
-from assistant.reply.answer import compose, decline_message
-from assistant.reply.answerability import DECISION_FEATURES, Decision, decide
+from assistant.reply.answer import compose
+from assistant.reply.answerability import DECISION_FEATURES, Decision, decide, decline_message
+from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import tokenize
@@ -48,10 +49,12 @@ def decided(text: str, cosine: float, language: str = "sv", intent: str = "gener
 def test_a_municipality_the_documents_do_not_cover_is_declined_by_name() -> None:
     decision = decided("Vad har Kiruna kommun gjort?", 0.95)
     assert (decision.answered, decision.reason, decision.not_covered) == (False, "place", ("Kiruna",))
-    assert decline_message(decision) == (
-        "**Rapporten nämner inte Kiruna – den handlar om Övertorneå, Kalix, Haparanda, Jokkmokk och Gällivare.**"
+    assert decline_message(decision) == Decline(
+        "Rapporten nämner inte Kiruna – den handlar om Övertorneå, Kalix, Haparanda, Jokkmokk och Gällivare."
     )
-    assert decline_message(decision, "Dokumentet ”Budget”").startswith("**Dokumentet ”Budget” nämner inte Kiruna – det")
+    assert decline_message(decision, "Dokumentet ”Budget”").strong.startswith(
+        "Dokumentet ”Budget” nämner inte Kiruna – det"
+    )
 
 
 def test_english_words_are_never_places() -> None:
@@ -68,7 +71,7 @@ def test_a_year_the_documents_never_mention_is_declined() -> None:
 def test_a_declined_figure_question_says_no_such_figures() -> None:
     decision = decided("Hur stor budget hade förskolan?", 0.7, intent="figure")
     assert (decision.answered, decision.reason) == (False, "figure")
-    assert decline_message(decision).startswith("**Rapporten anger inga sådana siffror")
+    assert decline_message(decision) == Decline("Rapporten anger inga sådana siffror.")
 
 
 def test_the_model_decides_the_rest_and_absent_words_are_named() -> None:
@@ -84,7 +87,8 @@ def test_a_declined_reply_shows_at_most_two_nearby_passages() -> None:
     decision = Decision(False, "place", ("Kiruna",), covered=PLACES)
     answer = compose(Query("Vad gjorde Kiruna?", "Vad gjorde Kiruna?"), hits, decision, LEAD)
     assert not answer.answered and len(answer.cited) == 2
-    assert "### Närliggande" in answer.markdown
+    assert [e.number for e in answer.reply.nearby] == [1, 2] and not answer.reply.lead
+    assert answer.reply.decline == decline_message(decision)
     assert answer.to_dict()["decision"] == {
         "answered": False,
         "reason": "place",

@@ -12,14 +12,15 @@ from assistant.interfaces.presentation import (
     applied_filters,
     build_summary,
     built_text,
+    chat_message,
     filter_line,
-    linked_citations,
     marked_text,
     source_head,
     sources_html,
     transcript,
 )
 from assistant.reply.answer import Answer
+from assistant.reply.body import Excerpt, ReplyBody, Source
 from assistant.search.index import BuildReport
 from assistant.search.retrieve import Filters, Hit
 
@@ -66,7 +67,7 @@ def test_a_tip_source_names_its_kind_once_and_a_quote_gets_its_label() -> None:
 
 def test_sources_panel_without_an_answer_invites_a_question() -> None:
     assert "Ställ en fråga" in sources_html(None, "")
-    panel = sources_html(Answer("q", True, "", [], [Hit(TIP, 1.0, 1.0, 1.0)]), "uppföljning")
+    panel = sources_html(Answer("q", True, ReplyBody(), [], [Hit(TIP, 1.0, 1.0, 1.0)]), "uppföljning")
     assert 'id="kalla-1"' in panel
 
 
@@ -86,12 +87,19 @@ def test_build_time_is_swedish_local_time_with_its_age() -> None:
     assert built_text("2026-11-30T09:45:30+00:00", now) == "byggt i dag 10:45 (nyss)"
 
 
-def test_citations_become_links_and_escaped_brackets_stay_text() -> None:
-    markdown = "Text [1] och \\[2\\] [3].\n\n### Källor\n\n[1] rapport, s. 3"
-    linked = linked_citations(markdown)
-    assert "[[1]](#kalla-1)" in linked
-    assert "\\[2\\]" in linked
-    assert linked.replace("[[1]](#kalla-1)", "[1]").replace("[[3]](#kalla-3)", "[3]") == markdown
+def test_a_chat_reply_links_its_citations_and_leads_with_its_filters() -> None:
+    hit = Hit(TIP, 1.0, 1.0, 1.0)
+    reply = ReplyBody(
+        excerpts=(Excerpt("Text [2] ur rapporten.", 1),),
+        sources=(Source(1, "rapport", "Tips för att lyckas", 9, TIP.citation),),
+    )
+    answer = Answer("fråga", True, reply, [hit], [hit])
+    assert chat_message(answer, "Filtrerat på: Kalix (ur frågan)") == (
+        "*Filtrerat på: Kalix (ur frågan)*\n\n"
+        "### Läs mer\n\n- Text \\[2\\] ur rapporten. [[1]](#kalla-1)\n\n"
+        "### Källor\n\n[[1]](#kalla-1) rapport, Tips för att lyckas, s. 9, tips: Engagemang"
+    )
+    assert chat_message(answer).startswith("### Läs mer")
 
 
 def test_transcript_has_every_question_its_reply_and_filters() -> None:
@@ -117,5 +125,5 @@ def test_only_the_best_sentences_of_a_source_are_marked_strongly() -> None:
     text = "Första meningen. Andra meningen. Tredje meningen."
     passage = Passage(id="p-1", kind="paragraph", text=text, document="rapport", section="Inledning", page=1)
     hit = Hit(passage, 1.0, 0.9, 1.0, 0.0, ("Andra meningen.", "Tredje meningen.", "Första meningen."), (0.9, 0.8, 0.7))
-    answer = Answer("fråga", True, "svar [1]", [hit], [hit])
+    answer = Answer("fråga", True, ReplyBody(), [hit], [hit])
     assert sources_html(answer, "fråga").count('class="sentence"') == 2

@@ -1,4 +1,4 @@
-"""Composing a reply from synthetic hits: what the lead takes, and what it leaves out."""
+"""Composing a reply from made-up hits: what the lead takes and leaves out, and the reply's structure."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.documents.passages import Passage
-from assistant.reply.answer import compose
+from assistant.documents.passages import Kind, Passage
+from assistant.reply.answer import NO_HITS, compose
 from assistant.reply.answerability import Decision
+from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, Source, Tip
 from assistant.reply.lead import LEAD_FEATURES, Focus
+from assistant.reply.render import to_markdown
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
@@ -18,6 +20,7 @@ PLACES = ("Övertorneå", "Kalix", "Haparanda", "Jokkmokk", "Gällivare")
 ABOUT_KALIX = "I Kalix har jämställdhet integrerats i skolans utvecklingssamtal och föräldramöten."
 ABOUT_JOKKMOKK = "I Jokkmokk har förståelsen av könsskillnader i skolresultat fördjupats."
 ANSWERED = Decision(True, "answered")
+NOT_ANSWERED = Decision(False, "weak_match")
 LEAD = LinearModel(
     LEAD_FEATURES,
     np.array([{"sentence_cos": 20.0, "elsewhere": -5.0}.get(n, 0.0) for n in LEAD_FEATURES], dtype=np.float32),
@@ -25,16 +28,32 @@ LEAD = LinearModel(
 """Leads with the sentence closest to the question, never one about another place than the one asked about."""
 
 
-def paragraph(text: str, cosine: float, score: float) -> Hit:
+def made(
+    kind: Kind,
+    text: str,
+    cosine: float,
+    score: float,
+    role: str | None = None,
+    municipality: str | None = None,
+    category: str | None = None,
+) -> Hit:
+    """A hit on a made-up passage whose best sentence is its whole text."""
     passage = Passage(
-        id=f"p-{abs(hash(text)) % 10**8}",
-        kind="paragraph",
+        id=f"{kind[0]}-{abs(hash(text)) % 10**8}",
+        kind=kind,
         text=text,
         document="rapport",
         section="Röster från pilotverksamheterna",
         page=5,
+        role=role,
+        municipality=municipality,
+        category=category,
     )
     return Hit(passage, score, cosine, 1.0, 0.0, (text,), (cosine,))
+
+
+def paragraph(text: str, cosine: float, score: float) -> Hit:
+    return made("paragraph", text, cosine, score)
 
 
 def asked(text: str) -> Query:
@@ -71,3 +90,92 @@ def test_the_same_sentence_in_two_passages_leads_once() -> None:
     hits = [first, replace(first, passage=replace(first.passage, id="p-summary"), score=0.9)]
     answer = compose(asked("Hur får man med politikerna?"), hits, ANSWERED, LEAD)
     assert [s.text for s in answer.lead] == [same]
+
+
+QUOTE = "Vi har lärt oss att jämställdhet måste finnas med i budgeten från början."
+TIP = "Säkerställ rutiner och stöd för uppföljning av jämställdhetsarbetet"
+OTHER = "Pilotverksamheten i Haparanda arbetade med personalfrågor och rekrytering."
+FIRST, LAST = "Vi började med att kartlägga hur det såg ut i skolan.", "Sedan tog vi fram en plan för hela kommunen."
+LONG_QUOTE = f"{FIRST} {'Det var mycket att göra och alla var med på det. ' * 6}{LAST}"
+
+
+def cast() -> list[Hit]:
+    """A lead paragraph, a quote, a tip, another paragraph and a long quote without a known speaker."""
+    long = made("quote", LONG_QUOTE, 0.2, 0.5)
+    return [
+        paragraph(ABOUT_KALIX, 0.9, 1.0),
+        made("quote", QUOTE, 0.3, 0.8, role="Politiker", municipality="Kalix"),
+        made("tip", TIP, 0.3, 0.7, category="Kunskap"),
+        paragraph(OTHER, 0.3, 0.6),
+        replace(long, sentences=(LAST, FIRST), sentence_scores=(0.2, 0.1)),
+    ]
+
+
+def test_the_reply_numbers_the_lead_then_the_quotes_tips_and_excerpts_and_lists_each_source_once() -> None:
+    hits = cast()
+    answer = compose(asked("Vad gjorde Kalix i skolan?"), hits, ANSWERED, LEAD)
+    reply = answer.reply
+    assert reply.lead == (LeadPart(ABOUT_KALIX, 1, "paragraph"),)
+    assert reply.quotes == (Quote(QUOTE, "Politiker, Kalix", 2), Quote(f"{FIRST} … {LAST}", "okänd talare", 3))
+    assert reply.tips == (Tip(TIP, "Kunskap", 4),) and not reply.tips_first
+    assert reply.excerpts == (Excerpt(OTHER, 5),)
+    assert [h.passage.id for h in answer.cited] == [hits[i].passage.id for i in (0, 1, 4, 2, 3)]
+    section = "Röster från pilotverksamheterna"
+    assert reply.sources[1] == Source(2, "rapport", section, 5, f"rapport, {section}, s. 5, Politiker, Kalix")
+    assert [s.number for s in reply.sources] == [1, 2, 3, 4, 5]
+    assert not reply.notices and reply.decline is None and not reply.nearby
+
+
+def test_the_json_names_the_passages_behind_each_part_and_carries_the_markdown() -> None:
+    hits = cast()
+    answer = compose(asked("Vad gjorde Kalix i skolan?"), hits, ANSWERED, LEAD)
+    data = answer.to_dict()
+    assert data["answer"] == to_markdown(answer.reply)
+    shown = data["reply"]
+    assert [s["id"] for s in shown["lead"]] == [hits[0].passage.id]
+    assert [q["id"] for q in shown["quotes"]] == [hits[1].passage.id, hits[4].passage.id]
+    assert [t["id"] for t in shown["tips"]] == [hits[2].passage.id]
+    assert [e["id"] for e in shown["excerpts"]] == [hits[3].passage.id]
+
+
+def test_tips_asked_for_come_first_from_the_best_tips_and_none_repeats_the_lead() -> None:
+    hits = cast()
+    best = [
+        made("tip", f"Tips nummer {n} om hur man följer upp arbetet", 0.1, 0.9, category="Engagemang") for n in "12"
+    ]
+    answer = compose(
+        Query("Vilka tips finns?", "Vilka tips finns?", asks_tips=True), hits, ANSWERED, LEAD, best_tips=best
+    )
+    assert answer.reply.tips_first
+    assert [t.text for t in answer.reply.tips] == [b.passage.text for b in best]
+    assert [t.number for t in answer.reply.tips] == [4, 5]  # numbered after the quotes, shown before them
+
+
+def test_a_mended_question_and_words_the_documents_never_use_are_noticed() -> None:
+    decision = Decision(True, "answered", (), ("äldreomsorgen", "hemtjänsten"))
+    answer = compose(Query("va gjorde kalix", "vad gjorde kalix"), cast(), decision, LEAD, scope="Dokumenten")
+    assert answer.reply.notices == (
+        "Sökte på: vad gjorde kalix",
+        "Dokumenten använder inte orden ”äldreomsorgen”, ”hemtjänsten”; närmast kommer:",
+    )
+    assert answer.searched == "vad gjorde kalix"
+
+
+def test_a_declined_question_shows_why_and_nearby_paragraphs_before_quotes() -> None:
+    hits = cast()
+    decision = Decision(False, "weak_match")
+    answer = compose(Query("va gjorde kalix", "vad gjorde kalix"), hits, decision, LEAD)
+    reply = answer.reply
+    assert not answer.answered and reply.notices == ("Sökte på: vad gjorde kalix",)
+    assert reply.decline == Decline(
+        "Rapporten verkar inte svara på den frågan.", "Här är det som ligger närmast – läs det med det i åtanke."
+    )
+    assert reply.nearby == (Excerpt(ABOUT_KALIX, 1), Excerpt(TIP, 2))
+    assert not (reply.lead or reply.quotes or reply.tips or reply.excerpts)
+    assert [s.number for s in reply.sources] == [1, 2]
+    assert [e["id"] for e in answer.to_dict()["reply"]["excerpts"]] == [hits[0].passage.id, hits[2].passage.id]
+
+
+def test_no_hits_is_said_plainly_without_sources() -> None:
+    answer = compose(asked("Vad gjorde Kalix?"), [], NOT_ANSWERED, LEAD)
+    assert answer.reply.decline == Decline("", NO_HITS) and not answer.reply.sources and not answer.cited

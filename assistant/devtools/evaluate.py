@@ -28,6 +28,7 @@ from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import InputError
 from assistant.reply.answer import Answer
+from assistant.reply.render import to_markdown
 from assistant.search.retrieve import METHODS
 
 DATA = Path(__file__).resolve().parent
@@ -38,7 +39,7 @@ HOLDOUT_CONVERSATIONS = DATA / "conversations_holdout.jsonl"
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
 LEAD_CHARS = 400
-"""The answer must be cited within this many characters of the reply to count as leading it."""
+"""The answer must be cited within this many characters of the reply (as Markdown) to count as leading it."""
 OUT_OF_SCOPE = ("near-oos", "far-oos")
 
 
@@ -175,8 +176,13 @@ def _scores(name: str, ranks: list[int | None]) -> Scores:
 
 
 def _lead_cites_gold(answer: Answer, gold: frozenset[str]) -> bool:
-    lead = answer.markdown[:LEAD_CHARS]
+    lead = to_markdown(answer.reply)[:LEAD_CHARS]
     return any(f"[{n}]" in lead for n, hit in enumerate(answer.cited, start=1) if hit.passage.id in gold)
+
+
+def _reply_chars(answer: Answer) -> int:
+    """The reply's length as Markdown, without its sources."""
+    return len(to_markdown(answer.reply, sources=False))
 
 
 def _shown(answer: Answer, kind: str) -> list[str]:
@@ -239,7 +245,7 @@ def evaluate(
         lead_from_gold=_share(inside, lambda q: _lead_from_gold(shown[q.text], q.gold)),
         lead_has_answer=_share(answer_rows, lambda q: _lead_has_answer(shown[q.text], q.answers)),
         lead_answer_questions=len(answer_rows),
-        median_reply_chars=statistics.median(len(shown[q.text].body) for q in inside) if inside else 0.0,
+        median_reply_chars=statistics.median(_reply_chars(shown[q.text]) for q in inside) if inside else 0.0,
         answered_in_scope=_share(inside, lambda q: shown[q.text].answered),
         declined={kind: _share(rows, lambda q: not shown[q.text].answered) for kind, rows in outside.items() if rows},
     )

@@ -27,12 +27,12 @@ from assistant.interfaces.presentation import (
     Turn,
     applied_filters,
     build_summary,
+    chat_message,
     filter_line,
-    linked_citations,
     sources_html,
     transcript,
 )
-from assistant.reply.answer import escape
+from assistant.reply.render import escape, to_markdown
 from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
@@ -89,13 +89,12 @@ class ChatEvents:
             return self._notice(history, message, reply)
         applied = applied_filters(reply.filters, reply.inferred)
         line = filter_line(applied)
-        shown = f"*{escape(line)}*\n\n{reply.answer.markdown}" if line else reply.answer.markdown
-        done = [*done, Turn(reply.answer.question, reply.answer.markdown, line)]
+        done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]
         return {
             page.chat: [
                 *history,
                 {"role": "user", "content": escape(reply.answer.question)},
-                {"role": "assistant", "content": linked_citations(shown)},
+                {"role": "assistant", "content": chat_message(reply.answer, line)},
             ],
             page.question: "",
             page.previous_query: reply.query,

@@ -19,7 +19,7 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
 from assistant.errors import CorpusError, user_message
-from assistant.reply.terminal import to_terminal
+from assistant.reply.render import to_plain
 from assistant.search.embeddings import Embedder
 from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
 from assistant.search.learned import Learned
@@ -214,7 +214,7 @@ def ask(args: argparse.Namespace) -> int:
     if args.json:
         print_json(reply.to_dict())
     else:
-        print(to_terminal(reply.answer.markdown))
+        print(to_plain(reply.answer.reply))
     return 0
 
 
@@ -245,7 +245,7 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
         if args.json:
             print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"# {reply.answer.question}\n\n{to_terminal(reply.answer.markdown)}\n", flush=True)
+            print(f"# {reply.answer.question}\n\n{to_plain(reply.answer.reply)}\n", flush=True)
     return 1 if failures else 0
 
 

@@ -1,4 +1,4 @@
-"""What the chat shows, as text: sources with highlights, filter lines, index status, the conversation as Markdown.
+"""What the chat shows, as text: replies, sources with highlights, filter lines, index status, the transcript.
 
 Pure functions (no Gradio), so every rule of the page can be tested without a browser.
 """
@@ -6,7 +6,6 @@ Pure functions (no Gradio), so every rule of the page can be tested without a br
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from assistant.documents.passages import KIND_LABELS
 from assistant.reply.answer import Answer
+from assistant.reply.render import escape, to_markdown
 from assistant.search.index import BuildReport, Manifest
 from assistant.search.lexical import WORD, tokenize
 from assistant.search.retrieve import Filters, Hit
@@ -28,7 +28,6 @@ COMMON_WORDS = (
     "ska skulle vill ville tycker tycka tänker menar handlar vad hur vilka vilken varför man bra"
 )
 """Words that carry no topic of their own in a question ("Hur kommer man igång?"): not marked in the sources."""
-CITATION = re.compile(r"(?<!\\)\[(\d+)\]")
 
 
 @lru_cache(maxsize=1)
@@ -105,9 +104,15 @@ def _marked(hit: Hit, led: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return led.get(hit.passage.id) or hit.sentences[:MARKED_SENTENCES]
 
 
-def linked_citations(markdown: str) -> str:
-    """Turn [n] into links that jump to source n in the sources panel."""
-    return CITATION.sub(r"[[\1]](#kalla-\1)", markdown)
+def source_link(number: int) -> str:
+    """[n] as a link that jumps to source n in the sources panel."""
+    return f"[[{number}]](#kalla-{number})"
+
+
+def chat_message(answer: Answer, filters: str = "") -> str:
+    """The reply as the chat shows it (Markdown): the filter line in italics, then the reply, [n] linked."""
+    reply = to_markdown(answer.reply, cite=source_link)
+    return f"*{escape(filters)}*\n\n{reply}" if filters else reply
 
 
 @dataclass(frozen=True)

@@ -5,27 +5,32 @@ the best passages, each cited; then the quotes that answer (with their
 speaker), the tips that answer (with their category), and "Läs mer": the
 matched sentences of supporting passages.  Every sentence in it is either
 fixed framing or copied from a passage; no passage is shown twice, and [n]
-numbers the sources in order of appearance.  A question the report does not
+numbers the sources in the order lead, quotes, tips, "Läs mer" (tips asked
+for are shown before the quotes).  A question the report does not
 answer gets what the report does not cover, and at most two nearby passages.
+
+The reply is structure (``reply/body.py``); ``reply/render.py`` lays it out as Markdown or plain text.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.reply.answerability import Decision
+from assistant.reply.answerability import Decision, decline_message
+from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
 from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
+from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-SOURCES_HEADING = "### Källor"
+UNKNOWN_SPEAKER = "okänd talare"
+NO_HITS = "Jag hittar inget i dokumenten som passar frågan."
 
 
 @dataclass(frozen=True)
@@ -68,28 +73,28 @@ class LeadSentence:
 
 @dataclass(frozen=True)
 class Answer:
-    """A composed reply and what it shows, in order ([1] is ``cited[0]``)."""
+    """A composed reply: what it shows (``reply``, rendered by ``reply.render``) and the hits behind it.
+
+    Source [n] of the reply is ``cited[n - 1]``.
+    """
 
     question: str
     answered: bool
-    markdown: str
+    reply: ReplyBody
     hits: list[Hit]
     cited: list[Hit]
     decision: Decision = NOT_DECIDED
     searched: str | None = None
     lead: list[LeadSentence] = field(default_factory=list)
-    quotes: list[Hit] = field(default_factory=list)
-    tips: list[Hit] = field(default_factory=list)
-    excerpts: list[Hit] = field(default_factory=list)
     intent: Intent = "general"
 
-    @property
-    def body(self) -> str:
-        """The reply without its source list."""
-        return self.markdown.split(SOURCES_HEADING)[0].rstrip()
+    def shown(self, parts: Iterable[Quote | Tip | Excerpt]) -> list[Hit]:
+        """The hits behind parts of the reply (its quotes, tips or excerpts)."""
+        return [self.cited[part.number - 1] for part in parts]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``assistant ask --json``."""
+        """The JSON shape of ``assistant ask --json``: ``answer`` is the reply as Markdown."""
+        reply = self.reply
         return {
             "question": self.question,
             "answered": self.answered,
@@ -102,12 +107,12 @@ class Answer:
             },
             "intent": self.intent,
             "searched": self.searched,
-            "answer": self.markdown,
+            "answer": to_markdown(reply),
             "reply": {
                 "lead": [{"text": s.text, "id": s.passage.id} for s in self.lead],
-                "quotes": [_result(h) for h in self.quotes],
-                "tips": [_result(h) for h in self.tips],
-                "excerpts": [_result(h) for h in self.excerpts],
+                "quotes": [_result(h) for h in self.shown(reply.quotes)],
+                "tips": [_result(h) for h in self.shown(reply.tips)],
+                "excerpts": [_result(h) for h in self.shown((*reply.excerpts, *reply.nearby))],
             },
             "results": [_result(h) for h in self.hits],
         }
@@ -133,15 +138,6 @@ def _result(hit: Hit) -> dict[str, Any]:
     return {key: data[key] for key in RESULT_FIELDS if key in data} | {"score": round(hit.score, 4)}
 
 
-def escape(text: str) -> str:
-    """Report text shown literally in Markdown (no accidental emphasis, links or HTML)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def source_line(number: int, passage: Passage) -> str:
-    return f"[{number}] {escape(passage.citation)}"
-
-
 class _Numbering:
     """[n] in order of first appearance."""
 
@@ -149,14 +145,20 @@ class _Numbering:
         self.cited: list[Hit] = []
         self._numbers: dict[str, int] = {}
 
-    def __call__(self, hit: Hit) -> str:
+    def __call__(self, hit: Hit) -> int:
         if hit.passage.id not in self._numbers:
             self.cited.append(hit)
             self._numbers[hit.passage.id] = len(self.cited)
-        return f"[{self._numbers[hit.passage.id]}]"
+        return self._numbers[hit.passage.id]
 
     def __contains__(self, hit: Hit) -> bool:
         return hit.passage.id in self._numbers
+
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(
+            Source(n, h.passage.title or h.passage.document, h.passage.section, h.passage.page, h.passage.citation)
+            for n, h in enumerate(self.cited, start=1)
+        )
 
 
 def _excerpt(hit: Hit, sentences: int = 2) -> str:
@@ -172,13 +174,9 @@ def _excerpt(hit: Hit, sentences: int = 2) -> str:
     return " ".join(parts) + (" …" if end < len(text.rstrip()) else "")
 
 
-def _quote_text(hit: Hit, long_chars: int) -> str:
-    return hit.passage.text if len(hit.passage.text) <= long_chars else _excerpt(hit)
-
-
-def _quote_block(hit: Hit, number: str, long_chars: int) -> str:
-    text = escape(_quote_text(hit, long_chars))
-    return f"> ”{text}”  \n> — {escape(hit.passage.speaker or 'okänd talare')} {number}"
+def _quote(hit: Hit, number: int, long_chars: int) -> Quote:
+    text = hit.passage.text if len(hit.passage.text) <= long_chars else _excerpt(hit)
+    return Quote(text, hit.passage.speaker or UNKNOWN_SPEAKER, number)
 
 
 def compose(
@@ -191,7 +189,7 @@ def compose(
     scope: str = "Rapporten",
     best_tips: list[Hit] | None = None,
 ) -> Answer:
-    """Build the Markdown reply for ``query`` from its ranked ``hits`` and the answerability decision.
+    """Build the reply for ``query`` from its ranked ``hits`` and the answerability decision.
 
     ``scope`` names what was searched in a decline ("Rapporten", "Dokumentet ”…”", "Dokumenten").
     ``best_tips`` are the best-ranked tips of all candidates, shown first when advice is asked for;
@@ -200,7 +198,7 @@ def compose(
     question = query.typed
     searched = query.text if query.changed else None
     if not hits:
-        return Answer(question, False, "Jag hittar inget i dokumenten som passar frågan.", [], [], decision, searched)
+        return Answer(question, False, ReplyBody(decline=Decline("", NO_HITS)), [], [], decision, searched)
     if not decision.answered:
         return replace(_declined(question, hits, decision, searched, settings, scope), intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
@@ -220,41 +218,25 @@ def compose(
     offered = best_tips if best_tips is not None else [h for h in relevant if h.passage.kind == "tip"]
     tips = [h for h in offered if h.passage.id not in lead_ids][:most_tips]
     quotes = [h for h in _quotes(relevant, hits, lead, settings.max_quotes) if h.passage.id not in lead_ids]
-    number = _Numbering()
-    parts = _notices(searched, decision, scope)
-    if lead:
-        parts.append(_lead_paragraph(lead, number))
-    quote_blocks = [_quote_block(h, number(h), settings.long_quote_chars) for h in quotes]
-    sections = [("### Citat", quote_blocks)] if quotes else []
-    tip_lines = "\n".join(
-        f"- **{escape(h.passage.category or 'Tips')}:** {escape(h.passage.text)} {number(h)}" for h in tips
-    )
-    if tips:
-        sections.insert(0 if best_tips is not None else len(sections), ("### Tips ur rapporten", [tip_lines]))
-    for heading, blocks in sections:
-        parts.extend([heading, *blocks])
+    number = _Numbering()  # numbered in this order: the lead, the quotes, the tips, the excerpts
+    lead_parts = _lead_parts(lead, number)
+    shown_quotes = tuple(_quote(h, number(h), settings.long_quote_chars) for h in quotes)
+    shown_tips = tuple(Tip(h.passage.text, h.passage.category or "Tips", number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
-    if excerpts:
-        parts.append("### Läs mer")
-        parts.append("\n".join(f"- {escape(_excerpt(h))} {number(h)}" for h in excerpts))
-    parts += [SOURCES_HEADING, "  \n".join(source_line(i, h.passage) for i, h in enumerate(number.cited, start=1))]
-    return Answer(
-        question,
-        True,
-        "\n\n".join(parts),
-        hits,
-        number.cited,
-        decision,
-        searched,
-        [LeadSentence(s, h.passage) for s, h in lead],
-        quotes,
-        tips,
-        excerpts,
-        query.intent,
+    body = ReplyBody(
+        notices=_notices(searched, decision.absent_words, scope),
+        lead=lead_parts,
+        quotes=shown_quotes,
+        tips=shown_tips,
+        tips_first=best_tips is not None,
+        excerpts=tuple(Excerpt(_excerpt(h), number(h)) for h in excerpts),
+        sources=number.sources(),
     )
+    sentences = [LeadSentence(s, h.passage) for s, h in lead]
+    return Answer(question, True, body, hits, number.cited, decision, searched, sentences, query.intent)
 
 
-def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
+def _lead_parts(lead: list[tuple[str, Hit]], number: _Numbering) -> tuple[LeadPart, ...]:
     """The lead sentences, those of one passage together under one citation ("…" where text is left out)."""
     groups: list[tuple[Hit, list[str]]] = []
     for sentence, hit in lead:
@@ -262,16 +244,17 @@ def _lead_paragraph(lead: list[tuple[str, Hit]], number: _Numbering) -> str:
             groups[-1][1].append(sentence)
         else:
             groups.append((hit, [sentence]))
-    return " ".join(_lead_part(hit, _joined(hit.passage.text, sentences), number) for hit, sentences in groups)
+    return tuple(_lead_part(hit, _joined(hit.passage.text, sentences), number(hit)) for hit, sentences in groups)
 
 
-def _lead_part(hit: Hit, text: str, number: _Numbering) -> str:
-    """Report text as it stands; a speaker's words in quotation marks with the speaker; a tip with its category."""
-    if hit.passage.kind == "quote":
-        return f"”{escape(text)}” ({escape(hit.passage.speaker or 'okänd talare')}) {number(hit)}"
-    if hit.passage.kind == "tip":
-        return f"**{escape(hit.passage.category or 'Tips')}:** {escape(text)} {number(hit)}"
-    return f"{escape(text)} {number(hit)}"
+def _lead_part(hit: Hit, text: str, number: int) -> LeadPart:
+    """A speaker's words with the speaker; a tip with its category; other report text as it stands."""
+    passage = hit.passage
+    if passage.kind == "quote":
+        return LeadPart(text, number, "quote", passage.speaker or UNKNOWN_SPEAKER)
+    if passage.kind == "tip":
+        return LeadPart(text, number, "tip", passage.category or "Tips")
+    return LeadPart(text, number, passage.kind)
 
 
 def _joined(text: str, sentences: list[str]) -> str:
@@ -295,15 +278,14 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]
 
 
-def _notices(searched: str | None, decision: Decision, scope: str) -> list[str]:
-    parts = []
-    if searched:
-        parts.append(f"*Sökte på: {escape(searched)}*")
-    if decision.absent_words:
-        absent = ", ".join(f"”{escape(w)}”" for w in decision.absent_words)
-        word = "ordet" if len(decision.absent_words) == 1 else "orden"
-        parts.append(f"*{scope} använder inte {word} {absent}; närmast kommer:*")
-    return parts
+def _notices(searched: str | None, absent_words: tuple[str, ...], scope: str) -> tuple[str, ...]:
+    """What was searched, when the question was mended; the question's words the documents never use."""
+    notices = [f"Sökte på: {searched}"] if searched else []
+    if absent_words:
+        absent = ", ".join(f"”{w}”" for w in absent_words)
+        word = "ordet" if len(absent_words) == 1 else "orden"
+        notices.append(f"{scope} använder inte {word} {absent}; närmast kommer:")
+    return tuple(notices)
 
 
 def _declined(
@@ -311,32 +293,11 @@ def _declined(
 ) -> Answer:
     """What the documents do not cover, then the nearby passages (paragraphs and tips before quotes)."""
     number = _Numbering()
-    parts = [f"*Sökte på: {escape(searched)}*"] if searched else []
-    parts.append(decline_message(decision, scope))
     nearby = sorted(hits, key=lambda h: h.passage.kind == "quote")[: settings.nearby]
-    parts.append("### Närliggande")
-    parts.append("\n".join(f"- {escape(_excerpt(h, 1))} {number(h)}" for h in nearby))
-    parts += [SOURCES_HEADING, "  \n".join(source_line(i, h.passage) for i, h in enumerate(number.cited, start=1))]
-    return Answer(question, False, "\n\n".join(parts), hits, number.cited, decision, searched, excerpts=nearby)
-
-
-def _names(values: tuple[str, ...]) -> str:
-    return " och ".join(", ".join(values).rsplit(", ", 1))
-
-
-def decline_message(decision: Decision, scope: str = "Rapporten") -> str:
-    """One Swedish sentence saying concretely what the documents searched (``scope``) do not cover."""
-    names = _names(decision.not_covered)
-    if decision.reason == "place":
-        covered = _names(decision.covered)
-        pronoun = {"Rapporten": "den", "Dokumenten": "de"}.get(scope, "det")
-        about = f" – {pronoun} handlar om {escape(covered)}" if covered else ""
-        return f"**{scope} nämner inte {escape(names)}{about}.**"
-    if decision.reason == "year":
-        return f"**{scope} nämner inte {escape(names)}.**"
-    if decision.reason == "figure":
-        about = f" om {escape(names)}" if names else ""
-        return f"**{scope} anger inga sådana siffror{about}.**"
-    if names:
-        return f"**{scope} nämner inte {escape(names)}** och verkar inte svara på frågan."
-    return f"**{scope} verkar inte svara på den frågan.** Här är det som ligger närmast – läs det med det i åtanke."
+    body = ReplyBody(
+        notices=_notices(searched, (), scope),
+        decline=decline_message(decision, scope),
+        nearby=tuple(Excerpt(_excerpt(h, 1), number(h)) for h in nearby),
+        sources=number.sources(),
+    )
+    return Answer(question, False, body, hits, number.cited, decision, searched)

@@ -10,6 +10,8 @@ Presenting those as the answer is the worst failure of a tool whose promise is "
   ranker's top score and margin, the question's specific words absent from the documents, a figure
   asked for and none in the best sentences, English) gives the probability that the question is
   answered; one threshold decides.  Both are fitted by ``assistant tune`` on the development set.
+
+A declined reply says why in one sentence (``decline_message``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import STOPWORDS, normal_forms, tokenize, words
@@ -133,3 +136,26 @@ def decide(
         return Decision(True, "answered", (), tuple(absent), probability=probability)
     reason: Reason = "figure" if _figure_unmet(query, hits) else "weak_match"
     return Decision(False, reason, tuple(absent), tuple(absent), probability=probability)
+
+
+def _names(values: tuple[str, ...]) -> str:
+    return " och ".join(", ".join(values).rsplit(", ", 1))
+
+
+def decline_message(decision: Decision, scope: str = "Rapporten") -> Decline:
+    """What the documents searched (``scope``) do not cover, concretely, in Swedish."""
+    names = _names(decision.not_covered)
+    if decision.reason == "place":
+        covered = _names(decision.covered)
+        pronoun = {"Rapporten": "den", "Dokumenten": "de"}.get(scope, "det")
+        about = f" – {pronoun} handlar om {covered}" if covered else ""
+        return Decline(f"{scope} nämner inte {names}{about}.")
+    if decision.reason == "year":
+        return Decline(f"{scope} nämner inte {names}.")
+    if decision.reason == "figure":
+        about = f" om {names}" if names else ""
+        return Decline(f"{scope} anger inga sådana siffror{about}.")
+    if names:
+        return Decline(f"{scope} nämner inte {names}", "och verkar inte svara på frågan.")
+    nearest = "Här är det som ligger närmast – läs det med det i åtanke."
+    return Decline(f"{scope} verkar inte svara på den frågan.", nearest)
