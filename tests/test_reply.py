@@ -148,7 +148,8 @@ def test_tips_asked_for_come_first_from_the_best_tips_and_none_repeats_the_lead(
     )
     assert answer.reply.tips_first
     assert [t.text for t in answer.reply.tips] == [b.passage.text for b in best]
-    assert [t.number for t in answer.reply.tips] == [4, 5]  # numbered after the quotes, shown before them
+    assert [t.number for t in answer.reply.tips] == [2, 3]  # numbered in reading order: after the lead
+    assert min(q.number for q in answer.reply.quotes) == 4
 
 
 def test_a_mended_question_and_words_the_documents_never_use_are_noticed() -> None:

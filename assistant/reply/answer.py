@@ -5,8 +5,8 @@ the best passages, each cited; then the quotes that answer (with their
 speaker), the tips that answer (with their category), and "Läs mer": the
 matched sentences of supporting passages.  Every sentence in it is either
 fixed framing or copied from a passage; no passage is shown twice, and [n]
-numbers the sources in the order lead, quotes, tips, "Läs mer" (tips asked
-for are shown before the quotes).  A question the report does not
+numbers the sources in reading order: lead, quotes, tips, "Läs mer" (tips asked
+for are shown, and numbered, before the quotes).  A question the report does not
 answer gets what the report does not cover, and at most two nearby passages.
 
 The reply is structure (``reply/body.py``); ``reply/render.py`` lays it out as Markdown or plain text.
@@ -218,22 +218,31 @@ def compose(
     offered = best_tips if best_tips is not None else [h for h in relevant if h.passage.kind == "tip"]
     tips = [h for h in offered if h.passage.id not in lead_ids][:most_tips]
     quotes = [h for h in _quotes(relevant, hits, lead, settings.max_quotes) if h.passage.id not in lead_ids]
-    number = _Numbering()  # numbered in this order: the lead, the quotes, the tips, the excerpts
+    tips_first = best_tips is not None
+    number = _Numbering()  # numbered in reading order: the lead, the quotes and tips as shown, the excerpts
     lead_parts = _lead_parts(lead, number)
-    shown_quotes = tuple(_quote(h, number(h), settings.long_quote_chars) for h in quotes)
-    shown_tips = tuple(Tip(h.passage.text, h.passage.category or "Tips", number(h)) for h in tips)
+    if tips_first:
+        shown_tips = tuple(_tip(h, number(h)) for h in tips)
+        shown_quotes = tuple(_quote(h, number(h), settings.long_quote_chars) for h in quotes)
+    else:
+        shown_quotes = tuple(_quote(h, number(h), settings.long_quote_chars) for h in quotes)
+        shown_tips = tuple(_tip(h, number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
     body = ReplyBody(
         notices=_notices(searched, decision.absent_words, scope),
         lead=lead_parts,
         quotes=shown_quotes,
         tips=shown_tips,
-        tips_first=best_tips is not None,
+        tips_first=tips_first,
         excerpts=tuple(Excerpt(_excerpt(h), number(h)) for h in excerpts),
         sources=number.sources(),
     )
     sentences = [LeadSentence(s, h.passage) for s, h in lead]
     return Answer(question, True, body, hits, number.cited, decision, searched, sentences, query.intent)
+
+
+def _tip(hit: Hit, number: int) -> Tip:
+    return Tip(hit.passage.text, hit.passage.category or "Tips", number)
 
 
 def _lead_parts(lead: list[tuple[str, Hit]], number: _Numbering) -> tuple[LeadPart, ...]:
