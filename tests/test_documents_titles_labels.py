@@ -18,6 +18,7 @@ from assistant.documents.titles import choose_title
         "Titel på uppsatsen placeras här",
         "Innehållsförteckning",
         "Dokument1",
+        "Word Document",
         "rapport.pdf",
     ],
 )

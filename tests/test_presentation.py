@@ -15,6 +15,7 @@ from assistant.interfaces.presentation import (
     chat_message,
     filter_line,
     marked_text,
+    passages_text,
     source_head,
     sources_html,
     transcript,
@@ -127,3 +128,7 @@ def test_only_the_best_sentences_of_a_source_are_marked_strongly() -> None:
     hit = Hit(passage, 1.0, 0.9, 1.0, 0.0, ("Andra meningen.", "Tredje meningen.", "Första meningen."), (0.9, 0.8, 0.7))
     answer = Answer("fråga", True, ReplyBody(), [hit], [hit])
     assert sources_html(answer, "fråga").count('class="sentence"') == 2
+
+
+def test_a_count_of_passages_is_singular_for_one() -> None:
+    assert (passages_text(1), passages_text(0), passages_text(68)) == ("1 stycke", "0 stycken", "68 stycken")

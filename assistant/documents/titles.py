@@ -14,10 +14,11 @@ from collections.abc import Iterable
 
 PRODUCER_ARTEFACT = re.compile(
     r"^(?:microsoft (?:word|powerpoint|excel) - .*|untitled.*|namnlös.*|unnamed.*"
-    r"|(?:dokument|document|presentation)\s*\d*|.*\.(?:docx?|pdf|odt|indd|rtf|txt|html?|pptx?|xlsx?))$",
+    r"|(?:word )?(?:dokument|document|presentation)\s*\d*|.*\.(?:docx?|pdf|odt|indd|rtf|txt|html?|pptx?|xlsx?))$",
     re.I,
 )
-"""Titles that producers write themselves: the source file, "Dokument1", "Untitled"."""
+"""Titles that producers write themselves: the source file, "Dokument1", "Untitled", and python-docx's
+"Word Document" for a file without core properties."""
 PLACEHOLDER = re.compile(
     r"placeras här|skriv (?:in )?(?:din |en |dokumentets )?(?:titel|rubrik)|klicka här|click here|"
     r"type (?:the )?(?:document )?title|enter (?:a )?title|^\[?(?:titel|title|rubrik)\]?$",

@@ -19,6 +19,7 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
 from assistant.errors import CorpusError, user_message
+from assistant.interfaces.presentation import passages_text
 from assistant.reply.render import to_plain
 from assistant.search.embeddings import Embedder
 from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
@@ -58,7 +59,7 @@ def corpus_summary(args: argparse.Namespace) -> int:
     if args.json:
         print_json([p.to_dict() for p in corpus.passages])
         return 0
-    print(f"{len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {args.corpus}")
+    print(f"{passages_text(len(corpus.passages))} ur {len(corpus.documents)} dokument i {args.corpus}")
     for title, counts in (
         ("Typ", Counter(KIND_LABELS[p.kind] for p in corpus.passages)),
         ("Avsnitt", Counter(p.section or "(utan rubrik)" for p in corpus.passages)),
@@ -96,7 +97,7 @@ def _build_json(report: BuildReport) -> dict:
 
 def _print_build(report: BuildReport) -> None:
     print(
-        f"Indexet byggt: {report.passages} stycken ur {len(report.documents)} dokument "
+        f"Indexet byggt: {passages_text(report.passages)} ur {len(report.documents)} dokument "
         f"på {report.seconds:.1f} s ({report.embedded} nya inbäddningar, {report.reused} ur cachen; {report.path})."
     )
     for name in report.skipped:
@@ -144,7 +145,8 @@ def corpus_add(args: argparse.Namespace) -> int:
     for summary in change.added:
         print(
             f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
-            f"{summary.passages} stycken, {summary.kinds.get('quote', 0)} citat, {summary.kinds.get('tip', 0)} tips)."
+            f"{passages_text(summary.passages)}, {summary.kinds.get('quote', 0)} citat, "
+            f"{summary.kinds.get('tip', 0)} tips)."
         )
         for note in summary.notes:
             print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
@@ -184,7 +186,7 @@ def index_status(args: argparse.Namespace) -> int:
     if manifest is None or size is None:
         print(f"Det finns inget index i {args.index}. Bygg det med: assistant index rebuild")
         return 1
-    print(f"Index i {args.index}: {manifest.passages} stycken, byggt {manifest.built_at}")
+    print(f"Index i {args.index}: {passages_text(manifest.passages)}, byggt {manifest.built_at}")
     print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
     print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
     print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")

@@ -21,7 +21,7 @@ from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import CorpusChange, Engine
 from assistant.errors import user_message
-from assistant.interfaces.presentation import build_summary
+from assistant.interfaces.presentation import build_summary, passages_text
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 ALL_DOCUMENTS = "Alla dokument"
@@ -115,7 +115,7 @@ def _change_message(change: CorpusChange) -> str:
     """What an upload or a removal did, as the panel's status (Markdown, user text escaped)."""
     lines = [f"Obs! {html.escape(failure)}" for failure in change.failures]
     for summary in change.added:
-        lines.append(f"Klart: {html.escape(summary.title)}: {summary.passages} stycken.")
+        lines.append(f"Klart: {html.escape(summary.title)}: {passages_text(summary.passages)}.")
         lines.extend(f"Obs! {html.escape(summary.name)}: {html.escape(note)}." for note in summary.notes)
     lines.extend(f"Tog bort {html.escape(path.name)}." for path in change.removed)
     if change.empty:

@@ -30,6 +30,11 @@ COMMON_WORDS = (
 """Words that carry no topic of their own in a question ("Hur kommer man igång?"): not marked in the sources."""
 
 
+def passages_text(count: int) -> str:
+    """The count with "stycke" or "stycken" ("1 stycke", "2 stycken")."""
+    return f"{count} stycke" if count == 1 else f"{count} stycken"
+
+
 @lru_cache(maxsize=1)
 def _common_forms() -> frozenset[str]:
     return frozenset(tokenize(COMMON_WORDS))
@@ -174,7 +179,7 @@ def built_text(built_at: str, now: datetime) -> str:
 def index_status(manifest: Manifest, now: datetime) -> str:
     """One line about the index that serves: size, documents, build time and age."""
     documents = len(manifest.corpus.documents)
-    return f"{manifest.passages} stycken ur {documents} dokument, {built_text(manifest.built_at, now)}."
+    return f"{passages_text(manifest.passages)} ur {documents} dokument, {built_text(manifest.built_at, now)}."
 
 
 @dataclass(frozen=True)
@@ -207,4 +212,4 @@ def build_summary(report: BuildReport) -> str:
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
     cache = f"{report.embedded} nya inbäddningar, {report.reused} ur cachen"
-    return f"Klart: indexet byggdes om, {report.passages} stycken på {seconds} s ({cache}).{skipped}"
+    return f"Klart: indexet byggdes om, {passages_text(report.passages)} på {seconds} s ({cache}).{skipped}"
