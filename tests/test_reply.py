@@ -157,7 +157,7 @@ def test_a_mended_question_and_words_the_documents_never_use_are_noticed() -> No
     answer = compose(Query("va gjorde kalix", "vad gjorde kalix"), cast(), decision, LEAD, scope="Dokumenten")
     assert answer.reply.notices == (
         "Sökte på: vad gjorde kalix",
-        "Dokumenten använder inte orden ”äldreomsorgen”, ”hemtjänsten”; närmast kommer:",
+        "Dokumenten använder inte orden ”äldreomsorgen” och ”hemtjänsten”; närmast kommer:",
     )
     assert answer.searched == "vad gjorde kalix"
 

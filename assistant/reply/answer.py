@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.reply.answerability import Decision, decline_message
+from assistant.reply.answerability import Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
 from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
@@ -291,9 +291,7 @@ def _notices(searched: str | None, absent_words: tuple[str, ...], scope: str) ->
     """What was searched, when the question was mended; the question's words the documents never use."""
     notices = [f"Sökte på: {searched}"] if searched else []
     if absent_words:
-        absent = ", ".join(f"”{w}”" for w in absent_words)
-        word = "ordet" if len(absent_words) == 1 else "orden"
-        notices.append(f"{scope} använder inte {word} {absent}; närmast kommer:")
+        notices.append(f"{scope} använder inte {words_named(absent_words)}; närmast kommer:")
     return tuple(notices)
 
 

@@ -142,6 +142,11 @@ def _names(values: tuple[str, ...]) -> str:
     return " och ".join(", ".join(values).rsplit(", ", 1))
 
 
+def words_named(words: tuple[str, ...]) -> str:
+    """The question's own words quoted, whatever their word class: 'ordet ”förankrar”', 'orden ”a” och ”b”'."""
+    return ("ordet " if len(words) == 1 else "orden ") + _names(tuple(f"”{w}”" for w in words))
+
+
 def decline_message(decision: Decision, scope: str = "Rapporten") -> Decline:
     """What the documents searched (``scope``) do not cover, concretely, in Swedish."""
     names = _names(decision.not_covered)
@@ -153,9 +158,9 @@ def decline_message(decision: Decision, scope: str = "Rapporten") -> Decline:
     if decision.reason == "year":
         return Decline(f"{scope} nämner inte {names}.")
     if decision.reason == "figure":
-        about = f" om {names}" if names else ""
+        about = f" och använder inte {words_named(decision.not_covered)}" if names else ""
         return Decline(f"{scope} anger inga sådana siffror{about}.")
     if names:
-        return Decline(f"{scope} nämner inte {names}", "och verkar inte svara på frågan.")
+        return Decline(f"{scope} använder inte {words_named(decision.not_covered)}", "och verkar inte svara på frågan.")
     nearest = "Här är det som ligger närmast – läs det med det i åtanke."
     return Decline(f"{scope} verkar inte svara på den frågan.", nearest)
