@@ -26,6 +26,8 @@ def speller() -> Speller:
         ("hur manga intervjuades", "hur många intervjuades"),
         ("jämstäldhet i förskolan", "jämställdhet i förskolan"),
         ("va e styrkedjan", "vad är styrkedjan"),
+        ("Va gjorde Gallivare?", "Vad gjorde Gällivare?"),
+        ("Vad gjorde Gällivre?", "Vad gjorde Gällivare?"),
     ],
 )
 def test_chat_swedish_and_typos_are_mended(speller: Speller, typed: str, searched: str) -> None:

@@ -136,7 +136,12 @@ class Speller:
         self._by_folding: dict[str, str] = {}
         for word in self.corpus_words:
             self._by_folding.setdefault(word.translate(FOLD), word)
-        self.mend_word = lru_cache(maxsize=16384)(self._mend_word)
+        self.mend_word = lru_cache(maxsize=16384)(self._mended_in_case)
+
+    def _mended_in_case(self, word: str) -> str:
+        """The mended word, capitalised when it was typed so ("Gällivre" → "Gällivare", not "gällivare")."""
+        mended = self._mend_word(word)
+        return mended[:1].upper() + mended[1:] if word[:1].isupper() else mended
 
     def _mend_word(self, word: str) -> str:
         lower = word.lower()
