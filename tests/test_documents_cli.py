@@ -30,7 +30,7 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     assert f"Lade till rapport-tryck.pdf: ”{REPORT_TITLE}” (PDF, 65 stycken, 18 citat, 12 tips)." in added.stdout
     assert "Fel: inskannad.pdf: PDF-filen" in added.stderr
     assert "Fel: rapport.txt: rapport.txt finns redan i korpusen (samma innehåll som rapport.txt)." in added.stderr
-    assert "Indexet byggt: 130 stycken ur 2 dokument" in added.stdout
+    assert "Indexet byggt ur 2 dokument: 130 stycken" in added.stdout
     assert sorted(p.name for p in corpus.iterdir()) == ["rapport-tryck.pdf", "rapport.txt"]
 
     listing = json.loads(run_cli("corpus", "--corpus", str(corpus), "list", "--json").stdout)
@@ -48,11 +48,11 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     removed = run_cli("corpus", "remove", REPORT_TITLE.upper(), *places)
     assert removed.returncode == 0, removed.stderr
     assert (
-        "Tog bort rapport-tryck.pdf" in removed.stdout and "Indexet byggt: 65 stycken ur 1 dokument" in removed.stdout
+        "Tog bort rapport-tryck.pdf" in removed.stdout and "Indexet byggt ur 1 dokument: 65 stycken" in removed.stdout
     )
     report = load_corpus(CORPUS).passages
     reused = len(report) + len(sentence_units(report).texts)
-    assert f"(0 nya inbäddningar, {reused} ur cachen" in removed.stdout
+    assert f"(0 nya vektorer, {reused} ur cachen" in removed.stdout
 
 
 def test_remove_unknown_document_names_the_ones_there(tmp_path: Path) -> None:

@@ -118,7 +118,8 @@ def test_transcript_has_every_question_its_reply_and_filters() -> None:
 def test_a_rebuild_is_summed_up_in_swedish_with_a_decimal_comma() -> None:
     report = BuildReport(Path("/tmp/x"), 65, ["rapport.txt"], ["trasig.pdf"], 2.14, embedded=3, reused=272)
     assert build_summary(report) == (
-        "Klart: indexet byggdes om, 65 stycken på 2,1 s (3 nya inbäddningar, 272 ur cachen). Hoppade över: trasig.pdf."
+        "Klart: indexet byggdes om, 65 stycken på 2,1 s (3 nya vektorer, 272 ur cachen, för stycken och meningar). "
+        "Hoppade över: trasig.pdf."
     )
 
 

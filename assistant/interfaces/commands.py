@@ -19,7 +19,7 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
 from assistant.errors import CorpusError, user_message
-from assistant.interfaces.presentation import passages_text
+from assistant.interfaces.presentation import build_figures, passages_text
 from assistant.reply.render import to_plain
 from assistant.search.embeddings import Embedder
 from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
@@ -96,10 +96,7 @@ def _build_json(report: BuildReport) -> dict:
 
 
 def _print_build(report: BuildReport) -> None:
-    print(
-        f"Indexet byggt: {passages_text(report.passages)} ur {len(report.documents)} dokument "
-        f"på {report.seconds:.1f} s ({report.embedded} nya inbäddningar, {report.reused} ur cachen; {report.path})."
-    )
+    print(f"Indexet byggt ur {len(report.documents)} dokument: {build_figures(report)}; {report.path}.")
     for name in report.skipped:
         print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
 
