@@ -7,7 +7,8 @@
     clipboard.plainCitations = true;
   }
   const swedish = [[/^user's message: /, "Din fråga: "], [/^bot's message: /, "Svar: "],
-                   [/^chatbot conversation$/, "Samtal"], [/^Close$/, "Stäng"]];
+                   [/^chatbot conversation$/, "Samtal"], [/^Close$/, "Stäng"],
+                   [/^Gradio footer navigation$/, "Sidfot"]];
   const headings = { Info: "Obs!", Warning: "Varning", Error: "Fel", Success: "Klart" };
   const retitle = () => document.querySelectorAll(".toast-title").forEach((title) => {
     // Gradio names a message by its kind in English and ignores the title it is given
