@@ -195,8 +195,8 @@ def test_a_rebuild_from_the_command_line_is_loaded_by_the_running_chat(
 def test_the_page_speaks_swedish_without_emoji_or_english_chrome(desk: Page) -> None:
     expect(desk.locator("html")).to_have_attribute("lang", "sv")  # set by the page's script once it has loaded
     footer = desk.locator("footer")
-    expect(footer).to_contain_text("API")
-    expect(footer).not_to_contain_text("Use via")
+    expect(footer).to_have_attribute("aria-label", "Sidfot")
+    assert footer.inner_text().strip() == "API för utvecklare"  # no rocket, no dangling "·"
     reply = ask(desk, "x" * 1200)
     expect(reply).to_contain_text("Frågan är för lång")
     labels = desk.evaluate(
@@ -236,6 +236,8 @@ def test_an_empty_message_leaves_no_bubble(desk: Page) -> None:
     desk.press("#question textarea", "Enter")
     expect(desk.get_by_text("Skriv en fråga i rutan först.")).to_be_visible()
     expect(desk.get_by_text("Error", exact=True)).to_have_count(0)  # no failed event behind the note
+    expect(desk.locator(".toast-title").first).to_have_text(re.compile(r"^\s*Obs!"))  # not Gradio's "Info"
+    expect(desk.locator("[data-testid=toast-close]").first).to_have_attribute("aria-label", "Stäng")
     ask(desk, "Vad gjorde Kalix?")
     expect(desk.locator('#chat [data-testid="user"]')).to_have_count(1)
     expect(desk.locator('#chat [data-testid="user"]')).to_have_text("Vad gjorde Kalix?")
@@ -336,3 +338,62 @@ def test_screenshots_for_review_desktop_and_phone(browser: Browser, server: str,
         page.screenshot(path=artifacts / f"chat-{name}.png")
         page.context.close()
         assert (artifacts / f"chat-{name}.png").stat().st_size > 10_000
+
+
+LAPTOP = {"width": 1366, "height": 900}
+"""A common laptop screen: the sources of a long reply are taller than the window."""
+PANEL = """() => {
+  const box = (selector) => { const b = document.querySelector(selector).getBoundingClientRect();
+                              return {top: b.top, bottom: b.bottom}; };
+  const panel = document.querySelector('#sources');
+  return {panel: box('#sources'), viewer: box('#page-view'), input: box('#question textarea'),
+          scrolled: panel.scrollTop, total: panel.scrollHeight, visible: panel.clientHeight,
+          overflow: getComputedStyle(panel).overflowY, page: window.scrollY,
+          app: document.querySelector('.gradio-container').scrollTop};
+}"""
+
+
+def test_many_sources_scroll_in_their_own_panel_and_a_citation_leaves_the_chat_in_place(
+    browser: Browser, server: str, artifacts: Path
+) -> None:
+    page = open_page(browser, server, LAPTOP)
+    try:
+        ask(page, "Hur får man med politikerna?")
+        sources = page.locator("#sources .source")
+        count = sources.count()
+        assert count >= 6, "the question no longer has many sources; pick another"
+        before = page.evaluate(PANEL)
+        assert before["overflow"] == "auto"
+        assert before["total"] > before["visible"] + 200, "the sources do not scroll inside their panel"
+        assert before["panel"]["bottom"] <= LAPTOP["height"], "the panel runs past the window"
+        assert before["viewer"]["top"] >= before["panel"]["bottom"] - 1, "the page viewer is drawn over the sources"
+
+        page.locator(f'#chat [data-testid="bot"] a[href="#kalla-{count}"]').last.click()
+        after = page.evaluate(PANEL)
+        assert (after["page"], after["app"]) == (before["page"], 0), "the citation scrolled the page, not the panel"
+        expect(page.locator("#question textarea")).to_be_in_viewport()
+        expect(page.locator("#title")).to_be_in_viewport()
+        assert after["scrolled"] > 0
+        last = sources.nth(count - 1).bounding_box()
+        assert after["panel"]["top"] - 1 <= last["y"] < after["panel"]["bottom"] - 40, "the source is not shown"
+        expect(sources.nth(count - 1)).to_have_class(re.compile(r"\bchosen\b"))
+        page.screenshot(path=artifacts / "sources-laptop-1366.png")
+
+        page.mouse.move(last["x"] + 20, last["y"] + 20)
+        page.mouse.wheel(0, -600)
+        page.wait_for_function(f"document.querySelector('#sources').scrollTop < {after['scrolled']}")
+        assert page.evaluate(PANEL)["page"] == before["page"], "the wheel moved the page, not the panel"
+    finally:
+        page.context.close()
+
+
+def test_a_citation_on_a_phone_scrolls_the_page_to_its_source(browser: Browser, server: str) -> None:
+    page = open_page(browser, server, PHONE)
+    try:
+        ask(page, "Hur får man med politikerna?")
+        count = page.locator("#sources .source").count()
+        page.locator(f'#chat [data-testid="bot"] a[href="#kalla-{count}"]').last.click()
+        expect(page.locator(f"#kalla-{count}")).to_be_in_viewport()
+        assert page.evaluate("document.querySelector('.gradio-container').scrollTop") == 0
+    finally:
+        page.context.close()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from playwright.sync_api import Browser, Page, expect
 
 from assistant.devtools.typeset import REPORT_TITLE
@@ -44,6 +45,43 @@ def choose(page: Page, dropdown: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
+PLAN = """# Handlingsplan för jämställdhet i Testby
+
+Kommunen tog fram en handlingsplan med mål för förskolan, skolan och socialtjänsten.
+
+Varje verksamhet följer upp sina mål en gång om året och redovisar dem för nämnden.
+"""
+
+
+def test_a_document_added_from_the_command_line_reaches_open_and_reloaded_pages(
+    documents_server: tuple[str, Path], browser: Browser, tmp_path: Path
+) -> None:
+    url, corpus = documents_server
+    index = corpus.parent / "index"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    page.click("#documents")
+    table = page.locator("#documents-table")
+    expect(table).to_contain_text("rapport.txt", timeout=60_000)
+    expect(table).not_to_contain_text("handlingsplan.md")
+    plan = tmp_path / "handlingsplan.md"
+    plan.write_text(PLAN, encoding="utf-8")
+    try:
+        result = run_cli("corpus", "add", str(plan), "--corpus", str(corpus), "--index", str(index))
+        assert result.returncode == 0, result.stderr
+        expect(table).to_contain_text("handlingsplan.md", timeout=30_000)  # the open page, by its timer
+        page.reload()
+        page.click("#documents")
+        expect(table).to_contain_text("Handlingsplan för jämställdhet i Testby")
+        expect(table).to_contain_text("rapport.txt")
+        page.click("#remove-choice input")
+        expect(page.get_by_role("option", name="handlingsplan.md")).to_be_visible()
+    finally:
+        context.close()
+        (corpus / "handlingsplan.md").unlink(missing_ok=True)
+
+
 def test_upload_filter_page_view_and_remove(
     page: Page, documents_server: tuple[str, Path], typeset: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -56,12 +94,20 @@ def test_upload_filter_page_view_and_remove(
     status = page.locator("#documents-status")
     expect(status).to_contain_text(f"Klart: {REPORT_TITLE}: 65 stycken.", timeout=120_000)
     expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken")
+    expect(status).to_be_in_viewport()  # beneath the button, scrolled to when below the window
     expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
     assert (corpus / "tryckt-rapport.pdf").is_file()
 
     page.set_input_files("#upload input[type=file]", [str(upload)])
     page.click("#add-documents")
     expect(status).to_contain_text("finns redan i korpusen", timeout=60_000)
+
+    page.reload()  # a page opened after the upload lists it too, not the corpus the server started with
+    page.click("#documents")
+    expect(page.locator("#documents-table")).to_contain_text("tryckt-rapport.pdf")
+    page.click("#remove-choice input")
+    expect(page.get_by_role("option", name="tryckt-rapport.pdf")).to_be_visible()
+    page.keyboard.press("Escape")
 
     page.get_by_text("Filter", exact=True).click()
     choose(page, "#document-filter", REPORT_TITLE)

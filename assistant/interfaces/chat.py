@@ -21,7 +21,7 @@ import gradio as gr
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.engine import DEFAULT_TOP_K, Engine, Reply
 from assistant.errors import BusyError, InputError, user_message
-from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices
+from assistant.interfaces.documents_panel import ALL_DOCUMENTS, corpus_listing, document_choices
 from assistant.interfaces.page import ALL, UI_STRINGS, Page, asset, lay_out, status_text, theme
 from assistant.interfaces.presentation import (
     Turn,
@@ -167,15 +167,27 @@ class ChatEvents:
             message = f"Omindexeringen misslyckades: {user_message(error, 'rebuilding from the chat')}"
         return {self.page.note: message, **self._status()}
 
-    def refresh(self) -> dict:
-        """Load an index rebuilt from the command line; the status and the button follow the engine."""
-        self.engine.reload_if_changed()
-        return self._status()
+    def refresh(self, shown: str | None) -> dict:
+        """Load an index rebuilt elsewhere; the status and the button follow the engine.
 
-    def current_documents(self) -> dict:
-        """The document filter as the index is now: a page opened after an upload lists the new document."""
-        passages = self.engine.retriever.index.passages
-        return gr.update(choices=document_choices({p.document: p.title or p.document for p in passages}))
+        When the page opens, and whenever the engine has switched to another build since this page last
+        looked (an upload in another tab, ``assistant corpus add``), the documents table, the removal list
+        and the document filter are filled again: a page is never left with the corpus it was built with.
+        """
+        self.engine.reload_if_changed()
+        index = self.engine.retriever.index
+        if str(index.path) == shown:
+            return self._status()
+        page = self.page
+        listing, removal = corpus_listing(self.engine)
+        titles = {p.document: p.title or p.document for p in index.passages}
+        return {
+            **self._status(),
+            page.documents.listing: listing,
+            page.documents.removal: removal,
+            page.document: gr.update(choices=document_choices(titles)),
+            page.shown_index: str(index.path),
+        }
 
     def _status(self) -> dict:
         return {
@@ -263,10 +275,18 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         show_progress="hidden",
         **PRIVATE,
     )
-    status = [page.status, page.rebuild_button]
-    page.timer.tick(events.refresh, None, status, show_progress="hidden", **PRIVATE)
-    app.load(events.refresh, None, status, show_progress="hidden", **PRIVATE)
-    app.load(events.current_documents, None, page.document, show_progress="hidden", **PRIVATE)
+    shown = [
+        page.status,
+        page.rebuild_button,
+        page.documents.listing,
+        page.documents.removal,
+        page.document,
+        page.shown_index,
+    ]
+    for change in page.documents.changes:
+        change.then(None, js=asset("show_status.js"), **PRIVATE)
+    for loaded in (page.timer.tick, app.load):
+        loaded(events.refresh, [page.shown_index], shown, show_progress="hidden", **PRIVATE)
 
 
 def build_app(engine: Engine) -> gr.Blocks:

@@ -10,9 +10,13 @@ embedded (the vector cache) — while the running index keeps serving.
 from __future__ import annotations
 
 import html
+import os
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
+from gradio.events import Dependency
 
 from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
@@ -57,9 +61,25 @@ def _corpus_state(summaries: list[DocumentSummary]) -> tuple[str, dict, dict]:
     )
 
 
-def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
+@dataclass(frozen=True)
+class DocumentsPanel:
+    """The panel's components that show the corpus: the chat refills them when a page opens or the index changes."""
+
+    listing: gr.HTML
+    removal: gr.Dropdown
+    changes: tuple[Dependency, ...]
+    """The upload's and the removal's events, for what the page does once they are done."""
+
+
+def corpus_listing(engine: Engine) -> tuple[str, dict]:
+    """The table and the removal choices for the corpus on disk now (the chosen document kept if still there)."""
+    summaries = _summaries(engine)
+    return documents_table(summaries), gr.update(choices=[s.name for s in summaries])
+
+
+def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> DocumentsPanel:
     """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
-    summaries = load_corpus(engine.corpus_dir).summaries
+    summaries = _summaries(engine)
     with gr.Accordion("Dokument", open=False, elem_id="documents"):
         listing = gr.HTML(documents_table(summaries), elem_id="documents-table")
         upload = gr.File(
@@ -69,12 +89,12 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
             elem_id="upload",
         )
         add_button = gr.Button("Lägg till och indexera", size="sm", variant="primary", elem_id="add-documents")
+        status = gr.Markdown(elem_id="documents-status")  # just below the button, not below the removal
         with gr.Row():
             chosen = gr.Dropdown(
                 [s.name for s in summaries], value=None, label="Dokument", scale=3, elem_id="remove-choice"
             )
             remove_button = gr.Button("Ta bort", size="sm", variant="stop", scale=1, elem_id="remove-document")
-        status = gr.Markdown(elem_id="documents-status")
 
     def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
         if not files:
@@ -99,16 +119,34 @@ def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> None:
         return _change_message(change), *_corpus_state(_summaries(engine))
 
     outputs = [status, listing, chosen, document_filter]
-    add_button.click(
+    added = add_button.click(
         add, upload, [*outputs, upload], api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
     )
-    remove_button.click(
+    removed = remove_button.click(
         remove, chosen, outputs, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
     )
+    return DocumentsPanel(listing=listing, removal=chosen, changes=(added, removed))
 
 
 def _summaries(engine: Engine) -> list[DocumentSummary]:
-    return load_corpus(engine.corpus_dir).summaries
+    """The corpus documents as they are on disk: read again only when a file (or the README's titles) changed."""
+    directory = engine.corpus_dir
+    files = [*document_files(directory), directory / "README.md"]
+    stamps = tuple((path.name, stat.st_size, stat.st_mtime_ns) for path in files if (stat := _stat(path)) is not None)
+    return _read_summaries(directory, stamps)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:  # removed since it was listed
+        return None
+
+
+@lru_cache(maxsize=8)
+def _read_summaries(directory: Path, stamps: tuple[tuple[str, int, int], ...]) -> list[DocumentSummary]:
+    """``stamps`` (name, size, modification time of each file) is the cache key: a page load reads no document."""
+    return load_corpus(directory).summaries
 
 
 def _change_message(change: CorpusChange) -> str:

@@ -17,7 +17,13 @@ import gradio as gr
 
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.interfaces.documents_panel import ALL_DOCUMENTS, document_choices, documents_panel, page_viewer
+from assistant.interfaces.documents_panel import (
+    ALL_DOCUMENTS,
+    DocumentsPanel,
+    document_choices,
+    documents_panel,
+    page_viewer,
+)
 from assistant.interfaces.presentation import index_status, sources_html
 from assistant.search.retrieve import DEFAULT_KINDS
 
@@ -34,8 +40,8 @@ INDEX_POLL_SECONDS = 5
 CHAT_HEIGHT = "max(22rem, calc(100dvh - 19rem))"
 """The conversation takes the window's height less the title, question box and examples below it."""
 UI_STRINGS = {
-    "errors.use_via_api": "API",
-    "errors.use_via_api_or_mcp": "API",
+    "errors.use_via_api": "API för utvecklare",
+    "errors.use_via_api_or_mcp": "API för utvecklare",
     "chatbot.copy_message": "Kopiera som Markdown",
     "chatbot.copied_message": "Kopierat",
     "chatbot.clear": "Rensa samtalet",
@@ -51,6 +57,7 @@ SCRIPTS = {
     "to the question box.",
     "download.js": "The conversation is saved by the browser; it is never written to the server's disk.",
     "reset.js": "A cleared conversation starts the count of asked questions that after_reply.js waits for again.",
+    "show_status.js": "What an upload or a removal did is scrolled into sight when it landed below the window.",
 }
 """The page's JavaScript functions (files in ``static/``), each run by Gradio on one event, and why."""
 
@@ -103,7 +110,10 @@ class Page:
     rebuild_button: gr.Button
     note: gr.Markdown
     sources: gr.HTML
+    documents: DocumentsPanel
     timer: gr.Timer
+    shown_index: gr.State
+    """The index build the page's document lists were last filled from (None until the page has loaded)."""
     previous_query: gr.State
     """The query the last reply searched with: a follow-up is read together with it."""
     undo_query: gr.State
@@ -119,7 +129,7 @@ def lay_out(engine: Engine) -> Page:
     passages = engine.retriever.index.passages
     municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
     roles = [ALL, *sorted({p.role for p in passages if p.role})]
-    kinds = [ALL, *[KIND_LABELS[k] for k in DEFAULT_KINDS]]
+    kinds = [(ALL, ALL), *[(KIND_LABELS[k].capitalize(), KIND_LABELS[k]) for k in DEFAULT_KINDS]]  # value: citat
     documents = document_choices({p.document: p.title or p.document for p in passages})
     gr.Markdown(
         "# Rapportassistenten\n"
@@ -176,7 +186,7 @@ def lay_out(engine: Engine) -> Page:
                 status = gr.Markdown(status_text(engine), elem_id="index-status")
                 rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
                 note = gr.Markdown(elem_id="index-note")
-            documents_panel(engine, document)
+            panel = documents_panel(engine, document)
             gr.Markdown("### Källor")
             sources = gr.HTML(sources_html(None, ""), elem_id="sources")
             page_viewer(engine, cited)
@@ -199,7 +209,9 @@ def lay_out(engine: Engine) -> Page:
         rebuild_button=rebuild_button,
         note=note,
         sources=sources,
+        documents=panel,
         timer=gr.Timer(INDEX_POLL_SECONDS),
+        shown_index=gr.State(None),
         previous_query=previous_query,
         undo_query=undo_query,
         turns=turns,
