@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.documents.passages import Passage
+from assistant.search.passage_store import MISSING, PassageStore
 from assistant.search.query import Query
 
 PASSAGE_FEATURES = (
@@ -54,29 +54,46 @@ NUMBER = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class PassageFacts:
-    """Per-passage values the features need, computed once per index (arrays aligned with the passages)."""
+    """Per-passage values the features need (arrays aligned with the passages), computed once per index.
 
+    What is read from a passage's text (advice words, numbers, length) is read for the candidates a query
+    touches, once per passage, so loading a large index scans no text.
+    """
+
+    passages: PassageStore
     kinds: np.ndarray
     roles: np.ndarray
     towns: np.ndarray
-    texts: list[str]
     commentary: np.ndarray
-    important: np.ndarray
-    numbers: np.ndarray
-    length: np.ndarray
+    _read: np.ndarray  # whether a passage's text facts below are known yet
+    _important: np.ndarray
+    _numbers: np.ndarray
+    _length: np.ndarray
 
     @classmethod
-    def of(cls, passages: list[Passage]) -> PassageFacts:
+    def of(cls, passages: PassageStore) -> PassageFacts:
+        count = len(passages)
         return cls(
-            kinds=np.array([p.kind for p in passages], dtype=object),
-            roles=np.array([p.role or "" for p in passages], dtype=object),
-            towns=np.array([p.municipality or "" for p in passages], dtype=object),
-            texts=[p.text for p in passages],
-            commentary=np.array([p.discusses is not None for p in passages], dtype=bool),
-            important=np.array([bool(IMPORTANT.search(p.text)) for p in passages], dtype=bool),
-            numbers=np.array([bool(NUMBER.search(p.text)) for p in passages], dtype=bool),
-            length=np.array([np.log1p(len(p.text)) for p in passages], dtype=np.float32),
+            passages,
+            kinds=passages.column("kind"),
+            roles=passages.column("role", ""),
+            towns=passages.column("municipality", ""),
+            commentary=passages.codes("discusses") != MISSING,
+            _read=np.zeros(count, dtype=bool),
+            _important=np.zeros(count, dtype=bool),
+            _numbers=np.zeros(count, dtype=bool),
+            _length=np.zeros(count, dtype=np.float32),
         )
+
+    def text_facts(self, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Whether the candidates' texts give advice and hold a number, and their log lengths."""
+        for position in candidates[~self._read[candidates]].tolist():
+            text = self.passages.texts[position]
+            self._important[position] = bool(IMPORTANT.search(text))
+            self._numbers[position] = bool(NUMBER.search(text))
+            self._length[position] = np.log1p(len(text))
+            self._read[position] = True
+        return self._important[candidates], self._numbers[candidates], self._length[candidates]
 
 
 def passage_features(
@@ -98,7 +115,10 @@ def passage_features(
     paragraph = kinds == "paragraph"
     top = float(bm25.max()) if len(bm25) else 0.0
     town = query.municipality
-    mentions = np.array([bool(town) and town in facts.texts[c] for c in candidates], dtype=bool)
+    mentions = np.zeros(len(candidates), dtype=bool)
+    if town:
+        mentions[:] = [town in facts.passages.texts[c] for c in candidates.tolist()]
+    important, numbers, length = facts.text_facts(candidates)
     intent = query.intent
     columns = {
         "passage_cos": passage_cos,
@@ -116,13 +136,13 @@ def passage_features(
         "town_other": bool(town) & quote & (towns != town),
         "advice_tip": (intent == "advice") & tip,
         "advice_quote": (intent == "advice") & quote,
-        "advice_important": (intent == "advice") & facts.important[candidates],
+        "advice_important": (intent == "advice") & important,
         "tips_asked_tip": query.asks_tips & tip,
         "said_quote": (intent == "said") & quote,
         "did_paragraph": (intent == "did") & paragraph,
         "definition_paragraph": (intent == "definition") & paragraph,
         "reason_paragraph": (intent == "reason") & paragraph,
-        "figure_number": (intent == "figure") & facts.numbers[candidates],
-        "length": facts.length[candidates],
+        "figure_number": (intent == "figure") & numbers,
+        "length": length,
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])
