@@ -10,6 +10,7 @@ feature and a new corpus or model is fitted the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,48 +53,40 @@ IMPORTANT = re.compile(r"\b(viktig\w*|vikten|avgörande|nyckel\w*|måste|behöve
 NUMBER = re.compile(r"\d")
 
 
+def text_facts(texts: Iterable[str]) -> np.ndarray:
+    """What the ranker reads from each text — advice words, a number (1 or 0), the log length — one float32 row
+    per text.  Computed by the index build and stored: over a million texts the regexes take seconds, and
+    read per candidate at query time they made retrieval at 1,000,000 passages slower (docs/scale.md)."""
+    rows = [(bool(IMPORTANT.search(t)), bool(NUMBER.search(t)), np.log1p(len(t))) for t in texts]
+    return np.array(rows, dtype=np.float32).reshape(-1, 3)
+
+
 @dataclass(frozen=True)
 class PassageFacts:
-    """Per-passage values the features need (arrays aligned with the passages), computed once per index.
-
-    What is read from a passage's text (advice words, numbers, length) is read for the candidates a query
-    touches, once per passage, so loading a large index scans no text.
-    """
+    """Per-passage values the features need (arrays aligned with the passages), from the index's columns."""
 
     passages: PassageStore
     kinds: np.ndarray
     roles: np.ndarray
     towns: np.ndarray
     commentary: np.ndarray
-    _read: np.ndarray  # whether a passage's text facts below are known yet
-    _important: np.ndarray
-    _numbers: np.ndarray
-    _length: np.ndarray
+    important: np.ndarray
+    numbers: np.ndarray
+    length: np.ndarray
 
     @classmethod
-    def of(cls, passages: PassageStore) -> PassageFacts:
-        count = len(passages)
+    def of(cls, passages: PassageStore, texts: np.ndarray) -> PassageFacts:
+        """``texts``: the passages' :func:`text_facts`."""
         return cls(
             passages,
             kinds=passages.column("kind"),
             roles=passages.column("role", ""),
             towns=passages.column("municipality", ""),
             commentary=passages.codes("discusses") != MISSING,
-            _read=np.zeros(count, dtype=bool),
-            _important=np.zeros(count, dtype=bool),
-            _numbers=np.zeros(count, dtype=bool),
-            _length=np.zeros(count, dtype=np.float32),
+            important=texts[:, 0] > 0,
+            numbers=texts[:, 1] > 0,
+            length=np.ascontiguousarray(texts[:, 2]),
         )
-
-    def text_facts(self, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Whether the candidates' texts give advice and hold a number, and their log lengths."""
-        for position in candidates[~self._read[candidates]].tolist():
-            text = self.passages.texts[position]
-            self._important[position] = bool(IMPORTANT.search(text))
-            self._numbers[position] = bool(NUMBER.search(text))
-            self._length[position] = np.log1p(len(text))
-            self._read[position] = True
-        return self._important[candidates], self._numbers[candidates], self._length[candidates]
 
 
 def passage_features(
@@ -118,7 +111,6 @@ def passage_features(
     mentions = np.zeros(len(candidates), dtype=bool)
     if town:
         mentions[:] = [town in facts.passages.texts[c] for c in candidates.tolist()]
-    important, numbers, length = facts.text_facts(candidates)
     intent = query.intent
     columns = {
         "passage_cos": passage_cos,
@@ -136,13 +128,13 @@ def passage_features(
         "town_other": bool(town) & quote & (towns != town),
         "advice_tip": (intent == "advice") & tip,
         "advice_quote": (intent == "advice") & quote,
-        "advice_important": (intent == "advice") & important,
+        "advice_important": (intent == "advice") & facts.important[candidates],
         "tips_asked_tip": query.asks_tips & tip,
         "said_quote": (intent == "said") & quote,
         "did_paragraph": (intent == "did") & paragraph,
         "definition_paragraph": (intent == "definition") & paragraph,
         "reason_paragraph": (intent == "reason") & paragraph,
-        "figure_number": (intent == "figure") & numbers,
-        "length": length,
+        "figure_number": (intent == "figure") & facts.numbers[candidates],
+        "length": facts.length[candidates],
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])

@@ -13,6 +13,7 @@ Layout under the index directory::
     builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
     builds/<build id>/forms.json      (normal forms of the corpus's and common Swedish words, see lexical.py)
     builds/<build id>/words.json      (the corpus's words, which the speller mends towards, see query.py)
+    builds/<build id>/text_facts.npy  (what the ranker reads from each passage's text, see features.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
 
@@ -53,6 +54,7 @@ from assistant.search import dense as dense_index
 from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
+from assistant.search.features import text_facts
 from assistant.search.lexical import forms_table, remember_forms, tokenize, words
 from assistant.search.manifest import FORMAT_VERSION, CorpusRecord, Manifest, ModelRecord, library_versions
 from assistant.search.passage_store import FILES as PASSAGE_FILES
@@ -80,6 +82,7 @@ FILES = (
     "coverage.json",
     "forms.json",
     "words.json",
+    "text_facts.npy",
 )
 COMMON_WORDS = 20_000
 """The most common Swedish words (wordfreq) whose normal forms a build stores beside its own words: most
@@ -97,7 +100,7 @@ JSON_OBJECT_FACTOR = 12.5
 """Memory of the parsed files' Python objects (dicts, sets, strings) over their size on disk: 190 MB for 15 MB
 at 200,000 synthetic passages (forms 16×, words and BM25's vocabulary 11×, coverage 8×)."""
 PER_PASSAGE_BYTES = 40
-"""The retriever's arrays per passage (kinds, roles and towns as object arrays, the text facts read so far,
+"""The retriever's arrays per passage (kinds, roles and towns as object arrays, the text facts' columns,
 first-sentence offsets, the default filter's mask): 34 bytes measured at 200,000 passages."""
 
 
@@ -116,6 +119,7 @@ class Index:
     sentence_vectors: VectorFile
     coverage: dict[str, Coverage]  # per document
     words: set[str]  # the corpus's words, for the speller
+    text_facts: np.ndarray  # the passages' features.text_facts
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,7 @@ def _write_build(
     vocabulary = {w for text in texts for w in words(text)} | set(top_n_list("sv", COMMON_WORDS)) | set(role_words())
     _write_json(directory / "forms.json", forms_table(vocabulary))
     _write_json(directory / "words.json", sorted(corpus_words(passages)))
+    np.save(directory / "text_facts.npy", text_facts(p.text for p in passages))
     return dense_index.kind(dense)
 
 
@@ -340,12 +345,16 @@ def load_index(index_dir: Path) -> Index:
         coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
         remember_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
         corpus = set(json.loads((build / "words.json").read_text(encoding="utf-8")))
+        facts = np.load(build / "text_facts.npy")
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
-    consistent = manifest.passages == len(passages) == dense.ntotal == len(vectors) == lexical.scores["num_docs"]
+    consistent = manifest.passages == len(passages) == len(facts) == dense.ntotal == len(vectors)
+    consistent = consistent and len(passages) == lexical.scores["num_docs"]
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage, corpus)
+    return Index(
+        build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage, corpus, facts
+    )
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ class Retriever:
         self.kinds = {_key(k): k for k in kinds}
         self.kinds.update({_key(label): kind for kind, label in KIND_LABELS.items() if kind in kinds})
         self.documents = {_key(d): d for d in passages.values("document")}
-        self.facts = PassageFacts.of(passages)
+        self.facts = PassageFacts.of(passages, index.text_facts)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
 

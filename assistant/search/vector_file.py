@@ -12,6 +12,7 @@ file to the page cache.
 from __future__ import annotations
 
 import os
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +54,27 @@ class VectorFile:
             start, stop, step = rows.indices(len(self))
             if step != 1:
                 return self[np.arange(start, stop, step)]
-            return self._read([(start, max(stop - start, 0))])
+            return self._read(np.array([start]), np.array([max(stop - start, 0)]))
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
         if len(rows) and (rows.min() < 0 or rows.max() >= len(self)):
             raise IndexError(f"rows outside 0..{len(self) - 1}")
-        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-        starts = np.concatenate([[0], breaks]) if len(rows) else breaks
-        lengths = np.diff(np.concatenate([starts, [len(rows)]]))
-        return self._read(list(zip(rows[starts].tolist(), lengths.tolist(), strict=True)))
+        starts = np.flatnonzero(np.diff(rows, prepend=-2) != 1)
+        counts = np.diff(starts, append=len(rows))
+        return self._read(rows[starts], counts)
 
-    def _read(self, runs: list[tuple[int, int]]) -> np.ndarray:
-        chunks = [
-            os.pread(self._file, min(count - done, per_read) * self._row, self._offset + (start + done) * self._row)
-            for start, count in runs
-            for per_read in [max(1, MAX_READ // self._row)]
-            for done in range(0, count, per_read)
-        ]
-        data = b"".join(chunks)
-        if len(data) != sum(count for _, count in runs) * self._row:
+    def _read(self, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Runs of ``counts`` rows from ``starts``: one ``pread`` each (``map``: no Python loop per run)."""
+        per_read = max(1, MAX_READ // self._row)
+        if len(counts) and counts.max() > per_read:  # a large file whole (np.asarray): a piece at a time
+            pieces = [
+                (piece, min(per_read, s + c - piece))
+                for s, c in zip(starts.tolist(), counts.tolist(), strict=True)
+                for piece in range(s, s + c, per_read)
+            ]
+            return self._read(np.array([p for p, _ in pieces]), np.array([c for _, c in pieces]))
+        sizes = (counts * self._row).tolist()
+        data = b"".join(map(os.pread, repeat(self._file), sizes, (self._offset + starts * self._row).tolist()))
+        if len(data) != sum(sizes):
             raise OSError(f"{self.path.name}: short read")
         return np.frombuffer(data, dtype=self.dtype).reshape(-1, self.shape[1])
 
