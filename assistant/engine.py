@@ -27,7 +27,6 @@ from assistant.search.embeddings import Embedder, Say
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.index import BuildReport, Index, build_index, current_build, ensure_index, load_index
 from assistant.search.learned import Learned, load_learned
-from assistant.search.lexical import words
 from assistant.search.query import Query, Speller
 from assistant.search.retrieve import Filters, Retriever, SearchSettings
 from assistant.search.understanding import Reader
@@ -124,7 +123,6 @@ class _Loaded:
     @classmethod
     def of(cls, index: Index, embedder: Embedder, learned: Learned, settings: SearchSettings) -> _Loaded:
         passages = index.passages
-        vocabulary = {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
         adapter = learned.adapter_for(embedder.info.fingerprint)
         if learned.adapter_model and adapter is None:
             log.warning(
@@ -132,16 +130,15 @@ class _Loaded:
             )
         retriever = Retriever(index, embedder, learned.ranker, adapter, settings)
         by_document: dict[str, dict[str, None]] = {}
+        for document, town in passages.firsts("municipality", by="document"):
+            by_document.setdefault(document, {})[town] = None
         titles: dict[str, str] = {}
-        for p in passages:
-            if p.municipality:
-                by_document.setdefault(p.document, {})[p.municipality] = None
-            if p.title:
-                titles.setdefault(p.document, p.title)
+        for document, title in passages.firsts("title", by="document"):
+            titles.setdefault(document, title)
         return cls(
             retriever,
-            Reader.of(Speller(vocabulary), retriever.municipality_names),
-            tuple(dict.fromkeys(p.municipality for p in passages if p.municipality)),
+            Reader.of(Speller(index.words), retriever.municipality_names),
+            tuple(town for town in passages.values("municipality") if town),
             {document: tuple(towns) for document, towns in by_document.items()},
             titles,
             union(index.coverage.values()),
@@ -324,9 +321,9 @@ class Engine:
         """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file
         name, checked by the retriever's filter)."""
         wanted = " ".join(name.split()).casefold()
-        for passage in self.retriever.index.passages:
-            if passage.title and " ".join(passage.title.split()).casefold() == wanted:
-                return passage.document
+        for document, title in self.retriever.index.passages.firsts("title", by="document"):
+            if " ".join(title.split()).casefold() == wanted:
+                return document
         return name
 
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:

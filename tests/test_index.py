@@ -43,7 +43,7 @@ def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     assert set(on_disk) == {"format", "built_at", "corpus", "model", "passages", "libraries", "dense"}
     assert manifest.dense == "flat"
     assert Manifest.from_dict(on_disk) == manifest
-    for name in ("vectors.npy", "dense.faiss", "passages.jsonl", "bm25/vocab.index.json"):
+    for name in ("vectors.npy", "dense.faiss", "passages/text.bin", "bm25/vocab.index.json"):
         assert (build / name).is_file()
     vectors = np.load(build / "vectors.npy")
     assert vectors.shape == (65, 384)
@@ -136,7 +136,7 @@ def test_damaged_index_is_detected_and_rebuilt(fake_embedder, tmp_path: Path, da
     if damage == "truncate-faiss":
         (build / "dense.faiss").write_bytes((build / "dense.faiss").read_bytes()[:100])
     elif damage == "delete-passages":
-        (build / "passages.jsonl").unlink()
+        (build / "passages" / "codes.npy").unlink()
     else:
         (build / "manifest.json").write_text("{not json")
     loaded, reason = ensure_index(index, CORPUS, fake_embedder)

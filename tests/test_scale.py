@@ -20,6 +20,7 @@ from assistant.engine import learned_values
 from assistant.search import dense
 from assistant.search.index import build_index, footprint, load_index
 from assistant.search.retrieve import Filters, Retriever
+from assistant.search.vector_file import VectorFile
 
 
 def _clustered(count: int, dimension: int = 64, seed: int = 0) -> np.ndarray:
@@ -140,10 +141,10 @@ def test_report_filters_on_the_approximate_path(
         assert [h.passage.id for h in found] == [h.passage.id for h in fake_retriever.search(question, 8, filters)]
 
 
-def test_vectors_are_memory_mapped_and_the_footprint_is_reported(fake_retriever: Retriever) -> None:
+def test_vectors_are_read_by_row_and_the_footprint_is_reported(fake_retriever: Retriever) -> None:
     index = fake_retriever.index
     for matrix in (index.vectors, index.sentence_vectors):
-        assert not matrix.flags.owndata and matrix.dtype == np.float32
+        assert isinstance(matrix, VectorFile) and matrix.dtype == np.float32
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
     size = footprint(index.path)
     assert size.disk_bytes > size.mapped_bytes >= index.vectors.nbytes + index.sentence_vectors.nbytes

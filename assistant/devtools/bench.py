@@ -6,17 +6,20 @@ load shifts during a run it moves both timings of a question alike, where two
 separate loops (all encodings, then all retrievals) would each catch a
 different load.  Recall@10 compares the fused top 10 with those of the same
 index searched by an exact flat scan.  Memory is the peak resident set while
-building, and then again (the peak reset, Linux's ``clear_refs``) while
-loading and answering, which is what serving needs.
+building, and that of a fresh process that loads the index and answers, which
+is what serving needs: measured in the building process it also held what the
+build left behind (Python keeps freed memory) and the model the build embedded
+with.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gc
+import multiprocessing
 import statistics
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +59,23 @@ class BenchResult:
     load_s: float
     build_peak_rss_mb: float
     peak_rss_mb: float
-    """Peak resident memory while loading the index and answering (the build's peak is reset before)."""
+    """Peak resident memory of a process that loads the index and answers."""
+    anonymous_mb: float
+    """Its private memory when done answering (the resident set without mapped files)."""
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What the serving process measured."""
+
+    encode: list[float]
+    retrieve: list[float]
+    lexical: list[float]
+    recall_at_10: float
+    index_kind: str
+    load_s: float
+    peak_rss_mb: float
+    anonymous_mb: float
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -64,18 +83,12 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _peak_rss_mb() -> float:
-    """The process's peak resident set (VmHWM) in MB."""
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (``VmHWM``: peak resident set) in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def _reset_peak_rss() -> None:
-    """Start a new peak (Linux ≥ 4.0: writing 5 to clear_refs resets VmHWM to the current RSS)."""
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 def _ms(start: float) -> float:
@@ -84,13 +97,14 @@ def _ms(start: float) -> float:
 
 def run_benchmark(
     corpus_dir: Path,
+    model: str,
     embedder: Embedder,
     questions: list[str],
     rounds: int,
     synthetic: int | None = None,
     say: Say | None = None,
 ) -> BenchResult:
-    """Build an index into a temporary directory, then time queries against it.
+    """Build an index into a temporary directory, then time queries against it in a fresh process.
 
     With ``synthetic`` = N, the index is built from N passages recombined from
     the corpus's sentences (see :mod:`assistant.devtools.synthetic`) instead.
@@ -107,35 +121,14 @@ def run_benchmark(
             write_corpus(pool, synthetic, corpus_dir)
             builder = RecombinedEmbedder(embedder, pool)
         report = build_index(corpus_dir, index_dir, builder, say=say)
-        build_peak = _peak_rss_mb()
-        _reset_peak_rss()
-        started = time.perf_counter()
-        learned = learned_values()
-        adapter = learned.adapter_for(embedder.info.fingerprint)
-        retriever = Retriever(load_index(index_dir), embedder, learned.ranker, adapter)
-        load_s = time.perf_counter() - started
-        workload = questions * rounds
-        for question in questions[:5]:  # warm-up
-            retriever.search(question)
-        encode, retrieve, lexical = [], [], []
-        mask = retriever.allowed_mask(Filters())
-        for question in workload:
-            start = time.perf_counter()
-            embedder.encode_queries([question])
-            encode.append(_ms(start))
-            start = time.perf_counter()
-            retriever.search(question)
-            retrieve.append(_ms(start))
-            start = time.perf_counter()
-            retriever._candidates(None, retriever._lexical_scores(question, mask), mask)  # the BM25 side alone
-            lexical.append(_ms(start))
-        peak = _peak_rss_mb()
-        recall = _recall(retriever, questions)
-        index_kind = retriever.index.manifest.dense
+        build_peak = _status_mb("VmHWM")
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as server:
+            served = server.submit(_serve, index_dir, model, questions, rounds).result()
+    encode, retrieve, lexical = served.encode, served.retrieve, served.lexical
     return BenchResult(
-        queries=len(workload),
+        queries=len(retrieve),
         passages=report.passages,
-        index_kind=index_kind,
+        index_kind=served.index_kind,
         encode_p50_ms=statistics.median(encode),
         encode_p95_ms=_percentile(encode, 0.95),
         retrieve_p50_ms=statistics.median(retrieve),
@@ -143,12 +136,40 @@ def run_benchmark(
         ratio=statistics.median(r / e for r, e in zip(retrieve, encode, strict=True)),
         lexical_p50_ms=statistics.median(lexical),
         lexical_share=statistics.median(x / r for x, r in zip(lexical, retrieve, strict=True)),
-        recall_at_10=recall,
+        recall_at_10=served.recall_at_10,
         build_s=report.seconds,
-        load_s=load_s,
+        load_s=served.load_s,
         build_peak_rss_mb=build_peak,
-        peak_rss_mb=peak,
+        peak_rss_mb=served.peak_rss_mb,
+        anonymous_mb=served.anonymous_mb,
     )
+
+
+def _serve(index_dir: Path, model: str, questions: list[str], rounds: int) -> Serving:
+    """Load the index and answer ``questions`` ``rounds`` times (in a process of its own), timing each step."""
+    embedder = Embedder(model)
+    learned = learned_values()
+    adapter = learned.adapter_for(embedder.info.fingerprint)
+    started = time.perf_counter()
+    retriever = Retriever(load_index(index_dir), embedder, learned.ranker, adapter)
+    load_s = time.perf_counter() - started
+    for question in questions[:5]:  # warm-up
+        retriever.search(question)
+    encode, retrieve, lexical = [], [], []
+    mask = retriever.allowed_mask(Filters())
+    for question in questions * rounds:
+        start = time.perf_counter()
+        embedder.encode_queries([question])
+        encode.append(_ms(start))
+        start = time.perf_counter()
+        retriever.search(question)
+        retrieve.append(_ms(start))
+        start = time.perf_counter()
+        retriever._candidates(None, retriever._lexical_scores(question, mask), mask)  # the BM25 side alone
+        lexical.append(_ms(start))
+    peak, anonymous = _status_mb("VmHWM"), _status_mb("RssAnon")
+    recall = _recall(retriever, questions)
+    return Serving(encode, retrieve, lexical, recall, retriever.index.manifest.dense, load_s, peak, anonymous)
 
 
 def _recall(retriever: Retriever, questions: list[str]) -> float:

@@ -81,7 +81,7 @@ def run_bench(args: argparse.Namespace) -> int:
     questions = [q.text for q in load_questions(args.questions, passages)]
     from assistant.devtools.bench import run_benchmark
 
-    result = run_benchmark(args.corpus, embedder, questions, args.rounds, args.passages, say=say)
+    result = run_benchmark(args.corpus, args.model, embedder, questions, args.rounds, args.passages, say=say)
     if args.json:
         print_json({k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(result).items()})
     else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,7 @@ class Evaluation:
     conversations: ConversationScores | None = None
 
 
-def _resolve(prefixes: list[str], passages: list[Passage], where: str) -> frozenset[str]:
+def _resolve(prefixes: list[str], passages: Sequence[Passage], where: str) -> frozenset[str]:
     ids: set[str] = set()
     for prefix in prefixes:
         found = {p.id for p in passages if p.text.startswith(prefix)}
@@ -133,7 +133,7 @@ def _read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-def _question(row: dict[str, Any], passages: list[Passage], where: str) -> Question:
+def _question(row: dict[str, Any], passages: Sequence[Passage], where: str) -> Question:
     try:
         text, gold = row["question"], row["gold"]
     except (KeyError, TypeError) as error:
@@ -149,12 +149,12 @@ def _question(row: dict[str, Any], passages: list[Passage], where: str) -> Quest
     )
 
 
-def load_questions(path: Path, passages: list[Passage]) -> list[Question]:
+def load_questions(path: Path, passages: Sequence[Passage]) -> list[Question]:
     """Read a question file and resolve its prefixes to passage ids; InputError when unusable."""
     return [_question(row, passages, where) for where, row in _read_rows(path)]
 
 
-def load_conversations(path: Path, passages: list[Passage]) -> list[list[Question]]:
+def load_conversations(path: Path, passages: Sequence[Passage]) -> list[list[Question]]:
     """Read a conversation file: each line a list of turns; InputError when unusable."""
     conversations = []
     for where, row in _read_rows(path):

@@ -77,7 +77,10 @@ def print_benchmark(result: BenchResult, model: str) -> None:
     print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
     print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
     print(f"  laddning:                {result.load_s:.1f} s")
-    print(f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning)")
+    print(
+        f"  högsta minnesanvändning: {result.peak_rss_mb:.0f} MB (laddning och sökning i en egen process; "
+        f"{result.anonymous_mb:.0f} MB utan mappade filer)"
+    )
 
 
 def print_startup(result: StartupResult) -> None:

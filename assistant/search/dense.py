@@ -26,6 +26,8 @@ from contextlib import contextmanager
 import faiss
 import numpy as np
 
+from assistant.search.vector_file import VectorFile
+
 FLAT = "flat"
 IVF_SQ8 = "ivf-sq8"
 APPROXIMATE_FROM = 20_000
@@ -115,7 +117,7 @@ def prepare(index: faiss.Index) -> faiss.Index:
 
 
 def search(
-    index: faiss.Index, vectors: np.ndarray, query: np.ndarray, mask: np.ndarray, k: int
+    index: faiss.Index, vectors: VectorFile | np.ndarray, query: np.ndarray, mask: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ids and scores of the ``k`` best vectors that ``mask`` allows (fewer if fewer are allowed).
 

@@ -10,11 +10,12 @@ feature and a new corpus or model is fitted the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.documents.passages import Passage
+from assistant.search.passage_store import MISSING, PassageStore
 from assistant.search.query import Query
 
 PASSAGE_FEATURES = (
@@ -54,30 +55,39 @@ NUMBER = re.compile(r"\d")
 """A digit: a passage or sentence that can answer "hur många …?"."""
 
 
+def text_facts(texts: Iterable[str]) -> np.ndarray:
+    """What the ranker reads from each text — advice words, a number (1 or 0), the log length — one float32 row
+    per text.  Computed by the index build and stored: over a million texts the regexes take seconds, and
+    read per candidate at query time they made retrieval at 1,000,000 passages slower (docs/scale.md)."""
+    rows = [(bool(IMPORTANT.search(t)), bool(NUMBER.search(t)), np.log1p(len(t))) for t in texts]
+    return np.array(rows, dtype=np.float32).reshape(-1, 3)
+
+
 @dataclass(frozen=True)
 class PassageFacts:
-    """Per-passage values the features need, computed once per index (arrays aligned with the passages)."""
+    """Per-passage values the features need (arrays aligned with the passages), from the index's columns."""
 
+    passages: PassageStore
     kinds: np.ndarray
     roles: np.ndarray
     towns: np.ndarray
-    texts: list[str]
     commentary: np.ndarray
     important: np.ndarray
     numbers: np.ndarray
     length: np.ndarray
 
     @classmethod
-    def of(cls, passages: list[Passage]) -> PassageFacts:
+    def of(cls, passages: PassageStore, texts: np.ndarray) -> PassageFacts:
+        """``texts``: the passages' :func:`text_facts`."""
         return cls(
-            kinds=np.array([p.kind for p in passages], dtype=object),
-            roles=np.array([p.role or "" for p in passages], dtype=object),
-            towns=np.array([p.municipality or "" for p in passages], dtype=object),
-            texts=[p.text for p in passages],
-            commentary=np.array([p.discusses is not None for p in passages], dtype=bool),
-            important=np.array([bool(IMPORTANT.search(p.text)) for p in passages], dtype=bool),
-            numbers=np.array([bool(NUMBER.search(p.text)) for p in passages], dtype=bool),
-            length=np.array([np.log1p(len(p.text)) for p in passages], dtype=np.float32),
+            passages,
+            kinds=passages.column("kind"),
+            roles=passages.column("role", ""),
+            towns=passages.column("municipality", ""),
+            commentary=passages.codes("discusses") != MISSING,
+            important=texts[:, 0] > 0,
+            numbers=texts[:, 1] > 0,
+            length=np.ascontiguousarray(texts[:, 2]),
         )
 
 
@@ -100,7 +110,9 @@ def passage_features(
     paragraph = kinds == "paragraph"
     top = float(bm25.max()) if len(bm25) else 0.0
     town = query.municipality
-    mentions = np.array([bool(town) and town in facts.texts[c] for c in candidates], dtype=bool)
+    mentions = np.zeros(len(candidates), dtype=bool)
+    if town:
+        mentions[:] = [town in facts.passages.texts[c] for c in candidates.tolist()]
     intent = query.intent
     columns = {
         "passage_cos": passage_cos,

@@ -4,14 +4,16 @@ Layout under the index directory::
 
     current -> builds/<build id>      (a symlink, replaced atomically)
     builds/<build id>/manifest.json   (corpus hash, model and weights hash, versions …)
-    builds/<build id>/passages.jsonl
-    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings, memory-mapped: exact cosines)
+    builds/<build id>/passages/       (the passages by column, texts memory-mapped: see passage_store.py)
+    builds/<build id>/vectors.npy     (the passages' normalised float32 embeddings, rows read on demand: exact cosines)
     builds/<build id>/dense.faiss     (flat or IVF-SQ8 over those vectors, by size: see dense.py)
-    builds/<build id>/bm25/           (bm25s index over the passages' normal forms)
-    builds/<build id>/sentences.npz   (each sentence unit's owner passage and character span)
-    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings, memory-mapped)
+    builds/<build id>/bm25/           (bm25s index over the passages' normal forms, its postings memory-mapped)
+    builds/<build id>/sentence_owner.npy, sentence_spans.npy  (each sentence unit's owner passage and character span)
+    builds/<build id>/sentence_vectors.npy  (the sentence units' embeddings, rows read on demand)
     builds/<build id>/coverage.json   (each document's word forms, places and years, see coverage.py)
     builds/<build id>/forms.json      (normal forms of the corpus's and common Swedish words, see lexical.py)
+    builds/<build id>/words.json      (the corpus's words, which the speller mends towards, see query.py)
+    builds/<build id>/text_facts.npy  (what the ranker reads from each passage's text, see features.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
 
@@ -19,10 +21,11 @@ A build is written into its own directory and only then made ``current``, so a
 build that is interrupted (even by SIGKILL) leaves the previous index serving.
 A lock file keeps two builds from running at once.
 
-Vectors are embedded in chunks straight into ``.npy`` files and read back
-memory-mapped, so neither a build nor a loaded index holds a million passages'
-(and three million sentences') float32 vectors in memory: a query reads only
-its candidates' rows.
+Vectors are embedded in chunks straight into ``.npy`` files and read back row
+by row (vector_file.py), so neither a build nor a loaded index holds a million
+passages' (and three million sentences') float32 vectors in memory: a query
+reads only its candidates' rows.  Nor does a loaded index hold a million
+passages as Python objects: they are stored by column and made when asked for.
 """
 
 from __future__ import annotations
@@ -31,16 +34,13 @@ import fcntl
 import json
 import logging
 import os
-import platform
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import bm25s
 import faiss
@@ -54,27 +54,35 @@ from assistant.search import dense as dense_index
 from assistant.search.coverage import Coverage, document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
+from assistant.search.features import text_facts
 from assistant.search.lexical import forms_table, remember_forms, tokenize, words
+from assistant.search.manifest import FORMAT_VERSION, CorpusRecord, Manifest, ModelRecord, library_versions
+from assistant.search.passage_store import FILES as PASSAGE_FILES
+from assistant.search.passage_store import PassageStore, write_passages
+from assistant.search.query import corpus_words
 from assistant.search.speakers import role_words
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
 from assistant.search.vector_cache import VectorCache
+from assistant.search.vector_file import VectorFile
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FORMAT_VERSION = 5
 CURRENT = "current"
 BUILDS = "builds"
 FILES = (
     "manifest.json",
-    "passages.jsonl",
+    *PASSAGE_FILES,
     "vectors.npy",
     "dense.faiss",
     "bm25/params.index.json",
-    "sentences.npz",
+    "sentence_owner.npy",
+    "sentence_spans.npy",
     "sentence_vectors.npy",
     "coverage.json",
     "forms.json",
+    "words.json",
+    "text_facts.npy",
 )
 COMMON_WORDS = 20_000
 """The most common Swedish words (wordfreq) whose normal forms a build stores beside its own words: most
@@ -84,66 +92,16 @@ VECTOR_CACHE_LIMIT = 400_000
 (400,000 × 384 float32 ≈ 600 MB), so a larger corpus is embedded in chunks straight to disk instead."""
 EMBED_CHUNK = 65_536
 """Texts embedded and written at a time (100 MB of float32 vectors)."""
-IN_MEMORY = ("dense.faiss", "bm25", "passages.jsonl", "sentences.npz", "coverage.json", "forms.json")
-"""Files a loaded index holds in memory; the vector files are memory-mapped."""
-PYTHON_OBJECT_FACTOR = 1.75
-"""Memory of the loaded passages over the size of passages.jsonl (Python strings and objects): 135 MB for
-78 MB at 100,000 synthetic passages."""
-LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
-
-
-@dataclass(frozen=True)
-class CorpusRecord:
-    """The corpus a build was made from: where, its fingerprint, which documents were read or skipped."""
-
-    path: str
-    sha256: str
-    documents: list[str]
-    skipped: list[str]
-
-
-@dataclass(frozen=True)
-class ModelRecord:
-    """The model a build was embedded with, and the prefixes its queries must use."""
-
-    name: str
-    path: str
-    fingerprint: str
-    dimension: int
-    query_prefix: str
-    passage_prefix: str
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What a build is made of (``manifest.json``): staleness checks and ``index status`` read it."""
-
-    format: int
-    built_at: str
-    corpus: CorpusRecord
-    model: ModelRecord
-    passages: int
-    libraries: dict[str, str]
-    dense: str = dense_index.FLAT
-    """The kind of passage vector index (``flat`` or ``ivf-sq8``)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Manifest:
-        """The manifest in ``data``; ValueError when it has another format, KeyError/TypeError when malformed."""
-        if data.get("format") != FORMAT_VERSION:
-            raise ValueError(f"manifest format {data.get('format')!r}, expected {FORMAT_VERSION}")
-        return cls(
-            format=data["format"],
-            built_at=data["built_at"],
-            corpus=CorpusRecord(**data["corpus"]),
-            model=ModelRecord(**data["model"]),
-            passages=data["passages"],
-            libraries=data["libraries"],
-            dense=data["dense"],
-        )
+VECTOR_FILES = ("vectors.npy", "sentence_vectors.npy")
+"""Read a few rows at a time (vector_file.py): they stay in the page cache, outside the process."""
+PARSED = ("coverage.json", "forms.json", "words.json", "bm25/vocab.index.json", "passages/values.json")
+"""Files a loaded index parses into Python objects; every other file is held or memory-mapped as it is."""
+JSON_OBJECT_FACTOR = 12.5
+"""Memory of the parsed files' Python objects (dicts, sets, strings) over their size on disk: 190 MB for 15 MB
+at 200,000 synthetic passages (forms 16×, words and BM25's vocabulary 11×, coverage 8×)."""
+PER_PASSAGE_BYTES = 40
+"""The retriever's arrays per passage (kinds, roles and towns as object arrays, the text facts' columns,
+first-sentence offsets, the default filter's mask): 34 bytes measured at 200,000 passages."""
 
 
 @dataclass
@@ -152,14 +110,16 @@ class Index:
 
     path: Path
     manifest: Manifest
-    passages: list[Passage]
+    passages: PassageStore
     dense: faiss.Index
-    vectors: np.ndarray  # the passages' exact vectors, memory-mapped
+    vectors: VectorFile  # the passages' exact vectors
     bm25: bm25s.BM25
-    sentence_owner: np.ndarray  # passage position of each sentence, ascending
-    sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text
-    sentence_vectors: np.ndarray  # memory-mapped
+    sentence_owner: np.ndarray  # passage position of each sentence, ascending (memory-mapped)
+    sentence_spans: np.ndarray  # (start, end) of each sentence in its passage's text (memory-mapped)
+    sentence_vectors: VectorFile
     coverage: dict[str, Coverage]  # per document
+    words: set[str]  # the corpus's words, for the speller
+    text_facts: np.ndarray  # the passages' features.text_facts
 
 
 @dataclass(frozen=True)
@@ -174,16 +134,6 @@ class BuildReport:
     embedded: int = 0
     """Texts embedded by the model in this build; the others came from the vector cache."""
     reused: int = 0
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "unknown"
-    return versions
 
 
 @contextmanager
@@ -313,15 +263,14 @@ def _write_build(
     say: Say | None,
 ) -> str:
     """Write passages, the dense index, sentence spans and BM25 beside the vectors; the dense index's kind."""
-    with (directory / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for passage in passages:
-            handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    write_passages(directory / "passages", passages)
     vectors = np.load(directory / "vectors.npy", mmap_mode="r")
     if say and len(passages) >= dense_index.CHUNK:
         say("Bygger vektorindexet …")
     dense = dense_index.build_dense(vectors, approximate_from)
     faiss.write_index(dense, str(directory / "dense.faiss"))
-    np.savez(directory / "sentences.npz", owner=units.owner, spans=units.spans)
+    np.save(directory / "sentence_owner.npy", units.owner)
+    np.save(directory / "sentence_spans.npy", units.spans)
     tokens = [tokenize(text) for text in texts]
     if say and len(passages) >= dense_index.CHUNK:
         say("Bygger BM25-indexet …")
@@ -332,6 +281,8 @@ def _write_build(
     _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
     vocabulary = {w for text in texts for w in words(text)} | set(top_n_list("sv", COMMON_WORDS)) | set(role_words())
     _write_json(directory / "forms.json", forms_table(vocabulary))
+    _write_json(directory / "words.json", sorted(corpus_words(passages)))
+    np.save(directory / "text_facts.npy", text_facts(p.text for p in passages))
     return dense_index.kind(dense)
 
 
@@ -382,23 +333,28 @@ def load_index(index_dir: Path) -> Index:
         raise IndexUnavailable(f"Indexet i {build} är ofullständigt (saknar {', '.join(missing)}).")
     try:
         manifest = _load_manifest(build)
-        with (build / "passages.jsonl").open(encoding="utf-8") as handle:
-            passages = [Passage.from_dict(json.loads(line)) for line in handle]
+        passages = PassageStore(build / "passages")
         dense = dense_index.prepare(faiss.read_index(str(build / "dense.faiss")))
-        vectors = np.asarray(np.load(build / "vectors.npy", mmap_mode="r"))  # ndarray: np.memmap indexes slowly
-        lexical = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
-        with np.load(build / "sentences.npz") as units:
-            owner, spans = units["owner"], units["spans"]
-        sentence_vectors = np.asarray(np.load(build / "sentence_vectors.npy", mmap_mode="r"))
+        vectors = VectorFile(build / "vectors.npy")
+        lexical = bm25s.BM25.load(str(build / "bm25"), mmap=True, show_progress=False)
+        # ndarrays over the maps: np.memmap indexes slowly
+        owner = np.asarray(np.load(build / "sentence_owner.npy", mmap_mode="r"))
+        spans = np.asarray(np.load(build / "sentence_spans.npy", mmap_mode="r"))
+        sentence_vectors = VectorFile(build / "sentence_vectors.npy")
         coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
         coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
         remember_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
+        corpus = set(json.loads((build / "words.json").read_text(encoding="utf-8")))
+        facts = np.load(build / "text_facts.npy")
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
-    consistent = manifest.passages == len(passages) == dense.ntotal == len(vectors) == lexical.scores["num_docs"]
+    consistent = manifest.passages == len(passages) == len(facts) == dense.ntotal == len(vectors)
+    consistent = consistent and len(passages) == lexical.scores["num_docs"]
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
-    return Index(build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage)
+    return Index(
+        build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage, corpus, facts
+    )
 
 
 @dataclass(frozen=True)
@@ -407,9 +363,10 @@ class Footprint:
 
     disk_bytes: int
     memory_bytes: int
-    """Expected resident memory: the files held in memory (passages as Python objects, by PYTHON_OBJECT_FACTOR)."""
+    """Expected resident memory: every file but the vectors as it is (mapped or held), the PARSED ones as Python
+    objects (by JSON_OBJECT_FACTOR), and the retriever's per-passage arrays (PER_PASSAGE_BYTES)."""
     mapped_bytes: int
-    """Vector files memory-mapped: read on demand, a query touches only its candidates' rows."""
+    """The vector files: read on demand, a query reads only its candidates' rows."""
 
 
 def _size(path: Path) -> int:
@@ -420,10 +377,12 @@ def _size(path: Path) -> int:
 
 def footprint(build: Path) -> Footprint:
     """What ``build`` takes on disk and in memory."""
-    sizes = {name: _size(build / name) for name in IN_MEMORY}
-    memory = sum(sizes.values()) + int((PYTHON_OBJECT_FACTOR - 1) * sizes["passages.jsonl"])
-    mapped = _size(build / "vectors.npy") + _size(build / "sentence_vectors.npy")
-    return Footprint(_size(build), memory, mapped)
+    disk = _size(build)
+    vectors = sum(_size(build / name) for name in VECTOR_FILES)
+    parsed = sum(_size(build / name) for name in PARSED)
+    passages = int(json.loads((build / "manifest.json").read_text(encoding="utf-8"))["passages"])
+    memory = disk - vectors + int((JSON_OBJECT_FACTOR - 1) * parsed) + PER_PASSAGE_BYTES * passages
+    return Footprint(disk, memory, vectors)
 
 
 def staleness(index_dir: Path, corpus_dir: Path, embedder: TextEncoder) -> str | None:

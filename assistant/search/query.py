@@ -14,6 +14,7 @@ model alone: Swedish BM25 has nothing to match there.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -22,8 +23,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from wordfreq import top_n_list, zipf_frequency
 
+from assistant.documents.passages import Passage
 from assistant.search.intent import Intent
-from assistant.search.lexical import FOLD, WORD, normal_forms
+from assistant.search.lexical import FOLD, WORD, normal_forms, words
 
 CHAT_FORMS = {
     "va": "vad",
@@ -125,6 +127,12 @@ def language_of(text: str) -> Language:
     english = sum(w in ENGLISH_WORDS for w in found)
     swedish = sum(w in SWEDISH_WORDS or w in CHAT_FORMS for w in found)
     return "en" if english >= 2 and english > swedish else "sv"
+
+
+def corpus_words(passages: Iterable[Passage]) -> set[str]:
+    """The words a :class:`Speller` mends towards: every passage's section, speaker and text (stored by the index
+    build, since reading a million passages' words takes minutes)."""
+    return {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
 
 
 class Speller:

@@ -28,6 +28,7 @@ from assistant.search.index import Index
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import FOLD, tokenize
 from assistant.search.query import Query
+from assistant.search.vector_file import VectorFile
 
 Method = Literal["fused", "dense", "bm25"]
 METHODS: tuple[Method, ...] = get_args(Method)
@@ -116,12 +117,8 @@ def _resolve(value: str | None, choices: Mapping[str, str], unknown: str) -> str
     return found
 
 
-def _mentions(passage: Passage, municipality: str) -> bool:
-    return passage.municipality == municipality or municipality in passage.text
-
-
 def _search(
-    index: faiss.Index, vectors: np.ndarray, vector: np.ndarray, mask: np.ndarray, k: int
+    index: faiss.Index, vectors: VectorFile | np.ndarray, vector: np.ndarray, mask: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ids and scores of the ``k`` best passage vectors that ``mask`` allows, on whichever index was built."""
     return dense_search(index, vectors, vector, mask, k)
@@ -154,13 +151,14 @@ class Retriever:
         self.ranker = ranker
         self.adapter = adapter
         passages = index.passages
-        self.municipalities = {_key(p.municipality): p.municipality for p in passages if p.municipality}
+        self.municipalities = {_key(m): m for m in passages.values("municipality") if m}
         self.municipality_names = sorted(set(self.municipalities.values()))
-        self.roles = {_key(p.role): p.role for p in passages if p.role}
-        self.kinds = {_key(k): k for k in {p.kind for p in passages}}
-        self.kinds.update({_key(KIND_LABELS[k]): k for k in set(self.kinds.values())})
-        self.documents = {_key(p.document): p.document for p in passages}
-        self.facts = PassageFacts.of(passages)
+        self.roles = {_key(r): r for r in passages.values("role") if r}
+        kinds = set(passages.values("kind"))
+        self.kinds = {_key(k): k for k in kinds}
+        self.kinds.update({_key(label): kind for kind, label in KIND_LABELS.items() if kind in kinds})
+        self.documents = {_key(d): d for d in passages.values("document")}
+        self.facts = PassageFacts.of(passages, index.text_facts)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
 
@@ -174,17 +172,18 @@ class Retriever:
         )
 
     def _allowed_mask(self, filters: Filters) -> np.ndarray:
-        """Which passages pass the (normalised) filters; computed once per combination."""
-        return np.array(
-            [
-                (p.kind == filters.kind if filters.kind else p.kind in DEFAULT_KINDS)
-                and (filters.role is None or p.role == filters.role)
-                and (filters.municipality is None or _mentions(p, filters.municipality))
-                and (filters.document is None or p.document == filters.document)
-                for p in self.index.passages
-            ],
-            dtype=bool,
-        )
+        """Which passages pass the (normalised) filters; computed once per combination, from the columns."""
+        passages = self.index.passages
+        mask = passages.having("kind", [filters.kind] if filters.kind else DEFAULT_KINDS)
+        if filters.role is not None:
+            mask &= passages.having("role", [filters.role])
+        if filters.municipality is not None:
+            mask &= passages.having("municipality", [filters.municipality]) | passages.texts.containing(
+                filters.municipality
+            )
+        if filters.document is not None:
+            mask &= passages.having("document", [filters.document])
+        return mask
 
     def encode(self, text: str) -> np.ndarray:
         """The query vector (1 × d), through the learned adapter when there is one for this model."""
