@@ -255,6 +255,11 @@ class Engine:
     def retriever(self) -> Retriever:
         return self._loaded.retriever
 
+    def document_titles(self) -> dict[str, str]:
+        """Every indexed document's title (its name when it has none), in index order; no passage is read."""
+        titles = self._loaded.titles
+        return {d: titles.get(d, d) for d in self.retriever.index.passages.values("document")}
+
     def ask(
         self, question: str, top_k: int = DEFAULT_TOP_K, filters: Filters = Filters(), previous_query: str | None = None
     ) -> Reply:

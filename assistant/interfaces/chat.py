@@ -180,12 +180,11 @@ class ChatEvents:
             return self._status()
         page = self.page
         listing, removal = corpus_listing(self.engine)
-        titles = {p.document: p.title or p.document for p in index.passages}
         return {
             **self._status(),
             page.documents.listing: listing,
             page.documents.removal: removal,
-            page.document: gr.update(choices=document_choices(titles)),
+            page.document: gr.update(choices=document_choices(self.engine.document_titles())),
             page.shown_index: str(index.path),
         }
 

@@ -127,10 +127,10 @@ class Page:
 def lay_out(engine: Engine) -> Page:
     """Place the page's components (inside an open ``gr.Blocks``): the conversation left, filters and sources right."""
     passages = engine.retriever.index.passages
-    municipalities = [ALL, *sorted({p.municipality for p in passages if p.municipality})]
-    roles = [ALL, *sorted({p.role for p in passages if p.role})]
+    municipalities = [ALL, *sorted(filter(None, passages.values("municipality")))]
+    roles = [ALL, *sorted(filter(None, passages.values("role")))]
     kinds = [(ALL, ALL), *[(KIND_LABELS[k].capitalize(), KIND_LABELS[k]) for k in DEFAULT_KINDS]]  # value: citat
-    documents = document_choices({p.document: p.title or p.document for p in passages})
+    documents = document_choices(engine.document_titles())
     gr.Markdown(
         "# Rapportassistenten\n"
         "Fråga om rapporten *På väg mot jämställda och attraktiva kommuner* (Norrbottens Kommuner). "
