@@ -40,7 +40,7 @@ class AdapterFit:
         width = int(np.bincount(owner, minlength=len(index.passages)).max())
         slot = np.arange(len(owner)) - np.searchsorted(owner, owner)
         self.padded = torch.zeros((len(index.passages), width, self.dimension))
-        self.padded[owner, slot] = torch.tensor(np.array(index.sentence_vectors), dtype=torch.float32)
+        self.padded[owner, slot] = torch.from_numpy(np.asarray(index.sentence_vectors, dtype=np.float32).copy())
         self.valid = torch.zeros((len(index.passages), width), dtype=torch.bool)
         self.valid[owner, slot] = True
         self.allowed = torch.tensor([p.kind in DEFAULT_KINDS for p in index.passages])
