@@ -36,11 +36,11 @@ class AdapterFit:
             gold[r, [ids[g] for g in example.question.gold if g in ids]] = True
         self.dimension = queries.shape[1]
         self.passages = torch.tensor(np.array(index.vectors), dtype=torch.float32)
-        owner = index.sentence_owner
+        owner = np.array(index.sentence_owner)  # a writable copy: torch indexes with it
         width = int(np.bincount(owner, minlength=len(index.passages)).max())
         slot = np.arange(len(owner)) - np.searchsorted(owner, owner)
         self.padded = torch.zeros((len(index.passages), width, self.dimension))
-        self.padded[owner, slot] = torch.from_numpy(np.asarray(index.sentence_vectors, dtype=np.float32).copy())
+        self.padded[owner, slot] = torch.tensor(np.asarray(index.sentence_vectors), dtype=torch.float32)
         self.valid = torch.zeros((len(index.passages), width), dtype=torch.bool)
         self.valid[owner, slot] = True
         self.allowed = torch.tensor([p.kind in DEFAULT_KINDS for p in index.passages])
