@@ -22,10 +22,11 @@ from assistant.errors import AssistantError, BusyError, IndexUnavailable, InputE
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
+from assistant.search.build import BuildReport, build_index, ensure_index
 from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.features import PASSAGE_FEATURES
-from assistant.search.index import BuildReport, Index, build_index, current_build, ensure_index, load_index
+from assistant.search.index import Index, current_build, load_index
 from assistant.search.learned import Learned, load_learned
 from assistant.search.query import Query, Speller
 from assistant.search.retrieve import Filters, Retriever, SearchSettings

@@ -16,15 +16,8 @@ from conftest import CORPUS, REPO, FakeEmbedder
 
 from assistant.documents.corpus import corpus_fingerprint
 from assistant.search import embeddings, model_files
-from assistant.search.index import (
-    Manifest,
-    build_index,
-    current_build,
-    ensure_index,
-    load_index,
-    read_manifest,
-    staleness,
-)
+from assistant.search.build import build_index, ensure_index, staleness
+from assistant.search.index import Manifest, current_build, load_index, read_manifest
 
 
 def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
@@ -150,7 +143,7 @@ from pathlib import Path
 
 sys.path.insert(0, sys.argv[3])
 from conftest import FakeEmbedder
-from assistant.search import index
+from assistant.search import build
 
 
 def stop(*args, **kwargs):
@@ -158,8 +151,8 @@ def stop(*args, **kwargs):
     time.sleep(600)
 
 
-setattr(FakeEmbedder if sys.argv[4] == "encode_passages" else index, sys.argv[4], stop)
-index.build_index(Path(sys.argv[1]), Path(sys.argv[2]), FakeEmbedder())
+setattr(FakeEmbedder if sys.argv[4] == "encode_passages" else build, sys.argv[4], stop)
+build.build_index(Path(sys.argv[1]), Path(sys.argv[2]), FakeEmbedder())
 """
 """A build in its own process that stops at a known point (a function it calls) until it is killed."""
 

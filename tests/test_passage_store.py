@@ -11,7 +11,8 @@ from conftest import CORPUS, FakeEmbedder
 
 from assistant.documents.corpus import load_corpus
 from assistant.documents.passages import Passage
-from assistant.search.index import build_index, current_build, ensure_index, load_index
+from assistant.search.build import build_index, ensure_index
+from assistant.search.index import current_build, load_index
 from assistant.search.manifest import FORMAT_VERSION
 from assistant.search.passage_store import PassageStore, Strings, write_passages
 from assistant.search.retrieve import DEFAULT_KINDS, Filters, Retriever

@@ -22,7 +22,7 @@ from assistant.interfaces.presentation import (
 )
 from assistant.reply.answer import Answer
 from assistant.reply.body import Excerpt, ReplyBody, Source
-from assistant.search.index import BuildReport
+from assistant.search.build import BuildReport
 from assistant.search.retrieve import Filters, Hit
 
 TIP = Passage("t-1", "tip", "Följ upp arbetet varje år.", "rapport", "Tips för att lyckas", 9, category="Engagemang")

@@ -18,7 +18,8 @@ from assistant.devtools.synthetic import report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
 from assistant.engine import learned_values
 from assistant.search import dense
-from assistant.search.index import build_index, footprint, load_index
+from assistant.search.build import build_index
+from assistant.search.index import footprint, load_index
 from assistant.search.retrieve import Filters, Retriever
 from assistant.search.vector_file import VectorFile
 

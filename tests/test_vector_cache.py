@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.documents.corpus import load_corpus
-from assistant.search.index import build_index, load_index
+from assistant.search.build import build_index
+from assistant.search.index import load_index
 from assistant.search.units import passage_text, sentence_units
 from assistant.search.vector_cache import VectorCache
 

@@ -30,9 +30,10 @@ from assistant.devtools.synthetic import RecombinedEmbedder, report_sentences, w
 from assistant.documents.corpus import load_corpus
 from assistant.engine import learned_values
 from assistant.search import dense
+from assistant.search.build import build_index
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import TextEncoder
-from assistant.search.index import build_index, load_index
+from assistant.search.index import load_index
 from assistant.search.retrieve import Filters, Retriever
 
 RECALL_AT = 10

@@ -21,8 +21,9 @@ from assistant.engine import CorpusChange, Engine, add_documents, remove_documen
 from assistant.errors import CorpusError, user_message
 from assistant.interfaces.presentation import build_figures, passages_text
 from assistant.reply.render import to_plain
+from assistant.search.build import BuildReport, build_index
 from assistant.search.embeddings import Embedder
-from assistant.search.index import BuildReport, build_index, current_build, footprint, read_manifest
+from assistant.search.index import current_build, footprint, read_manifest
 from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
 

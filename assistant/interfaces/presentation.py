@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from assistant.documents.passages import KIND_LABELS
 from assistant.reply.answer import Answer
 from assistant.reply.render import escape, to_markdown
-from assistant.search.index import BuildReport, Manifest
+from assistant.search.build import BuildReport
+from assistant.search.index import Manifest
 from assistant.search.lexical import WORD, tokenize
 from assistant.search.retrieve import Filters, Hit
 
