@@ -10,19 +10,18 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
 from assistant.documents.layout import clean_characters
-from assistant.documents.library import add_document, check_size, remove_document
-from assistant.errors import AssistantError, BusyError, IndexUnavailable, InputError, user_message
+from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.build import BuildReport, build_index, ensure_index
+from assistant.search.corpus_changes import CorpusChange, Progress, add_documents, remove_documents
 from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.features import PASSAGE_FEATURES
@@ -161,69 +160,6 @@ class _Loaded:
         if len(names) == 1:
             return f"Dokumentet ”{self.titles.get(names[0], names[0])}”"
         return "Dokumenten"
-
-
-@dataclass
-class CorpusChange:
-    """What adding or removing documents did, for the command line and the chat's documents panel alike.
-
-    ``failures`` are Swedish reasons ("rapport.pdf: PDF-filen är krypterad …"); ``build`` is the rebuild
-    (None when nothing changed or the corpus is now empty), ``build_error`` why the rebuild failed (the old
-    index still serves).
-    """
-
-    added: list[DocumentSummary] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    build: BuildReport | None = None
-    build_error: str | None = None
-    empty: bool = False
-    """The last document was removed: there is nothing to index, and the old index answers until one is added."""
-
-
-Progress = Callable[[float, str], None]
-"""Told the share done (0–1) and what is being done now ("Läser rapport.pdf", "Indexerar")."""
-
-
-def add_documents(
-    corpus_dir: Path, files: Sequence[Path], rebuild: Callable[[], BuildReport], progress: Progress | None = None
-) -> CorpusChange:
-    """Read and store each file (a bad one is reported and the others still go in), then rebuild once."""
-    change = CorpusChange()
-    for number, path in enumerate(files):
-        if progress:
-            progress(number / (len(files) + 1), f"Läser {path.name}")
-        try:
-            if not path.is_file():
-                raise InputError(f"Filen finns inte: {path}")
-            check_size(path.name, path.stat().st_size)  # before the whole file is read
-            change.added.append(add_document(corpus_dir, path.name, path.read_bytes()))
-        except Exception as error:
-            message = user_message(error, f"adding {path}")
-            change.failures.append(f"{path.name}: {message.removeprefix(path.name + ': ')}")
-    if change.added:
-        if progress:
-            progress(len(files) / (len(files) + 1), "Indexerar")
-        _rebuild_into(change, rebuild)
-    return change
-
-
-def remove_documents(corpus_dir: Path, name: str, rebuild: Callable[[], BuildReport]) -> CorpusChange:
-    """Remove the document a user names (file name, name or title) and rebuild; InputError when none matches."""
-    titles = {s.name: s.title for s in load_corpus(corpus_dir).summaries}
-    change = CorpusChange(removed=[remove_document(corpus_dir, name, titles)])
-    if document_files(corpus_dir):
-        _rebuild_into(change, rebuild)
-    else:
-        change.empty = True
-    return change
-
-
-def _rebuild_into(change: CorpusChange, rebuild: Callable[[], BuildReport]) -> None:
-    try:
-        change.build = rebuild()
-    except AssistantError as error:
-        change.build_error = str(error)
 
 
 class Engine:

@@ -24,8 +24,8 @@ from pathlib import Path
 from assistant.devtools.typeset import typeset_html, typeset_pdf
 from assistant.devtools.typeset_word import typeset_docx
 from assistant.documents.corpus import document_files, load_corpus, parse_document
-from assistant.engine import add_documents
 from assistant.search.build import BuildReport, build_index
+from assistant.search.corpus_changes import add_documents
 from assistant.search.embeddings import Embedder
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from assistant.documents.corpus import Corpus, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
-from assistant.engine import CorpusChange, Engine, add_documents, remove_documents
+from assistant.engine import Engine
 from assistant.errors import CorpusError, user_message
 from assistant.interfaces.presentation import build_figures, passages_text
 from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index
+from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
 from assistant.search.embeddings import Embedder
 from assistant.search.index import current_build, footprint, read_manifest
 from assistant.search.learned import Learned

@@ -23,9 +23,10 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
-from assistant.engine import CorpusChange, Engine
+from assistant.engine import Engine
 from assistant.errors import user_message
 from assistant.interfaces.presentation import build_summary, passages_text
+from assistant.search.corpus_changes import CorpusChange
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 ALL_DOCUMENTS = "Alla dokument"
