@@ -192,7 +192,7 @@ def index_status(args: argparse.Namespace) -> int:
     print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")
     print(
         f"  minne: cirka {_megabytes(size.memory_bytes)} i minnet, "
-        f"{_megabytes(size.mapped_bytes)} vektorer minnesmappade (läses vid behov)"
+        f"{_megabytes(size.mapped_bytes)} vektorer på disk (frågornas rader läses vid behov, via sidcachen)"
     )
     return 0
 

@@ -153,7 +153,8 @@ class Footprint:
     """Expected resident memory: every file but the vectors as it is (mapped or held), the PARSED ones as Python
     objects (by JSON_OBJECT_FACTOR), and the retriever's per-passage arrays (PER_PASSAGE_BYTES)."""
     mapped_bytes: int
-    """The vector files: read on demand, a query reads only its candidates' rows."""
+    """The vector files: not in the process's memory; a query reads only its candidates' rows (``pread``), which the
+    kernel's page cache holds (``VectorFile`` asks it to read the files in at load)."""
 
 
 def _size(path: Path) -> int:

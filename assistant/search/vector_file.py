@@ -7,11 +7,21 @@ that at first, but Linux maps a file's cached pages into the process a large fol
 7.3 GB of vectors would count in the server's memory.  Reading each run of consecutive rows with one
 ``pread`` costs about the same (1.7 ms for 400 runs of 2–6 sentence vectors, either way) and leaves the
 file to the page cache.
+
+A ``pread`` of a few rows on a cold page cache reads just those pages from disk, one wait each: at
+200,000 passages the first round of questions after the files left the page cache took twice as long
+as the next.  So at open a background thread asks the kernel to read the whole file into the page
+cache (``POSIX_FADV_WILLNEED``), a few MB per call: Linux reads at most its readahead window (8 MB
+here) per call, so one call for the whole file read 1% of it.  At 200,000 passages (1.5 GB of
+vectors) the calls took 0.6 s and the files were cached 2.3 s after open.  The page cache is the
+kernel's, not the process's memory; under pressure the kernel drops those pages and ``pread`` reads
+from disk again.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -20,6 +30,9 @@ import numpy as np
 
 MAX_READ = 1 << 30
 """Bytes read by one ``pread`` at most (Linux returns at most about 2 GB from one)."""
+
+READ_AHEAD = 4 << 20
+"""Bytes asked for by one ``POSIX_FADV_WILLNEED`` (the kernel reads at most its readahead window per call)."""
 
 
 class VectorFile:
@@ -36,6 +49,14 @@ class VectorFile:
         self._row = self.shape[1] * self.dtype.itemsize
         del header
         self._file = os.open(path, os.O_RDONLY)
+        if hasattr(os, "posix_fadvise"):  # Linux; elsewhere the rows are read from disk when first asked for
+            threading.Thread(target=self._read_ahead, name=f"read ahead {path.name}", daemon=True).start()
+
+    def _read_ahead(self) -> None:
+        """Ask the kernel to read the file into the page cache, a piece at a time (the thread holds the file open)."""
+        size = os.fstat(self._file).st_size
+        for offset in range(0, size, READ_AHEAD):
+            os.posix_fadvise(self._file, offset, READ_AHEAD, os.POSIX_FADV_WILLNEED)
 
     def __del__(self) -> None:
         if hasattr(self, "_file"):
