@@ -263,7 +263,7 @@ class Engine:
         """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file
         name, checked by the retriever's filter)."""
         wanted = " ".join(name.split()).casefold()
-        for document, title in self.retriever.index.passages.firsts("title", by="document"):
+        for document, title in self._loaded.titles.items():
             if " ".join(title.split()).casefold() == wanted:
                 return document
         return name

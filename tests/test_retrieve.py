@@ -110,3 +110,10 @@ def test_footnotes_only_when_asked_for(retriever) -> None:
 def test_unknown_filter_values_get_a_swedish_message(retriever, filters: Filters, message: str) -> None:
     with pytest.raises(InputError, match=message):
         retriever.search("jämställdhet", filters=filters)
+
+
+def test_a_document_is_named_by_its_title_in_any_case_or_by_its_file_name(fake_engine) -> None:
+    title = "På väg mot jämställda och attraktiva kommuner"
+    assert fake_engine.document_key(f"  {title.upper()} ") == "rapport"
+    assert fake_engine.document_key("rapport.txt") == "rapport.txt"  # a file name as given, for the filter
+    assert fake_engine.document_key("okänd.pdf") == "okänd.pdf"  # the retriever's filter says it is unknown
