@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +11,9 @@ from conftest import CORPUS
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS
 from assistant.devtools.fitting import fit_listwise, fit_logistic
-from assistant.devtools.settings import apply_settings, setting_names
 from assistant.devtools.tune import tune
-from assistant.engine import Engine, Settings, learned_values
-from assistant.errors import IndexUnavailable, InputError
-from assistant.reply.answer import ReplySettings
+from assistant.engine import Engine, learned_values
+from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
@@ -63,18 +60,3 @@ def test_the_logistic_fit_separates_two_classes() -> None:
     rows = np.array([[0.1], [0.2], [0.3], [0.7], [0.8], [0.9]])
     weights, bias = fit_logistic(rows, np.array([0, 0, 0, 1, 1, 1.0]), 1e-4)
     assert (rows @ weights + bias > 0).tolist() == [False, False, False, True, True, True]
-
-
-def test_settings_are_changed_by_name_with_their_type_in_their_stage() -> None:
-    settings = apply_settings(Settings(), ["relevant=0.001", "max_quotes=3", "candidates=50"])
-    assert (settings.reply.relevant, settings.reply.max_quotes, settings.search.candidates) == (0.001, 3, 50)
-    assert settings.reply.max_tips == ReplySettings().max_tips
-    with pytest.raises(InputError, match="Okänd inställning"):
-        apply_settings(Settings(), ["no_such=1"])
-    with pytest.raises(InputError, match="Fel värde för max_quotes"):
-        apply_settings(Settings(), ["max_quotes=many"])
-
-
-def test_setting_names_are_unique_across_stages() -> None:
-    names = [f.name for stage in fields(Settings()) for f in fields(getattr(Settings(), stage.name))]
-    assert len(names) == len(setting_names(Settings())) > 10

@@ -8,6 +8,20 @@ from typing import Any
 from assistant.engine import Settings
 from assistant.errors import InputError
 
+TRUE_WORDS = frozenset({"true", "on", "yes", "1", "sant", "på", "ja"})
+FALSE_WORDS = frozenset({"false", "off", "no", "0", "falskt", "av", "nej"})
+
+
+def parse_value(kind: type, text: str) -> Any:
+    """``text`` read as a value of ``kind``: a bool by its words (``bool("False")`` would be True), others by
+    their constructor; ValueError if it is not one."""
+    if kind is bool:
+        word = text.strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError(f"skriv {'/'.join(sorted(TRUE_WORDS))} eller {'/'.join(sorted(FALSE_WORDS))}")
+        return word in TRUE_WORDS
+    return kind(text.strip())
+
 
 def setting_names(settings: Settings) -> dict[str, str]:
     """Each setting's name and the stage (field of ``Settings``) it belongs to."""
@@ -25,9 +39,8 @@ def apply_settings(settings: Settings, assignments: list[str]) -> Settings:
                 f"Okänd inställning {assignment!r}; skriv NAMN=VÄRDE med ett av namnen: {', '.join(stages)}."
             )
         stage = getattr(settings, stages[name])
-        kind: Any = type(getattr(stage, name))
         try:
-            changed = replace(stage, **{name: kind(value.strip())})
+            changed = replace(stage, **{name: parse_value(type(getattr(stage, name)), value)})
         except ValueError as error:
             raise InputError(f"Fel värde för {name}: {value.strip()!r} ({error}).") from error
         settings = replace(settings, **{stages[name]: changed})

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 from assistant.documents.passages import KIND_LABELS, Kind
-from assistant.search.lexical import FOLD
+from assistant.search.lexical import name_key
 
 TYPE_NAMES = {"int": "heltal", "float": "tal", "Path": "sökväg"}
 TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -97,17 +97,13 @@ def int_between(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def _fold(text: str) -> str:
-    return text.strip().lower().translate(FOLD)
-
-
-KIND_CHOICES = {_fold(label): kind for kind, label in KIND_LABELS.items()} | {kind: kind for kind in KIND_LABELS}
+KIND_CHOICES = {name_key(label): kind for kind, label in KIND_LABELS.items()} | {kind: kind for kind in KIND_LABELS}
 """Accepted ``--kind`` values: the Swedish labels (any case, å/ä/ö optional) and the kinds' own names."""
 
 
 def passage_kind(text: str) -> Kind:
     """An argparse type: ``citat``, ``tips``, ``stycke`` or ``fotnot`` (as in the JSON: quote, tip …)."""
-    kind = KIND_CHOICES.get(_fold(text))
+    kind = KIND_CHOICES.get(name_key(text))
     if kind is None:
         raise argparse.ArgumentTypeError(f"okänd typ {text!r} (välj bland {', '.join(KIND_LABELS.values())})")
     return kind

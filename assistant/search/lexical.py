@@ -117,9 +117,10 @@ def _computed_forms(word: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(_STEMMER.stemWord(lemma).translate(FOLD) for lemma in lemmas))
 
 
-def name_key(word: str) -> str:
-    """A name compared in any case, with or without å/ä/ö: "Gällivare" and "gallivare" meet."""
-    return word.lower().translate(FOLD)
+def name_key(text: str) -> str:
+    """A name or value compared in any case, with or without å/ä/ö and surrounding space: "Gällivare",
+    " gallivare" and "GÄLLIVARE" meet.  The one folding of names, filter values and option labels."""
+    return text.strip().lower().translate(FOLD)
 
 
 def name_keys(word: str) -> tuple[str, ...]:

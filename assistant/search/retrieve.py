@@ -26,7 +26,7 @@ from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_VECTOR_WEIGHT, PassageFacts, passage_features
 from assistant.search.index import Index
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import FOLD, tokenize
+from assistant.search.lexical import name_key, tokenize
 from assistant.search.query import Query
 from assistant.search.vector_file import VectorFile
 
@@ -102,15 +102,11 @@ class Candidates:
         return (PASSAGE_VECTOR_WEIGHT * self.passage_cos + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
 
 
-def _key(value: str) -> str:
-    return value.strip().lower().translate(FOLD)
-
-
 def _resolve(value: str | None, choices: Mapping[str, str], unknown: str) -> str | None:
     """Match a user's filter value (any case, å/ä/ö optional) to a known value."""
     if value is None or not value.strip():
         return None
-    found = choices.get(_key(value))
+    found = choices.get(name_key(value))
     if found is None:
         options = ", ".join(sorted(set(choices.values())))
         raise InputError(f"{unknown}: {value.strip()[:60]!r}. Välj en av: {options}.")
@@ -151,13 +147,13 @@ class Retriever:
         self.ranker = ranker
         self.adapter = adapter
         passages = index.passages
-        self.municipalities = {_key(m): m for m in passages.values("municipality") if m}
+        self.municipalities = {name_key(m): m for m in passages.values("municipality") if m}
         self.municipality_names = sorted(set(self.municipalities.values()))
-        self.roles = {_key(r): r for r in passages.values("role") if r}
+        self.roles = {name_key(r): r for r in passages.values("role") if r}
         kinds = set(passages.values("kind"))
-        self.kinds = {_key(k): k for k in kinds}
-        self.kinds.update({_key(label): kind for kind, label in KIND_LABELS.items() if kind in kinds})
-        self.documents = {_key(d): d for d in passages.values("document")}
+        self.kinds = {name_key(k): k for k in kinds}
+        self.kinds.update({name_key(label): kind for kind, label in KIND_LABELS.items() if kind in kinds})
+        self.documents = {name_key(d): d for d in passages.values("document")}
         self.facts = PassageFacts.of(passages, index.text_facts)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
