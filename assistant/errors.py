@@ -42,6 +42,10 @@ class BusyError(AssistantError):
     """A rebuild is already running."""
 
 
+class MissingPackage(AssistantError):
+    """A development command needs a package that only the `test` extra installs."""
+
+
 INTERNAL_ERROR = "Internt fel: något gick fel i programmet, inte i din fråga. Försök igen; kvarstår felet, se loggen."
 """Shown to the user for any unexpected exception (which is logged with its traceback)."""
 

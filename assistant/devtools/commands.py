@@ -22,6 +22,7 @@ from assistant.devtools.evaluate import (
     load_conversations,
     load_questions,
 )
+from assistant.devtools.packages import require
 from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
 from assistant.engine import neutral_values
@@ -90,6 +91,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_startup(args: argparse.Namespace) -> int:
+    require("httpx", "gradio_client")
     from assistant.devtools.startup import run_startup_benchmark
 
     result = run_startup_benchmark(args.corpus, args.index, args.model, args.rounds)
@@ -101,6 +103,7 @@ def _bench_startup(args: argparse.Namespace) -> int:
 
 
 def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
+    require("reportlab")
     from assistant.devtools.documents_bench import run_documents_benchmark
 
     result = run_documents_benchmark(args.corpus, args.questions, embedder, files=args.documents)
@@ -118,6 +121,7 @@ def _bench_documents(args: argparse.Namespace, embedder: Embedder) -> int:
 
 
 def run_loadtest(args: argparse.Namespace) -> int:
+    require("gradio_client")
     from assistant.devtools.loadtest import load_test_chat
 
     engine = load_engine(args)
