@@ -4,7 +4,10 @@ bm25s stores each token's scores per passage as a compressed sparse column; a
 query's score is the sum of its tokens' columns.  Summing them with
 ``np.bincount`` costs one pass over those postings (C, no Python loop per
 passage) and one array the size of the corpus, whatever bm25s's optional
-numba backend; filtered-out passages are zeroed afterwards.
+numba backend; filtered-out passages are zeroed afterwards.  That matrix is
+bm25s's internal layout, so bm25s is pinned and ``tests/test_bm25.py`` checks
+these scores against its public ``BM25.get_scores``: an upgrade that changes the
+layout fails there.
 """
 
 from __future__ import annotations
