@@ -7,6 +7,7 @@ import pytest
 from assistant.documents.pdf_labels import printed_labels
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
 from assistant.documents.tables import row_sentences
+from assistant.documents.html import read_html
 from assistant.documents.titles import choose_title
 
 
@@ -24,6 +25,21 @@ from assistant.documents.titles import choose_title
 )
 def test_producer_artefacts_are_not_titles(artefact: str) -> None:
     assert choose_title([artefact, "Valdeltagande på valdistriktsnivå"], "fil") == "Valdeltagande på valdistriktsnivå"
+
+
+@pytest.mark.parametrize(
+    ("page_title", "title"),
+    [
+        ("Rapport  |  Norrbottens Kommuner", "Rapport"),
+        ("Norrbottens Kommuner | Nyheter | Rapport", "Norrbottens Kommuner | Nyheter"),
+        ("Plan 2020 - 2023", "Plan 2020 - 2023"),
+        ("Rapport – del 2", "Rapport – del 2"),
+    ],
+)
+def test_a_site_name_after_a_bar_leaves_the_title(page_title: str, title: str) -> None:
+    assert choose_title([page_title], "fil") == title
+    page = f"<html><head><title>{page_title}</title></head><body><p>Text om jämställdhet.</p></body></html>"
+    assert read_html(page.encode()).title == title
 
 
 def test_the_file_name_when_nothing_else_is_a_title() -> None:

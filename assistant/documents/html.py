@@ -24,6 +24,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from assistant.documents.layout import Block, Layout, clean_characters
+from assistant.documents.titles import without_site_name
 from assistant.errors import UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,6 @@ SPACED = {"br", "hr", "img", *BLOCKS, "ul", "ol", "table", "main", "article", "b
 LABEL_MAX_CHARS = 60
 """A label is a short line ("Driftseffekt", "Budget 2027 / 2028"); a sentence is not a label."""
 BOX_MAX_CHILDREN = 5
-TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
-"""The site name after a page title ("Rapport | Norrbottens Kommuner")."""
 
 
 def read_html(data: bytes) -> Layout:
@@ -68,7 +67,7 @@ def read_html(data: bytes) -> Layout:
     if not blocks:
         reason = " (den byggs troligen med JavaScript, som inte läses)" if scripts else ""
         raise UnreadableDocument(f"Webbsidan innehåller ingen läsbar text{reason}.")
-    return Layout(blocks=blocks, footnotes={}, title=TITLE_SEPARATOR.sub("", title) or None, styled=True)
+    return Layout(blocks=blocks, footnotes={}, title=without_site_name(title) or None, styled=True)
 
 
 def _decode(data: bytes) -> str:

@@ -31,7 +31,6 @@ opens the file and puts the parts together; each step is a module of its own:
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
@@ -44,14 +43,13 @@ from assistant.documents.pdf_labels import pdf_page_labels
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
 from assistant.documents.pdf_words import body_font_size, group_rows, read_words, row_text
-from assistant.documents.titles import SITE_SUFFIX
+from assistant.documents.titles import is_producer_artefact, without_site_name
 from assistant.errors import UnreadableDocument
 
 COVER_RATIO = 1.5
 """The title on a cover is set far larger than the body (SKL 45 pt, SCB 45.6 pt, reportlab 20 pt beside 10–12)."""
 COVER_BLOCKS = 12
 """How far into the document a heading may repeat the cover title in full."""
-JUNK_TITLE = re.compile(r"^(?:microsoft word - .*|untitled|namnlös.*|.*\.(?:docx?|pdf|odt|indd))$", re.I)
 
 
 @dataclass
@@ -185,8 +183,8 @@ def _normalised(text: str) -> str:
 
 
 def _title(metadata: dict) -> str | None:
-    title = SITE_SUFFIX.sub("", str(metadata.get("Title") or "").strip())
-    return title if title and not JUNK_TITLE.match(title) else None
+    title = without_site_name(str(metadata.get("Title") or ""))
+    return title if title and not is_producer_artefact(title) else None
 
 
 def _outlined(blocks: list[tuple[Block, Style]], outline: dict[str, int], title: str | None) -> list[Block]:

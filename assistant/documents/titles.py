@@ -35,7 +35,18 @@ FILE_NAME = re.compile(r"^[\w\-]*[_.][\w.\-]*$")
 """One "word" with underscores or dots ("välfärd_ofärd.1.1"): a file or template name."""
 MAX_TITLE_CHARS = 200
 SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]+$")
-"""The site's name after a web page's title ("Rapport | Norrbottens Kommuner"), kept by a browser's PDF."""
+"""The site's name after a web page's title ("Rapport | Norrbottens Kommuner"), kept by a browser's PDF.
+Only after a bar: a spaced dash ends too many real titles ("Plan 2020 - 2023", "Rapport – del 2")."""
+
+
+def without_site_name(title: str) -> str:
+    """``title`` with spaces normalised and without a site's name after a bar (:data:`SITE_SUFFIX`)."""
+    return SITE_SUFFIX.sub("", " ".join(title.split()))
+
+
+def is_producer_artefact(title: str) -> bool:
+    """Whether a metadata title is what a producer wrote itself (:data:`PRODUCER_ARTEFACT`), not an author."""
+    return bool(PRODUCER_ARTEFACT.match(" ".join(title.split())))
 
 
 def is_title(text: str | None) -> bool:
@@ -46,7 +57,7 @@ def is_title(text: str | None) -> bool:
     return (
         1 < len(text) <= MAX_TITLE_CHARS
         and any(c.isalpha() for c in text)
-        and not PRODUCER_ARTEFACT.match(text)
+        and not is_producer_artefact(text)
         and not PLACEHOLDER.search(text)
         and not NOT_A_TITLE.match(text.rstrip(":. "))
         and not FILE_NAME.match(text)
@@ -57,5 +68,5 @@ def choose_title(candidates: Iterable[str | None], name: str) -> str:
     """The first candidate that looks like a title, spaces normalised; else ``name`` (the file name)."""
     for candidate in candidates:
         if candidate and is_title(candidate):
-            return SITE_SUFFIX.sub("", " ".join(candidate.split()))
+            return without_site_name(candidate)
     return name
