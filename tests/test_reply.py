@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.documents.passages import Kind, Passage
-from assistant.reply.answer import NO_HITS, compose
+from assistant.reply.answer import NO_HITS, _in_text_order, compose
 from assistant.reply.answerability import Decision
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, Source, Tip
 from assistant.reply.lead import LEAD_FEATURES, Focus
@@ -180,3 +180,13 @@ def test_a_declined_question_shows_why_and_nearby_paragraphs_before_quotes() -> 
 def test_no_hits_is_said_plainly_without_sources() -> None:
     answer = compose(asked("Vad gjorde Kalix?"), [], NOT_ANSWERED, LEAD)
     assert answer.reply.decline == Decline("", NO_HITS) and not answer.reply.sources and not answer.cited
+
+
+def test_sentences_in_text_order_mark_only_the_text_left_out() -> None:
+    a, b, c, d = "Kalix började i skolan.", "Sedan kom förskolan.", "Det tog tid.", "Alla var med."
+    text = f"{a} {b} {c} {d}"
+    assert _in_text_order(text, [b, a], ends=False) == f"{a} {b}"
+    assert _in_text_order(text, [b, a], ends=True) == f"{a} {b} …"
+    assert _in_text_order(text, [d, b], ends=False) == f"{b} … {d}"
+    assert _in_text_order(text, [d, b], ends=True) == f"… {b} … {d}"
+    assert _in_text_order(text, ["Inte härifrån."], ends=True) == text

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
@@ -162,16 +161,8 @@ class _Numbering:
 
 
 def _excerpt(hit: Hit, sentences: int = 2) -> str:
-    """The passage's best sentences in text order, with "…" where text is left out."""
-    text = hit.passage.text
-    chosen = sorted(((text.find(s), s) for s in hit.sentences[:sentences] if s in text), key=lambda x: x[0])
-    if not chosen:
-        return text
-    parts, end = [], 0
-    for start, sentence in chosen:
-        parts.append(("… " if start > end else "") + sentence)
-        end = start + len(sentence)
-    return " ".join(parts) + (" …" if end < len(text.rstrip()) else "")
+    """The passage's best sentences in text order, with "…" where text is left out (the ends included)."""
+    return _in_text_order(hit.passage.text, hit.sentences[:sentences], ends=True)
 
 
 def _quote(hit: Hit, number: int, long_chars: int) -> Quote:
@@ -253,7 +244,10 @@ def _lead_parts(lead: list[tuple[str, Hit]], number: _Numbering) -> tuple[LeadPa
             groups[-1][1].append(sentence)
         else:
             groups.append((hit, [sentence]))
-    return tuple(_lead_part(hit, _joined(hit.passage.text, sentences), number(hit)) for hit, sentences in groups)
+    return tuple(
+        _lead_part(hit, _in_text_order(hit.passage.text, sentences, ends=False), number(hit))
+        for hit, sentences in groups
+    )
 
 
 def _lead_part(hit: Hit, text: str, number: int) -> LeadPart:
@@ -266,13 +260,18 @@ def _lead_part(hit: Hit, text: str, number: int) -> LeadPart:
     return LeadPart(text, number, passage.kind)
 
 
-def _joined(text: str, sentences: list[str]) -> str:
-    """Sentences of one passage in text order, with "…" between those not next to each other."""
-    out = sentences[0]
-    for previous, sentence in pairwise(sentences):
-        gap = text[text.find(previous) + len(previous) : text.find(sentence)]
-        out += (" " if not gap.strip() else " … ") + sentence
-    return out
+def _in_text_order(text: str, sentences: Iterable[str], ends: bool) -> str:
+    """Sentences of one passage in text order, with "…" where text between them is left out; with ``ends``
+    also before the first and after the last where the passage goes on. The whole text when none stands in it.
+    """
+    found = sorted((text.find(s), s) for s in sentences if s in text)
+    if not found:
+        return text
+    parts, end = [], 0 if ends else found[0][0]
+    for start, sentence in found:
+        parts.append(("… " if text[end:start].strip() else "") + sentence)
+        end = start + len(sentence)
+    return " ".join(parts) + (" …" if ends and text[end:].strip() else "")
 
 
 def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], most: int) -> list[Hit]:
