@@ -68,31 +68,26 @@ def write_package(root: Path, modules: dict[str, str]) -> Path:
     return root / "assistant"
 
 
-def test_the_check_reports_an_upward_import(tmp_path: Path) -> None:
-    package = write_package(
-        tmp_path,
-        {
-            "__init__.py": "",
-            "documents/__init__.py": "",
-            "documents/corpus.py": "from assistant.errors import InputError\nfrom assistant.search import index\n",
-            "search/__init__.py": "",
-            "search/index.py": "import assistant.documents.corpus\n",
-            "reply/answer.py": "from assistant import engine\n",
-        },
-    )
-    assert upward_imports(package) == [
-        "assistant.documents.corpus imports assistant.search",
-        "assistant.reply.answer imports assistant.engine",
-    ]
+ONE_WAY = {
+    "__init__.py": "",
+    "documents/__init__.py": "",
+    "documents/corpus.py": "from assistant.errors import InputError\n",
+    "search/index.py": "from assistant.documents import corpus\nimport assistant.search.lexical\n",
+    "devtools/bench.py": "from assistant.interfaces.chat import free_port\n",
+}
+"""A small package whose every import points to its own or an earlier stage."""
 
 
 def test_the_check_passes_a_package_that_imports_one_way(tmp_path: Path) -> None:
-    package = write_package(
-        tmp_path,
-        {
-            "documents/corpus.py": "from assistant.errors import InputError\n",
-            "search/index.py": "from assistant.documents import corpus\nimport assistant.search.lexical\n",
-            "devtools/bench.py": "from assistant.interfaces.chat import free_port\n",
-        },
-    )
-    assert upward_imports(package) == []
+    assert upward_imports(write_package(tmp_path, ONE_WAY)) == []
+
+
+def test_the_check_reports_an_upward_import(tmp_path: Path) -> None:
+    upward = {
+        "documents/corpus.py": "from assistant.errors import InputError\nfrom assistant.search import index\n",
+        "reply/answer.py": "from assistant import engine\n",
+    }
+    assert upward_imports(write_package(tmp_path, ONE_WAY | upward)) == [
+        "assistant.documents.corpus imports assistant.search",
+        "assistant.reply.answer imports assistant.engine",
+    ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.documents.html import read_html
 from assistant.documents.pdf_labels import printed_labels
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
 from assistant.documents.tables import row_sentences
-from assistant.documents.html import read_html
 from assistant.documents.titles import choose_title
 
 

@@ -40,7 +40,7 @@ MAX_MEMBERS = 10_000
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING_STYLE = re.compile(r"^(?:heading|rubrik|überschrift|titre)\s*(?P<level>\d)$", re.I)
 TITLE_STYLES = {"title", "rubrik", "titel"}
-HEADING_MAX_CHARS = 100
+STYLED_HEADING_MAX_CHARS = 100
 """A paragraph used as a heading is a line or two; a longer bold paragraph is emphasised text."""
 LARGER = 1.15
 """Text this much larger than the body (11 → 12.65 pt) is set as a heading, not as body text."""
@@ -123,7 +123,7 @@ def _headings_by_look(blocks: list[Block], looks: list[_Look | None]) -> list[Bl
     body = _body_size(blocks, looks)
 
     def style(block: Block, look: _Look | None) -> tuple[float, bool] | None:
-        if look is None or block.text.startswith("•") or len(block.text) > HEADING_MAX_CHARS:
+        if look is None or block.text.startswith("•") or len(block.text) > STYLED_HEADING_MAX_CHARS:
             return None
         if block.text.endswith(SENTENCE_END) or (not block.text[:1].isupper() and not block.text[:1].isdigit()):
             return None
@@ -147,13 +147,13 @@ def _cover_title(blocks: list[Block], looks: list[_Look | None]) -> str | None:
     else:  # nothing set larger: the first bold line before the first heading
         bold = (i for i, look in enumerate(looks[:first_heading]) if look and look.bold)
         start = next(bold, -1)
-        if start < 0 or len(blocks[start].text) > HEADING_MAX_CHARS or blocks[start].text.endswith(SENTENCE_END):
+        if start < 0 or len(blocks[start].text) > STYLED_HEADING_MAX_CHARS or blocks[start].text.endswith(SENTENCE_END):
             return None
     title = blocks[start].text
     following = start + 1
     while following < first_heading and (look := looks[following]) and look.bold:
         text = blocks[following].text
-        if not text[:1].islower() or len(title) + len(text) > HEADING_MAX_CHARS * 2:
+        if not text[:1].islower() or len(title) + len(text) > STYLED_HEADING_MAX_CHARS * 2:
             break
         title, following = f"{title} {text}", following + 1
     return title

@@ -20,7 +20,8 @@ PAGE_START = re.compile(r"^ \S")
 SUSPENDED_COMPOUND_JOINERS = {"och", "eller", "samt", "respektive", "resp.", "som"}
 SENTENCE_END = (".", "!", "?", "”", '"', ")", ";", ",")
 QUOTE_END = re.compile(r"”\s*\([^()]*\)$")
-HEADING_MAX_CHARS = 60
+PLAIN_HEADING_MAX_CHARS = 60
+"""A heading in unstyled text is a short line (a styled one may be longer: docx's ``STYLED_HEADING_MAX_CHARS``)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _looks_like_heading(line: str, following: str | None) -> bool:
     stripped = line.strip()
     return (
         bool(stripped)
-        and len(stripped) <= HEADING_MAX_CHARS
+        and len(stripped) <= PLAIN_HEADING_MAX_CHARS
         and not stripped.endswith(SENTENCE_END)
         and "://" not in stripped
         and (following is None or is_blank(following))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from assistant.documents.layout import HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
+from assistant.documents.layout import PLAIN_HEADING_MAX_CHARS, SENTENCE_END, Block, Footnote, Layout
 from assistant.documents.passages import CATEGORIES, ROLES, SECTION_SEPARATOR, Kind, Passage, passage_id
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class PassageBuilder:
             return block.heading
         text = block.text
         is_heading = (
-            len(text) <= HEADING_MAX_CHARS
+            len(text) <= PLAIN_HEADING_MAX_CHARS
             and not text.endswith((*SENTENCE_END, ":"))
             and "://" not in text
             and not text.startswith(QUOTE_OPEN)

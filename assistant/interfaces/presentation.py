@@ -24,7 +24,7 @@ MARKED_SENTENCES = 2
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 """The report and its readers are Swedish: times are shown in Swedish local time, whatever the server's zone."""
 MONTHS = ("jan", "feb", "mars", "april", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
-COMMON_WORDS = (
+TOPICLESS_WORDS = (
     "kommer komma kom finns fanns gör göra gjorde gjort får få fick går gå gick säger säga sa sade "
     "ska skulle vill ville tycker tycka tänker menar handlar vad hur vilka vilken varför man bra"
 )
@@ -38,7 +38,7 @@ def passages_text(count: int) -> str:
 
 @lru_cache(maxsize=1)
 def _common_forms() -> frozenset[str]:
-    return frozenset(tokenize(COMMON_WORDS))
+    return frozenset(tokenize(TOPICLESS_WORDS))
 
 
 def content_forms(query: str) -> set[str]:

@@ -21,7 +21,7 @@ from typing import Any
 from assistant.documents.passages import Passage
 from assistant.reply.answerability import Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
-from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
+from assistant.reply.lead import NO_FOCUS, QUOTE_MENTION, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
@@ -280,7 +280,7 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     discussed = [
         by_id[hit.passage.discusses]
         for sentence, hit in lead
-        if COMMENTARY.search(sentence) and hit.passage.discusses in by_id
+        if QUOTE_MENTION.search(sentence) and hit.passage.discusses in by_id
     ]
     ranked = [h for h in relevant if h.passage.kind == "quote"]
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]

@@ -32,7 +32,9 @@ from assistant.search.retrieve import Hit
 Reason = Literal["answered", "place", "year", "figure", "weak_match"]
 SPECIFIC_WORD_CHARS = 7
 """Absent words at least this long count as specific (shorter ones are mostly chat, verbs and small words)."""
-FIGURE = re.compile(r"\d|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|hundra|procent)\b", re.I)
+FIGURE_IN_TEXT = re.compile(
+    r"\d|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|hundra|procent)\b", re.I
+)
 """A figure in a sentence ("en"/"ett" are articles far more often than numbers, so they do not count)."""
 TOP_HITS = 5
 """The hits whose sentences the features look at (the reply shows about this many)."""
@@ -86,7 +88,7 @@ def _figure_unmet(query: Query, hits: list[Hit]) -> bool:
     """A figure is asked for and none of the best sentences holds a number."""
     if query.intent != "figure":
         return False
-    return not any(FIGURE.search(s) for h in hits[:FIGURE_HITS] for s in h.sentences[:FIGURE_SENTENCES])
+    return not any(FIGURE_IN_TEXT.search(s) for h in hits[:FIGURE_HITS] for s in h.sentences[:FIGURE_SENTENCES])
 
 
 def decision_features(query: Query, hits: list[Hit], coverage: Coverage, absent: list[str]) -> np.ndarray:

@@ -51,7 +51,9 @@ DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*
 REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
 LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
 """A sentence opening like this refers to the one before; the lead shows both."""
-COMMENTARY = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
+QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
+"""A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
+shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
 SHORT_CHARS = 40
 """A sentence shorter than this is a "short" feature of the lead model (fragments, headings run into text)."""
 
@@ -116,7 +118,7 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "quote": kind == "quote",
             "tip": kind == "tip",
             "first_sentence": c.first,
-            "commentary": bool(COMMENTARY.search(c.text)),
+            "commentary": bool(QUOTE_MENTION.search(c.text)),
             "leaning": bool(LEANING.match(c.text)),
             "short": len(c.text) < SHORT_CHARS,
             "length": np.log1p(len(c.text)) / 6,

@@ -52,7 +52,7 @@ from assistant.search.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-COMMON_WORDS = 20_000
+STORED_COMMON_WORDS = 20_000
 """The most common Swedish words (wordfreq) whose normal forms a build stores beside its own words: most
 questions' words are among them, so ``ask`` does not load simplemma's dictionary (1–2 s; 0.2 s to build)."""
 VECTOR_CACHE_LIMIT = 400_000
@@ -219,7 +219,9 @@ def _write_build(
     lexical.save(str(directory / "bm25"), show_progress=False)
     coverage = document_coverage(passages, tokens)
     _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
-    vocabulary = {w for text in texts for w in words(text)} | set(top_n_list("sv", COMMON_WORDS)) | set(role_words())
+    vocabulary = (
+        {w for text in texts for w in words(text)} | set(top_n_list("sv", STORED_COMMON_WORDS)) | set(role_words())
+    )
     _write_json(directory / "forms.json", forms_table(vocabulary))
     _write_json(directory / "words.json", sorted(corpus_words(passages)))
     np.save(directory / "text_facts.npy", text_facts(p.text for p in passages))

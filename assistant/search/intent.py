@@ -37,7 +37,7 @@ DEFINITION = re.compile(
     re.IGNORECASE,
 )
 REASON = re.compile(r"\b(varför|vad beror|orsak\w*|anledning\w*|why|what causes|reason\w*)\b", re.IGNORECASE)
-FIGURE = re.compile(
+FIGURE_QUESTION = re.compile(
     r"\b(hur (många|mycket|stor|stora|stort|hög|höga|högt|lång|långa|länge)|vilk(en|et|a) (år|budget)|"
     r"andel(en)?|procent|antal(et)?|kostade|kostar|how (many|much|big|high|long)|what year)\b|^(när|when)\b",
     re.IGNORECASE,
@@ -58,7 +58,7 @@ def intent_of(question: str, names_speaker: bool, names_place: bool) -> Intent:
     for whatever else the question says; advice wins over "what did" ("hur gjorde man för att lyckas").
     """
     text = question.strip()
-    if FIGURE.search(text) and not ADVICE.search(text):
+    if FIGURE_QUESTION.search(text) and not ADVICE.search(text):
         return "figure"
     if DEFINITION.search(text) and not (names_place or names_speaker):
         return "definition"

@@ -74,7 +74,7 @@ SWEDISH_WORDS = frozenset(
 DIACRITIC_GAIN = 1.5
 """A word typed without å/ä/ö is restored when the accented word is this much more common (zipf): "manga" (3.7)
 → "många" (6.5), but "kalix" stays."""
-COMMON_WORDS = 50000
+DIACRITIC_VOCABULARY = 50_000
 """How many of the most common Swedish words can lend their å/ä/ö to a word typed without them."""
 UNKNOWN_ZIPF = 1.5
 """Below this Swedish word frequency a word not in the corpus counts as a typo worth correcting."""
@@ -178,7 +178,7 @@ class Speller:
 def _common_by_folding() -> dict[str, str]:
     """The most common Swedish word for each å/ä/ö-folded spelling (wordfreq's top list)."""
     found: dict[str, str] = {}
-    for word in top_n_list("sv", COMMON_WORDS):
+    for word in top_n_list("sv", DIACRITIC_VOCABULARY):
         found.setdefault(word.translate(FOLD), word)
     return found
 
