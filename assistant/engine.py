@@ -1,8 +1,9 @@
 """The running assistant: model, index and retriever, shared by the CLI and the chat.
 
-Queries read ``self.retriever`` once; a rebuild builds a new index on disk,
-loads it, and swaps the retriever reference, so queries never see a
-half-built index and switch to the new one atomically.
+A question reads the loaded index (``self._loaded``: retriever, speller,
+titles, coverage) once; a rebuild builds a new index on disk, loads it, and
+swaps that reference, so a question never sees a half-built index or parts of
+two, and the next one uses the new index.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ class Engine:
         loaded = self._loaded
         retriever = loaded.retriever
         given = filters
-        query, filters = self.understand(question, filters, previous_query)
+        query, filters = _understood(loaded, question, filters, previous_query)
         ranking = retriever.rank(query, filters)
         if len(ranking.score) == 0 and filters != given:
             filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
@@ -234,13 +235,7 @@ class Engine:
         self, question: str, filters: Filters = Filters(), previous_query: str | None = None
     ) -> tuple[Query, Filters]:
         """The question understood, and the filters with those a follow-up implies ("Och i Kalix?") added."""
-        query = self._loaded.reader.understand(question, previous_query)
-        return query, Filters(
-            municipality=filters.municipality or query.implied_municipality,
-            role=filters.role or query.implied_role,
-            kind=filters.kind,
-            document=filters.document,
-        )
+        return _understood(self._loaded, question, filters, previous_query)
 
     def use(self, learned: Learned | None = None, settings: Settings | None = None) -> None:
         """Answer with other learned values or settings from now on (``tune`` while it fits, ``eval --set``)."""
@@ -310,6 +305,17 @@ class Engine:
             return False
         finally:
             self._rebuilding.release()
+
+
+def _understood(loaded: _Loaded, question: str, filters: Filters, previous_query: str | None) -> tuple[Query, Filters]:
+    """``question`` understood by one loaded index, and ``filters`` with those a follow-up implies added."""
+    query = loaded.reader.understand(question, previous_query)
+    return query, Filters(
+        municipality=filters.municipality or query.implied_municipality,
+        role=filters.role or query.implied_role,
+        kind=filters.kind,
+        document=filters.document,
+    )
 
 
 def _excluded_by_filters(filters: Filters) -> str:

@@ -224,6 +224,24 @@ def test_rebuild_while_answering_switches_atomically(engine) -> None:
     assert len(engine.retriever.index.passages) == 65
 
 
+def test_a_question_reads_the_loaded_index_once(fake_engine) -> None:
+    """A rebuild swaps ``_loaded``; a question that read it twice could understand with one index, rank with another."""
+    loaded, reads = fake_engine._loaded, []
+
+    class Counting(type(fake_engine)):  # a property on the class wins over the instance's attribute
+        @property
+        def _loaded(self):
+            reads.append(1)
+            return loaded
+
+    fake_engine.__class__ = Counting
+    try:
+        assert fake_engine.ask("Och i Kalix?", previous_query="Vad sa politikerna?").answer.hits
+    finally:
+        fake_engine.__class__ = Counting.__bases__[0]
+    assert len(reads) == 1
+
+
 def test_unreadable_document_is_skipped_by_name(fake_embedder, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
