@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from assistant.search.lexical import _computed_forms, forms_table, normal_forms, remember_forms, tokenize
+import pytest
+
+from assistant.search import lexical
+from assistant.search.lexical import _computed_forms, forms_table, normal_forms, tokenize, use_stored_forms
 
 
 def test_inflections_meet_and_different_words_stay_apart() -> None:
@@ -53,5 +56,12 @@ def test_normal_forms_are_safe_from_many_threads() -> None:
 def test_stored_forms_are_the_computed_ones() -> None:
     table = forms_table(["styrkedjan", "förvaltningarna", "kommunbudget"])
     assert table == {w: _computed_forms(w) for w in table}
-    remember_forms({"påhittadeordet": ["pahitt"]})
+
+
+def test_each_index_loaded_replaces_the_stored_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "_stored", lexical._stored)  # the session's table comes back afterwards
+    use_stored_forms({"påhittadeordet": ["pahitt"]})
     assert normal_forms("påhittadeordet") == ("pahitt",)
+    use_stored_forms({"annatpåhitt": ["annat"]})
+    assert lexical._stored == {"annatpåhitt": ("annat",)}
+    assert normal_forms("påhittadeordet") == _computed_forms("påhittadeordet")

@@ -37,7 +37,7 @@ import numpy as np
 from assistant.errors import IndexUnavailable
 from assistant.search import dense as dense_index
 from assistant.search.coverage import Coverage
-from assistant.search.lexical import remember_forms
+from assistant.search.lexical import use_stored_forms
 from assistant.search.manifest import Manifest
 from assistant.search.passage_store import FILES as PASSAGE_FILES
 from assistant.search.passage_store import PassageStore
@@ -130,7 +130,7 @@ def load_index(index_dir: Path) -> Index:
         sentence_vectors = VectorFile(build / "sentence_vectors.npy")
         coverage_data = json.loads((build / "coverage.json").read_text(encoding="utf-8"))
         coverage = {name: Coverage.from_dict(data) for name, data in coverage_data.items()}
-        remember_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
+        use_stored_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
         corpus = set(json.loads((build / "words.json").read_text(encoding="utf-8")))
         facts = np.load(build / "text_facts.npy")
     except Exception as error:

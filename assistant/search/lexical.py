@@ -82,8 +82,9 @@ def _split(word: str) -> _Compound | None:
     return best[1] if best else None
 
 
-_STORED: dict[str, tuple[str, ...]] = {}
-"""Normal forms computed when an index was built (``remember_forms``); deterministic, so shared by all indexes."""
+_stored: dict[str, tuple[str, ...]] = {}
+"""The normal forms stored with the index loaded last (:func:`use_stored_forms`): replaced on every load, never
+merged, so a server that rebuilds holds one index's table. Forms are deterministic: a word not in it is computed."""
 
 
 def normal_forms(word: str) -> tuple[str, ...]:
@@ -93,7 +94,7 @@ def normal_forms(word: str) -> tuple[str, ...]:
     so a whole-word match still outweighs a match on one part.  Forms stored with the index are
     looked up; only other words load simplemma's dictionary (1–2 s the first time).
     """
-    stored = _STORED.get(word)
+    stored = _stored.get(word)
     return stored if stored is not None else _computed_forms(word)
 
 
@@ -102,9 +103,10 @@ def forms_table(vocabulary: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {word: _computed_forms(word) for word in sorted(set(vocabulary))}
 
 
-def remember_forms(table: Mapping[str, Sequence[str]]) -> None:
-    """Use the normal forms an index stored, so answering a question need not load simplemma."""
-    _STORED.update((word, tuple(forms)) for word, forms in table.items())
+def use_stored_forms(table: Mapping[str, Sequence[str]]) -> None:
+    """Use the normal forms an index stored (instead of any earlier index's), so a question need not load simplemma."""
+    global _stored
+    _stored = {word: tuple(forms) for word, forms in table.items()}
 
 
 @lru_cache(maxsize=65536)
