@@ -136,6 +136,9 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.environ["HF_HOME"] = str(root / "hf")
     os.environ.pop("ASSISTANT_MODEL", None)
     os.environ.pop("ASSISTANT_AUTH", None)
+    from assistant.interfaces.cli import configure_process
+
+    configure_process()  # as every ``assistant`` command does when the process starts
     return root
 
 

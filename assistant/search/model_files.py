@@ -26,9 +26,6 @@ from pathlib import Path
 from assistant import config
 from assistant.errors import ModelError
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 log = logging.getLogger(__name__)
 
 Say = Callable[[str], None]
@@ -176,7 +173,7 @@ def resolve_model(name: str) -> ModelInfo:
     try:
         from huggingface_hub import snapshot_download
 
-        snapshot = Path(snapshot_download(name, local_files_only=os.environ.get("HF_HUB_OFFLINE") == "1"))
+        snapshot = Path(snapshot_download(name, local_files_only=os.environ.get("HF_HUB_OFFLINE", "1") != "0"))
     except Exception as error:
         raise ModelError(
             f"Modellen {name!r} finns varken som mapp eller i den lokala modellcachen "
