@@ -6,8 +6,9 @@ A flat scan reads every vector for every query: 100,000 × 384 float32 take
 (k-means lists, :data:`PROBES` of them scanned per query) over scalar-quantised
 int8 vectors: a query reads a few percent of the vectors, at a quarter of the
 bytes.  Its scores are approximate; it only proposes candidates, whose exact
-cosines retrieval recomputes from the float32 vectors (``vectors.npy``,
-memory-mapped), so the ranking of what it finds does not move.  Its recall
+cosines retrieval recomputes from the float32 vectors (``vectors.npy``, read
+row by row: :mod:`assistant.search.vector_file`), so the ranking of what it
+finds does not move.  Its recall
 against the flat scan is measured by ``assistant bench --passages N``.
 
 Filters on the approximate index: a filter that allows few passages is
