@@ -7,8 +7,9 @@ Two kinds of engine: ``engine`` (the real model, converted once per session)
 and ``fake_engine`` (:class:`FakeEmbedder`, for unit tests of retrieval,
 replies and follow-ups that must run in seconds).  A test that uses the real
 model or the launched chat through a fixture is marked ``slow`` automatically;
-one that runs the real model in a subprocess (``run_cli("ask", …)``) is marked
-by hand.  ``pytest -m "not slow"`` runs the rest.
+one that runs the real model in a subprocess (``run_cli("ask", …)``), starts
+LibreOffice or kills a build in a subprocess is marked by hand.
+``pytest -m "not slow"`` runs the rest.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ SLOW_FIXTURES = {"engine", "embedder", "retriever", "server", "browser"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: uses the real model, a launched server or a real browser")
+    config.addinivalue_line(
+        "markers", "slow: uses the real model, a launched server, a real browser, LibreOffice or a killed subprocess"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -220,7 +223,7 @@ def report_passages():
 
 
 @pytest.fixture(scope="session")
-def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> TypesetFiles:
     """The report typeset as real files: PDF in one column (headings by font and outline), in two columns
     (by font only) and with headings only in the outline, Word, a web page, and LibreOffice's PDF of the
     Word file (a second PDF producer; only when LibreOffice is installed)."""
@@ -239,23 +242,31 @@ def typeset(report_passages, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         "docx": write(root / "rapport.docx", typeset_docx(report_passages)),
         "html": write(root / "rapport.html", typeset_html(report_passages)),
     }
-    if LIBREOFFICE is None:
-        return files
-    out = root / "libreoffice"
-    subprocess.run(
-        [
-            LIBREOFFICE,
-            f"-env:UserInstallation=file://{root / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(files["docx"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    files["libreoffice"] = out / "rapport.pdf"
-    return files
+    return TypesetFiles(files)
+
+
+class TypesetFiles(dict[str, Path]):
+    """The typeset files by name; ``"libreoffice"``, LibreOffice's PDF of the Word file, is made the first time
+    it is asked for (starting LibreOffice takes seconds: the tests that read it are marked slow)."""
+
+    def __missing__(self, name: str) -> Path:
+        if name != "libreoffice" or LIBREOFFICE is None:
+            raise KeyError(name)
+        out = self["docx"].parent / "libreoffice"
+        subprocess.run(
+            [
+                LIBREOFFICE,
+                f"-env:UserInstallation=file://{out / 'lo-profile'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(self["docx"]),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        self[name] = out / "rapport.pdf"
+        return self[name]

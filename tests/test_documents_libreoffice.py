@@ -16,7 +16,7 @@ from conftest import LIBREOFFICE, needs_libreoffice
 from assistant.devtools.typeset_word import running_header_and_page_numbers
 from assistant.documents.corpus import ParsedDocument, parse_document
 
-pytestmark = needs_libreoffice
+pytestmark = [needs_libreoffice, pytest.mark.slow]  # LibreOffice starts: seconds
 HEADER = "Kultur- och fritidsnämndens investeringsbudget"
 TABLE = [
     ["Projekt", "Budget 2027", "Budget 2028"],

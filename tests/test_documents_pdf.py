@@ -13,14 +13,26 @@ from assistant.devtools.typeset import FIRST_PAGE_LABEL, REPORT_TITLE
 from assistant.documents.corpus import ParsedDocument, parse_document
 from assistant.documents.passages import Passage
 
-PDFS = ("pdf", "pdf2", "outline", pytest.param("libreoffice", marks=needs_libreoffice))
-"""The typeset PDFs; LibreOffice's is skipped (with the install command) where LibreOffice is missing."""
+PDFS = ("pdf", "pdf2", "outline", pytest.param("libreoffice", marks=[needs_libreoffice, pytest.mark.slow]))
+"""The typeset PDFs; LibreOffice's is slow (LibreOffice starts) and skipped, with the install command, where
+LibreOffice is missing."""
+
+
+class Parsed(dict[str, ParsedDocument]):
+    """Each typeset PDF parsed the first time a test asks for it (so the fast tier never makes LibreOffice's)."""
+
+    def __init__(self, typeset: dict[str, Path]) -> None:
+        super().__init__()
+        self.typeset = typeset
+
+    def __missing__(self, name: str) -> ParsedDocument:
+        self[name] = parse_document("rapport", self.typeset[name].read_bytes())
+        return self[name]
 
 
 @pytest.fixture(scope="module")
-def parsed(typeset: dict[str, Path]) -> dict[str, ParsedDocument]:
-    names = ("pdf", "pdf2", "outline", "libreoffice")
-    return {name: parse_document("rapport", typeset[name].read_bytes()) for name in names if name in typeset}
+def parsed(typeset: dict[str, Path]) -> Parsed:
+    return Parsed(typeset)
 
 
 def content(passages: list[Passage]) -> list[tuple]:

@@ -157,6 +157,7 @@ build.build_index(Path(sys.argv[1]), Path(sys.argv[2]), FakeEmbedder())
 """A build in its own process that stops at a known point (a function it calls) until it is killed."""
 
 
+@pytest.mark.slow  # a build in a subprocess, killed: a second or more each
 @pytest.mark.parametrize(
     "point",
     [

@@ -100,7 +100,8 @@ def test_approximate_index_keeps_the_top_10_of_the_exact_one(synthetic_pair: tup
     exact, approximate = synthetic_pair
     assert exact.index.manifest.dense == "flat" and approximate.index.manifest.dense == "ivf-sq8"
     assert approximate.index.dense.nlist > approximate.index.dense.nprobe, "every list probed tests nothing"
-    questions = [q.text for q in load_questions(DEFAULT_QUESTIONS, load_corpus(CORPUS).passages)]
+    questions = [q.text for q in load_questions(DEFAULT_QUESTIONS, load_corpus(CORPUS).passages)][::3]
+    assert len(questions) > 100  # every third development question: enough for a mean, a third of the time
     shares = []
     for question in questions:
         truth = [h.passage.id for h in exact.search(question, k=10)]
