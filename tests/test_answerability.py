@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.documents.passages import Passage
 from assistant.reply.answer import compose
-from assistant.reply.answerability import DECISION_FEATURES, Decision, decide, decline_message
+from assistant.reply.answerability import DECISION_FEATURES, Decision, decide, decision_features, decline_message
 from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
@@ -96,3 +98,13 @@ def test_a_declined_reply_shows_at_most_two_nearby_passages() -> None:
         "absent_words": [],
         "probability": None,
     }
+
+
+def test_a_probability_at_the_threshold_answers() -> None:
+    assert decided("Hur arbetade förskolan?", 0.8).answered  # SENTENCE_MODEL's probability is 0.5 here
+
+
+def test_the_ranker_margin_is_how_far_the_best_leads() -> None:
+    best, second = replace(hit(TEXTS[0], 0.9), logit=2.0), replace(hit(TEXTS[1], 0.8), logit=0.5)
+    row = decision_features(query("Hur arbetade förskolan?"), [best, second], COVERAGE, [])
+    assert row[0, DECISION_FEATURES.index("ranker_margin")] == 1.5

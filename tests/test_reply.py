@@ -190,3 +190,61 @@ def test_sentences_in_text_order_mark_only_the_text_left_out() -> None:
     assert _in_text_order(text, [d, b], ends=False) == f"{b} … {d}"
     assert _in_text_order(text, [d, b], ends=True) == f"… {b} … {d}"
     assert _in_text_order(text, ["Inte härifrån."], ends=True) == text
+
+
+def sentence(topic: str) -> str:
+    """A sentence of about 180 characters on ``topic`` (three fill the lead past its 400 characters)."""
+    return (
+        f"Arbetet med {topic} i kommunen har pågått under flera år och har engagerat både förtroendevalda, "
+        "chefer och medarbetare i förvaltningarna som har deltagit i utbildningar."
+    )
+
+
+def test_only_relevant_hits_are_shown_and_excerpts_are_capped() -> None:
+    others = [
+        paragraph(sentence(topic), 0.1, score) for topic, score in (("budget", 0.5), ("skola", 0.4), ("vård", 0.3))
+    ]
+    faint = made("quote", "Vi visste inte vad vi gav oss in på när vi började.", 0.1, 0.0001, "Politiker", "Kalix")
+    reply = compose(
+        asked("Vad gjorde Kalix?"), [paragraph(ABOUT_KALIX, 0.9, 1.0), *others, faint], ANSWERED, LEAD
+    ).reply
+    assert [e.text for e in reply.excerpts] == [others[0].passage.text, others[1].passage.text]  # max_excerpts: 2
+    assert reply.quotes == ()  # below ReplySettings.relevant
+
+
+def test_a_tip_in_the_lead_is_not_listed_again() -> None:
+    tip = made("tip", "Se till att politikerna får utbildning i jämställdhet tidigt.", 0.9, 1.0, category="Kunskap")
+    answer = compose(asked("Hur får man med politikerna?"), [tip, paragraph(ABOUT_KALIX, 0.1, 0.5)], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [tip.passage.text]
+    assert answer.reply.tips == ()
+
+
+def test_tips_asked_for_show_more_of_them() -> None:
+    tips = [made("tip", f"Tips nummer {n} om hur man följer upp arbetet.", 0.1, 0.9 - n / 10) for n in range(5)]
+    hits = [paragraph(ABOUT_KALIX, 0.9, 1.0), *tips]
+    assert len(compose(asked("Vad gjorde Kalix?"), hits, ANSWERED, LEAD).reply.tips) == 3
+    asking = replace(asked("Vilka tips finns?"), asks_tips=True)
+    assert len(compose(asking, hits, ANSWERED, LEAD).reply.tips) == 4
+
+
+def test_the_quote_a_lead_sentence_discusses_comes_first() -> None:
+    best = made("quote", QUOTE, 0.1, 0.9, "Politiker", "Kalix")
+    discussed = made("quote", "Vi började med att räkna på hur pengarna fördelades.", 0.1, 0.5, "Chef", "Jokkmokk")
+    commentary = paragraph("Citatet visar att fördelningen av pengar var en bra början för arbetet.", 0.9, 1.0)
+    commentary = replace(commentary, passage=replace(commentary.passage, discusses=discussed.passage.id))
+    reply = compose(asked("Hur började de?"), [commentary, best, discussed], ANSWERED, LEAD).reply
+    assert [q.text for q in reply.quotes] == [discussed.passage.text, QUOTE]
+
+
+def test_the_lead_stops_before_its_character_limit() -> None:
+    hits = [
+        paragraph(sentence(topic), cosine, 1.0) for topic, cosine in (("budget", 0.9), ("skola", 0.89), ("vård", 0.88))
+    ]
+    answer = compose(asked("Hur har arbetet gått?"), hits, ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [hits[0].passage.text, hits[1].passage.text]
+
+
+def test_the_lead_reads_in_the_order_of_the_hits() -> None:
+    first, second = paragraph(ABOUT_KALIX, 0.85, 1.0), paragraph(ABOUT_JOKKMOKK, 0.9, 0.9)
+    answer = compose(asked("Vad har man gjort i skolan?"), [first, second], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [ABOUT_KALIX, ABOUT_JOKKMOKK]
