@@ -21,6 +21,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -96,12 +97,17 @@ class FakeEmbedder:
         self.query_prefix = "query: "
         self.passage_prefix = "passage: "
 
+    @staticmethod
+    @cache
+    def _bucket(trigram: str) -> int:
+        """The trigram's dimension (hashed once per trigram: the corpus has a few thousand)."""
+        digest = hashlib.blake2b(trigram.encode(), digest_size=4).digest()
+        return int.from_bytes(digest, "little") % FakeEmbedder.DIMENSION
+
     def _vector(self, text: str) -> np.ndarray:
         padded = f" {unicodedata.normalize('NFC', text).lower()} "
-        vector = np.zeros(self.DIMENSION, dtype=np.float32)
-        for start in range(len(padded) - self.NGRAM + 1):
-            digest = hashlib.blake2b(padded[start : start + self.NGRAM].encode(), digest_size=4).digest()
-            vector[int.from_bytes(digest, "little") % self.DIMENSION] += 1.0
+        buckets = [self._bucket(padded[start : start + self.NGRAM]) for start in range(len(padded) - self.NGRAM + 1)]
+        vector = np.bincount(buckets, minlength=self.DIMENSION).astype(np.float32)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
