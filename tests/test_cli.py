@@ -224,3 +224,14 @@ def test_configure_process_sets_what_the_user_did_not(monkeypatch: pytest.Monkey
     configure_process()
     assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
     assert faiss.omp_get_max_threads() == 1
+
+
+def test_every_command_configures_the_process_first(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.interfaces import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(cli, "configure_process", lambda: calls.append("configured"))
+    assert main(["corpus"]) == 0
+    assert calls == ["configured"] and "65 stycken" in capsys.readouterr().out
