@@ -145,3 +145,15 @@ def test_a_development_command_without_its_package_says_how_to_install_it(
     assert main(["loadtest"]) != 0
     message = capsys.readouterr().err
     assert "gradio_client" in message and "pip install -e '.[test]'" in message and "Traceback" not in message
+
+
+def test_packages_other_branches_add_pass_when_declared(tmp_path: Path) -> None:
+    """peft and pytesseract are imported by their own names, installed here or not; argon2-cffi as ``argon2``,
+    which only its installed metadata can tell (it is, wherever it is declared: ./test installs it)."""
+    module = tmp_path / "new.py"
+    module.write_text("from peft import LoraConfig\nimport pytesseract\n")
+    assert undeclared(imported_by([module]), {"peft", "pytesseract"}) == []
+    assert undeclared(imported_by([module]), {"peft"}) == ["pytesseract"]
+    if "argon2" not in installed():
+        pytest.skip("argon2-cffi is not installed: its import name cannot be mapped here")
+    assert distributions("argon2") == {"argon2-cffi"}
