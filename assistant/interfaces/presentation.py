@@ -178,9 +178,18 @@ def built_text(built_at: str, now: datetime) -> str:
 
 
 def index_status(manifest: Manifest, now: datetime) -> str:
-    """One line about the index that serves: size, documents, build time and age."""
+    """One line about the index that serves: size, documents, build time and age (and sentences pending)."""
     documents = len(manifest.corpus.documents)
-    return f"{passages_text(manifest.passages)} ur {documents} dokument, {built_text(manifest.built_at, now)}."
+    line = f"{passages_text(manifest.passages)} ur {documents} dokument, {built_text(manifest.built_at, now)}."
+    return f"{line} {pending_text(manifest.pending_sentences)}" if manifest.pending_sentences else line
+
+
+def pending_text(sentences: int) -> str:
+    """What answers rest on while an upload's sentences are embedded in the background."""
+    return (
+        f"Vektorerna för {sentences} meningar i nya dokument beräknas i bakgrunden; "
+        "svaren använder styckenas vektorer under tiden."
+    )
 
 
 @dataclass(frozen=True)
