@@ -256,11 +256,12 @@ class Engine:
         self.settings = settings or self.settings
         self._loaded = _Loaded.of(self.retriever.index, self.embedder, self.learned, self.settings.search)
 
-    def rebuild(self, progress: bool = False, sentences_later: bool = False) -> BuildReport:
+    def rebuild(self, progress: bool = False, sentences_later: bool = False, say: Say | None = None) -> BuildReport:
         """Rebuild the index from the corpus and switch to it; BusyError if one is running.
 
         With ``sentences_later`` the switch comes once the passages are embedded, and the sentences not yet
-        embedded are completed in the background (:meth:`complete_sentences_in_background`).
+        embedded are completed in the background (:meth:`complete_sentences_in_background`).  ``say`` hears
+        the build's steps (else the engine's ``say``).
         """
         if not self._rebuilding.acquire(blocking=False):
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
@@ -271,7 +272,7 @@ class Engine:
                 self.index_dir,
                 self.embedder,
                 progress=progress,
-                say=self.say,
+                say=say or self.say,
                 known=self.parsed,
                 sentences_later=sentences_later,
             )

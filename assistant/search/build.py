@@ -130,9 +130,8 @@ def build_index(
         if sentences_later and use_cache:
             pending = _stand_in_sentences(embedded, units, cache)
         else:
-            _embed_to(
-                embedded / "sentence_vectors.npy", units.texts, embedder, cache if use_cache else None, progress, say
-            )
+            sentences = embedded / "sentence_vectors.npy"
+            _embed_to(sentences, units.texts, embedder, cache if use_cache else None, progress, say)
         with build_lock(index_dir):
             staging = index_dir / BUILDS / f".{build_id}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
