@@ -27,6 +27,7 @@ from assistant.search.build import BuildReport, build_index, complete_sentences,
 from assistant.search.corpus_changes import CorpusChange, Progress, add_documents, remove_documents
 from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
+from assistant.search.encoder import load_in_background
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.index import Index, current_build, load_index
 from assistant.search.learned import Learned, load_learned
@@ -327,7 +328,15 @@ class Engine:
 
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
         """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
-        return add_documents(self.corpus_dir, files, lambda: self.rebuild(sentences_later=True), progress, self.parsed)
+        load_in_background(self.embedder)  # while the files are read
+
+        def step(message: str) -> None:  # the build's steps, shown as the indexing's progress
+            if progress:
+                progress(len(files) / (len(files) + 1), message)
+
+        return add_documents(
+            self.corpus_dir, files, lambda: self.rebuild(sentences_later=True, say=step), progress, self.parsed
+        )
 
     def remove_document(self, name: str) -> CorpusChange:
         """Remove a document and switch to an index without it (see :func:`remove_documents`)."""

@@ -134,3 +134,15 @@ def test_each_document_is_read_once_per_upload(tmp_path: Path, bath: Path, monke
     engine.add_documents([second])
 
     assert read == ["badhus", "badhus2"]  # the report was read when the engine built its index
+
+
+def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
+    engine = _engine(tmp_path, FakeEmbedder())
+    steps: list[tuple[float, str]] = []
+
+    engine.add_documents([bath], lambda done, what: steps.append((done, what)))
+
+    assert steps[0] == (0.0, "Läser badhus.md")
+    assert steps[1] == (0.5, "Indexerar")
+    assert steps[2][0] == 0.5 and steps[2][1].startswith("Bygger index: 66 stycken ur 2 dokument")
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)

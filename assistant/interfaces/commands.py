@@ -24,6 +24,7 @@ from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index, complete_sentences
 from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
 from assistant.search.embeddings import Embedder
+from assistant.search.encoder import load_in_background
 from assistant.search.index import current_build, footprint, read_manifest
 from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
@@ -141,6 +142,7 @@ def corpus_add(args: argparse.Namespace) -> int:
     """Add the files; the index is switched as soon as their passages are embedded (a running chat answers
     from it), then their sentences are embedded before the command returns."""
     known, embedder = ParsedDocuments(), Embedder(args.model)
+    load_in_background(embedder)
     change = add_documents(args.corpus, args.files, lambda: _build(args, embedder, known, True), None, known)
     for failure in change.failures:
         print(f"Fel: {failure}", file=sys.stderr)
