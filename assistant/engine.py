@@ -310,12 +310,24 @@ class Engine:
     def _complete(self) -> None:
         try:
             report = complete_sentences(self.index_dir, self.embedder)
-            if report is not None and current_build(self.index_dir) == report.path.resolve():
-                index = load_index(self.index_dir)
-                self._loaded = _Loaded.of(index, self.embedder, self.learned, self.settings.search)
+            if report is not None:
                 log.info("Sentence vectors completed in %.1f s: %s", report.seconds, report.path)
+                self._load_completed(report.path)
         except Exception:
             log.exception("Completing the sentence vectors failed; the index keeps serving with passage vectors")
+
+    def _load_completed(self, build: Path) -> None:
+        """Switch to the completed build, unless a rebuild or a reload holds the lock: a rebuild makes a newer
+        build (and waits for this thread), a reload loads the current one.  Loads are never concurrent, as
+        numpy reads ``.npy`` headers with ``ast``, which CPython 3.11 cannot run in two threads at once."""
+        if not self._rebuilding.acquire(blocking=False):
+            return
+        try:
+            if current_build(self.index_dir) == build.resolve():
+                index = load_index(self.index_dir)
+                self._loaded = _Loaded.of(index, self.embedder, self.learned, self.settings.search)
+        finally:
+            self._rebuilding.release()
 
     def document_key(self, name: str) -> str:
         """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file

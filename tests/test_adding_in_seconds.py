@@ -132,6 +132,7 @@ def test_each_document_is_read_once_per_upload(tmp_path: Path, bath: Path, monke
     second = bath.with_name("badhus2.md")
     second.write_text(BATH.replace("Tobisvik", "Strömsund"), encoding="utf-8")
     engine.add_documents([second])
+    engine.wait_for_sentences()  # no thread outlives its test
 
     assert read == ["badhus", "badhus2"]  # the report was read when the engine built its index
 
@@ -141,6 +142,7 @@ def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
     steps: list[tuple[float, str]] = []
 
     engine.add_documents([bath], lambda done, what: steps.append((done, what)))
+    engine.wait_for_sentences()
 
     assert steps[0] == (0.0, "Läser badhus.md")
     assert steps[1] == (0.5, "Indexerar")
