@@ -19,7 +19,7 @@ from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import CorpusError, user_message
-from assistant.interfaces.presentation import build_figures, passages_text
+from assistant.interfaces.presentation import build_figures, passages_text, sentences_text
 from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index, complete_sentences
 from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
@@ -157,7 +157,7 @@ def corpus_add(args: argparse.Namespace) -> int:
     _print_change_build(change)
     if change.build and change.build.pending:
         print(
-            f"Sökbart nu. Beräknar vektorer för {change.build.pending} meningar (svaren använder under tiden "
+            f"Sökbart nu. Beräknar vektorer för {sentences_text(change.build.pending)} (svaren använder under tiden "
             "styckenas vektorer) …",
             file=sys.stderr,
             flush=True,
@@ -215,8 +215,8 @@ def index_status(args: argparse.Namespace) -> int:
     print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
     if manifest.pending_sentences:
         print(
-            f"  meningar: {manifest.pending_sentences} väntar på sina vektorer (de beräknas i bakgrunden; "
-            "svaren använder styckenas vektorer under tiden)"
+            f"  meningar: {sentences_text(manifest.pending_sentences)} väntar på sina vektorer "
+            "(de beräknas i bakgrunden; svaren använder styckenas vektorer under tiden)"
         )
     print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")
     print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")

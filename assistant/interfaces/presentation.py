@@ -36,6 +36,11 @@ def passages_text(count: int) -> str:
     return f"{count} stycke" if count == 1 else f"{count} stycken"
 
 
+def sentences_text(count: int) -> str:
+    """The count with "mening" or "meningar"."""
+    return f"{count} mening" if count == 1 else f"{count} meningar"
+
+
 @lru_cache(maxsize=1)
 def _common_forms() -> frozenset[str]:
     return frozenset(tokenize(COMMON_WORDS))
@@ -187,7 +192,7 @@ def index_status(manifest: Manifest, now: datetime) -> str:
 def pending_text(sentences: int) -> str:
     """What answers rest on while an upload's sentences are embedded in the background."""
     return (
-        f"Vektorerna för {sentences} meningar i nya dokument beräknas i bakgrunden; "
+        f"Vektorerna för {sentences_text(sentences)} i nya dokument beräknas i bakgrunden; "
         "svaren använder styckenas vektorer under tiden."
     )
 
