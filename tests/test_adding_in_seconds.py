@@ -148,3 +148,18 @@ def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
     assert steps[1] == (0.5, "Indexerar")
     assert steps[2][0] == 0.5 and steps[2][1].startswith("Bygger index: 66 stycken ur 2 dokument")
     assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+
+
+def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: Path) -> None:
+    from assistant.interfaces.documents_panel import _change_message
+    from assistant.interfaces.page import status_text
+
+    embedder = HeldEmbedder()
+    engine = _engine(tmp_path, embedder)
+    change = engine.add_documents([bath])
+
+    assert "Sökbart nu. Vektorerna för 4 meningar i nya dokument beräknas i bakgrunden" in _change_message(change)
+    assert "beräknas i bakgrunden; svaren använder styckenas vektorer under tiden." in status_text(engine)
+    embedder.release.set()
+    engine.wait_for_sentences()
+    assert "bakgrunden" not in status_text(engine)
