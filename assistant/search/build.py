@@ -199,9 +199,7 @@ def _stand_in_sentences(directory: Path, units: SentenceUnits, cache: VectorCach
     return pending
 
 
-def complete_sentences(
-    index_dir: Path, embedder: TextEncoder, progress: bool = False, say: Say | None = None
-) -> BuildReport | None:
+def complete_sentences(index_dir: Path, embedder: TextEncoder, progress: bool = False) -> BuildReport | None:
     """Embed the sentences the current build left standing in (``sentences_later``) and make the completed
     build current; None when none are pending, or when a newer build replaced this one meanwhile.
 
@@ -218,15 +216,13 @@ def complete_sentences(
     units = sentence_units(passages)
     cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
     cache.encode([passage_text(p) for p in passages], embedder.encode_passages)  # kept at save (all cached)
-    if say:
-        say(f"Beräknar vektorer för {manifest.pending_sentences} meningar …")
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     embedded = index_dir / f".embedding-{build_id}.tmp"
     embedded.mkdir(parents=True)
     try:
-        _embed_to(embedded / "sentence_vectors.npy", units.texts, embedder, cache, progress, say)
+        _embed_to(embedded / "sentence_vectors.npy", units.texts, embedder, cache, progress, None)
         with build_lock(index_dir):
-            if current_build(index_dir) != build:
+            if current_build(index_dir) != build:  # a newer build (its manifest may be the one read above)
                 return None
             staging = index_dir / BUILDS / f".{build_id}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
