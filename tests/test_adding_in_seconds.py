@@ -163,3 +163,15 @@ def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: 
     embedder.release.set()
     engine.wait_for_sentences()
     assert "bakgrunden" not in status_text(engine)
+
+
+def test_documents_read_are_kept_only_up_to_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus_module.ParsedDocuments, "LIMIT", 3)
+    known = corpus_module.ParsedDocuments()
+    document = corpus_module.parse_document("badhus", BATH.encode())  # one passage
+    for number in range(4):
+        known.put(f"d{number}", "sha", None, document)
+
+    assert [known.get(f"d{number}", "sha", None) is document for number in range(4)] == [True, True, True, False]
+    known.keep({"d1"})
+    assert known.get("d0", "sha", None) is None and known.get("d1", "sha", None) is document

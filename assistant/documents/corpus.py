@@ -82,11 +82,15 @@ class ParsedDocument:
 
 class ParsedDocuments:
     """Documents already read, by name, content (sha256) and given title: a build after an upload, or the
-    chat's next one, reuses them instead of reading every PDF again (a 44-page PDF takes 10–20 s to read).
+    chat's next one, reuses them instead of reading every PDF again (a 44-page PDF takes 5–20 s to read).
 
     Held by whoever runs the builds (the engine, one ``corpus add``), never on disk: a reader changed
     since is never served stale passages.  :func:`load_corpus` drops the documents no longer in the corpus.
     """
+
+    LIMIT = 50_000
+    """Passages kept at most (about 50 MB of Python objects): a corpus of a million passages is read again
+    rather than held twice in a serving process (docs/scale.md)."""
 
     def __init__(self) -> None:
         self._documents: dict[tuple[str, str, str | None], ParsedDocument] = {}
@@ -95,7 +99,9 @@ class ParsedDocuments:
         return self._documents.get((name, sha, title))
 
     def put(self, name: str, sha: str, title: str | None, parsed: ParsedDocument) -> None:
-        self._documents[(name, sha, title)] = parsed
+        held = sum(len(d.passages) for d in self._documents.values())
+        if held + len(parsed.passages) <= self.LIMIT:
+            self._documents[(name, sha, title)] = parsed
 
     def keep(self, names: set[str]) -> None:
         """Forget every document whose name is not in ``names``."""
