@@ -3,7 +3,9 @@
 A question reads the loaded index (``self._loaded``: retriever, speller,
 titles, coverage) once; a rebuild builds a new index on disk, loads it, and
 swaps that reference, so a question never sees a half-built index or parts of
-two, and the next one uses the new index.
+two, and the next one uses the new index.  After an upload the index is
+switched as soon as the new passages are embedded; their sentences are
+embedded by a background thread, which switches once more when done.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.documents.corpus import ParsedDocuments
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
-from assistant.search.build import BuildReport, build_index, ensure_index
+from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
 from assistant.search.corpus_changes import CorpusChange, Progress, add_documents, remove_documents
 from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
+from assistant.search.encoder import load_in_background
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.index import Index, current_build, load_index
 from assistant.search.learned import Learned, load_learned
@@ -182,12 +186,17 @@ class Engine:
         self.say = say
         self.settings = settings
         self.learned = learned or learned_values()
-        index, self.build_reason = ensure_index(index_dir, corpus_dir, self.embedder, progress=progress, say=say)
+        self.parsed = ParsedDocuments()
+        """The corpus documents as last read, so an upload's build reads only the new document."""
+        index, self.build_reason = ensure_index(
+            index_dir, corpus_dir, self.embedder, progress=progress, say=say, known=self.parsed
+        )
         if self.build_reason:
             log.info("Index built because: %s", self.build_reason)
         self._loaded = _Loaded.of(index, embedder, self.learned, settings.search)
         self._rebuilding = threading.Lock()
         self._refused: Path | None = None
+        self._completion: threading.Thread | None = None
 
     @property
     def retriever(self) -> Retriever:
@@ -243,14 +252,75 @@ class Engine:
         self.settings = settings or self.settings
         self._loaded = _Loaded.of(self.retriever.index, self.embedder, self.learned, self.settings.search)
 
-    def rebuild(self, progress: bool = False) -> BuildReport:
-        """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
+    def rebuild(self, progress: bool = False, sentences_later: bool = False, say: Say | None = None) -> BuildReport:
+        """Rebuild the index from the corpus and switch to it; BusyError if one is running.
+
+        With ``sentences_later`` the switch comes once the passages are embedded, and the sentences not yet
+        embedded are completed in the background (:meth:`complete_sentences_in_background`).  ``say`` hears
+        the build's steps (else the engine's ``say``).
+        """
         if not self._rebuilding.acquire(blocking=False):
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
-            report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
+            self.wait_for_sentences()
+            report = build_index(
+                self.corpus_dir,
+                self.index_dir,
+                self.embedder,
+                progress=progress,
+                say=say or self.say,
+                known=self.parsed,
+                sentences_later=sentences_later,
+            )
             self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder, self.learned, self.settings.search)
+            self.complete_sentences_in_background()
             return report
+        finally:
+            self._rebuilding.release()
+
+    @property
+    def pending_sentences(self) -> int:
+        """Sentences of the loaded index still ranked by their passage's vector (0 when it is complete)."""
+        return self.retriever.index.manifest.pending_sentences
+
+    @property
+    def completing(self) -> bool:
+        """True while the background thread embeds the sentences of the documents last added."""
+        return self._completion is not None and self._completion.is_alive()
+
+    def complete_sentences_in_background(self) -> None:
+        """Embed the loaded index's pending sentences in a thread, then switch to the completed index.
+
+        Until then questions are answered from the index as it is; a failure is logged and changes nothing.
+        """
+        if self.pending_sentences and not self.completing:
+            self._completion = threading.Thread(target=self._complete, name="complete-sentences", daemon=True)
+            self._completion.start()
+
+    def wait_for_sentences(self) -> None:
+        """Wait for a background completion to finish (a rebuild waits, so the two never race)."""
+        if self._completion is not None:
+            self._completion.join()
+
+    def _complete(self) -> None:
+        try:
+            report = complete_sentences(self.index_dir, self.embedder)
+            if report is not None:
+                log.info("Sentence vectors completed in %.1f s: %s", report.seconds, report.path)
+                self._load_completed(report.path)
+        except Exception:
+            log.exception("Completing the sentence vectors failed; the index keeps serving with passage vectors")
+
+    def _load_completed(self, build: Path) -> None:
+        """Switch to the completed build, unless a rebuild or a reload holds the lock: a rebuild makes a newer
+        build (and waits for this thread), a reload loads the current one.  Loads are never concurrent, as
+        numpy reads ``.npy`` headers with ``ast``, which CPython 3.11 cannot run in two threads at once."""
+        if not self._rebuilding.acquire(blocking=False):
+            return
+        try:
+            if current_build(self.index_dir) == build.resolve():
+                index = load_index(self.index_dir)
+                self._loaded = _Loaded.of(index, self.embedder, self.learned, self.settings.search)
         finally:
             self._rebuilding.release()
 
@@ -265,11 +335,19 @@ class Engine:
 
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
         """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
-        return add_documents(self.corpus_dir, files, self.rebuild, progress)
+        load_in_background(self.embedder)  # while the files are read
+
+        def step(message: str) -> None:  # the build's steps, shown as the indexing's progress
+            if progress:
+                progress(len(files) / (len(files) + 1), message)
+
+        return add_documents(
+            self.corpus_dir, files, lambda: self.rebuild(sentences_later=True, say=step), progress, self.parsed
+        )
 
     def remove_document(self, name: str) -> CorpusChange:
         """Remove a document and switch to an index without it (see :func:`remove_documents`)."""
-        return remove_documents(self.corpus_dir, name, self.rebuild)
+        return remove_documents(self.corpus_dir, name, self.rebuild, self.parsed)
 
     @property
     def rebuilding(self) -> bool:

@@ -80,6 +80,34 @@ class ParsedDocument:
     """What could not be read (Swedish, e.g. "s. 3: sidan har ingen text"), for ``corpus list`` and uploads."""
 
 
+class ParsedDocuments:
+    """Documents already read, by name, content (sha256) and given title: a build after an upload, or the
+    chat's next one, reuses them instead of reading every PDF again (a 44-page PDF takes 5–20 s to read).
+
+    Held by whoever runs the builds (the engine, one ``corpus add``), never on disk: a reader changed
+    since is never served stale passages.  :func:`load_corpus` drops the documents no longer in the corpus.
+    """
+
+    LIMIT = 50_000
+    """Passages kept at most (about 50 MB of Python objects): a corpus of a million passages is read again
+    rather than held twice in a serving process (docs/scale.md)."""
+
+    def __init__(self) -> None:
+        self._documents: dict[tuple[str, str, str | None], ParsedDocument] = {}
+
+    def get(self, name: str, sha: str, title: str | None) -> ParsedDocument | None:
+        return self._documents.get((name, sha, title))
+
+    def put(self, name: str, sha: str, title: str | None, parsed: ParsedDocument) -> None:
+        held = sum(len(d.passages) for d in self._documents.values())
+        if held + len(parsed.passages) <= self.LIMIT:
+            self._documents[(name, sha, title)] = parsed
+
+    def keep(self, names: set[str]) -> None:
+        """Forget every document whose name is not in ``names``."""
+        self._documents = {key: parsed for key, parsed in self._documents.items() if key[0] in names}
+
+
 def document_files(directory: Path) -> list[Path]:
     """The corpus documents in a directory, in a stable order (any visible file but README.md)."""
     if not directory.is_dir():
@@ -126,11 +154,12 @@ def corpus_fingerprint(directory: Path) -> str:
     return fingerprint.hexdigest()
 
 
-def load_corpus(directory: Path) -> Corpus:
+def load_corpus(directory: Path, known: ParsedDocuments | None = None) -> Corpus:
     """Parse every document in ``directory``; collect failures instead of raising.
 
     Each file is read once; the corpus fingerprint is taken over exactly those
     bytes, so an edit during the build cannot pair a new hash with old passages.
+    A document in ``known`` (same name, bytes and title) is not parsed again; those parsed are added to it.
     """
     corpus = Corpus(passages=[], documents=[], fingerprint="")
     fingerprint = _Fingerprint()
@@ -146,7 +175,11 @@ def load_corpus(directory: Path) -> Corpus:
                 raise UnreadableDocument(f"Samma innehåll som {seen[sha]}; dokumentet hoppas över.")
             if path.stem in seen:
                 raise UnreadableDocument(f"Ett annat dokument heter också {path.stem} ({seen[path.stem]}); byt namn.")
-            parsed = parse_document(path.stem, data, titles.get(path.name))
+            parsed = known.get(path.stem, sha, titles.get(path.name)) if known is not None else None
+            if parsed is None:
+                parsed = parse_document(path.stem, data, titles.get(path.name))
+                if known is not None:
+                    known.put(path.stem, sha, titles.get(path.name), parsed)
         except CorpusError as error:
             corpus.errors.append(DocumentError(path.name, str(error)))
             log.warning("Skipped corpus document %s: %r", path.name, error)
@@ -161,6 +194,8 @@ def load_corpus(directory: Path) -> Corpus:
             )
         )
     corpus.fingerprint = fingerprint.hexdigest()
+    if known is not None:
+        known.keep({Path(name).stem for name in corpus.documents})
     return corpus
 
 

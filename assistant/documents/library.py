@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from assistant.documents.corpus import DocumentSummary, document_files, parse_document
+from assistant.documents.corpus import DocumentSummary, ParsedDocuments, document_files, parse_document
 from assistant.errors import CorpusError, InputError, UnreadableDocument
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -38,8 +38,11 @@ def check_size(name: str, size: int) -> None:
         raise InputError(f"{name} är för stort ({size / 1e6:.0f} MB); högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB.")
 
 
-def add_document(corpus_dir: Path, name: str, data: bytes) -> DocumentSummary:
-    """Check and store one document; its summary, or CorpusError/InputError with a Swedish reason."""
+def add_document(corpus_dir: Path, name: str, data: bytes, known: ParsedDocuments | None = None) -> DocumentSummary:
+    """Check and store one document; its summary, or CorpusError/InputError with a Swedish reason.
+
+    What was read goes into ``known``, so the build that follows need not read the document again.
+    """
     name = safe_name(name)
     check_size(name, len(data))
     sha = hashlib.sha256(data).hexdigest()
@@ -53,6 +56,8 @@ def add_document(corpus_dir: Path, name: str, data: bytes) -> DocumentSummary:
         parsed = parse_document(Path(name).stem, data)
     except UnreadableDocument as error:
         raise UnreadableDocument(f"{name}: {error}") from error
+    if known is not None:
+        known.put(Path(name).stem, sha, None, parsed)
     temporary = corpus_dir / f".{name}.{os.getpid()}.tmp"
     with temporary.open("wb") as handle:
         handle.write(data)

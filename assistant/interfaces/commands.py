@@ -14,16 +14,17 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.documents.corpus import Corpus, load_corpus
+from assistant.documents.corpus import Corpus, ParsedDocuments, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
 from assistant.errors import CorpusError, user_message
-from assistant.interfaces.presentation import build_figures, passages_text
+from assistant.interfaces.presentation import build_figures, passages_text, sentences_text
 from assistant.reply.render import to_plain
-from assistant.search.build import BuildReport, build_index
+from assistant.search.build import BuildReport, build_index, complete_sentences
 from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
 from assistant.search.embeddings import Embedder
+from assistant.search.encoder import load_in_background
 from assistant.search.index import current_build, footprint, read_manifest
 from assistant.search.learned import Learned
 from assistant.search.retrieve import Filters
@@ -138,7 +139,11 @@ def corpus_list(args: argparse.Namespace) -> int:
 
 
 def corpus_add(args: argparse.Namespace) -> int:
-    change = add_documents(args.corpus, args.files, lambda: _build(args))
+    """Add the files; the index is switched as soon as their passages are embedded (a running chat answers
+    from it), then their sentences are embedded before the command returns."""
+    known, embedder = ParsedDocuments(), Embedder(args.model)
+    load_in_background(embedder)
+    change = add_documents(args.corpus, args.files, lambda: _build(args, embedder, known, True), None, known)
     for failure in change.failures:
         print(f"Fel: {failure}", file=sys.stderr)
     for summary in change.added:
@@ -150,11 +155,22 @@ def corpus_add(args: argparse.Namespace) -> int:
         for note in summary.notes:
             print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
     _print_change_build(change)
+    if change.build and change.build.pending:
+        print(
+            f"Sökbart nu. Beräknar vektorer för {sentences_text(change.build.pending)} (svaren använder under tiden "
+            "styckenas vektorer) …",
+            file=sys.stderr,
+            flush=True,
+        )
+        completed = complete_sentences(args.index, embedder, progress=sys.stderr.isatty())
+        if completed:
+            seconds = f"{completed.seconds:.1f}".replace(".", ",")
+            print(f"Meningarnas vektorer klara på {seconds} s; indexet är komplett.")
     return 1 if change.failures or change.build_error else 0
 
 
 def corpus_remove(args: argparse.Namespace) -> int:
-    change = remove_documents(args.corpus, args.name, lambda: _build(args))
+    change = remove_documents(args.corpus, args.name, lambda: _build(args, Embedder(args.model)))
     for path in change.removed:
         print(f"Tog bort {path.name} ur {args.corpus}.")
     if change.empty:
@@ -163,8 +179,17 @@ def corpus_remove(args: argparse.Namespace) -> int:
     return 1 if change.build_error else 0
 
 
-def _build(args: argparse.Namespace) -> BuildReport:
-    return build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
+def _build(
+    args: argparse.Namespace, embedder: Embedder, known: ParsedDocuments | None = None, sentences_later: bool = False
+) -> BuildReport:
+    return build_index(
+        args.corpus,
+        args.index,
+        embedder,
+        progress=sys.stderr.isatty(),
+        known=known,
+        sentences_later=sentences_later,
+    )
 
 
 def _print_change_build(change: CorpusChange) -> None:
@@ -188,6 +213,11 @@ def index_status(args: argparse.Namespace) -> int:
     print(f"Index i {args.index}: {passages_text(manifest.passages)}, byggt {manifest.built_at}")
     print(f"  modell: {manifest.model.name} (dimension {manifest.model.dimension})")
     print(f"  korpus: {', '.join(manifest.corpus.documents)} (sha256 {manifest.corpus.sha256[:12]}…)")
+    if manifest.pending_sentences:
+        print(
+            f"  meningar: {sentences_text(manifest.pending_sentences)} väntar på sina vektorer "
+            "(de beräknas i bakgrunden; svaren använder styckenas vektorer under tiden)"
+        )
     print(f"  vektorindex: {manifest.dense} ({'exakt' if manifest.dense == 'flat' else 'approximativt, IVF med int8'})")
     print(f"  storlek på disk: {_megabytes(size.disk_bytes)}")
     print(
@@ -254,5 +284,7 @@ def serve(args: argparse.Namespace) -> int:
     from assistant.interfaces import chat  # Gradio loads only for the chat: ``ask`` starts fast
 
     chat.parse_auth(args.auth)  # a malformed --auth fails before the index is loaded
-    chat.serve(load_engine(args), host=args.host, port=args.port, auth=args.auth)
+    engine = load_engine(args)
+    engine.complete_sentences_in_background()  # an upload whose ``corpus add`` was stopped before it finished
+    chat.serve(engine, host=args.host, port=args.port, auth=args.auth)
     return 0

@@ -18,14 +18,14 @@ from pathlib import Path
 import gradio as gr
 from gradio.events import Dependency
 
-from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
+from assistant.documents.corpus import DocumentSummary, ParsedDocuments, document_files, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import user_message
-from assistant.interfaces.presentation import build_summary, passages_text
+from assistant.interfaces.presentation import build_summary, passages_text, pending_text
 from assistant.search.corpus_changes import CorpusChange
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
@@ -134,7 +134,7 @@ def _summaries(engine: Engine) -> list[DocumentSummary]:
     directory = engine.corpus_dir
     files = [*document_files(directory), directory / "README.md"]
     stamps = tuple((path.name, stat.st_size, stat.st_mtime_ns) for path in files if (stat := _stat(path)) is not None)
-    return _read_summaries(directory, stamps)
+    return _read_summaries(directory, stamps, engine.parsed)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -145,9 +145,12 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 @lru_cache(maxsize=8)
-def _read_summaries(directory: Path, stamps: tuple[tuple[str, int, int], ...]) -> list[DocumentSummary]:
-    """``stamps`` (name, size, modification time of each file) is the cache key: a page load reads no document."""
-    return load_corpus(directory).summaries
+def _read_summaries(
+    directory: Path, stamps: tuple[tuple[str, int, int], ...], known: ParsedDocuments
+) -> list[DocumentSummary]:
+    """``stamps`` (name, size, modification time of each file) is the cache key: a page load reads no document,
+    and after an upload only documents the engine has not read (``known``) are read."""
+    return load_corpus(directory, known).summaries
 
 
 def _change_message(change: CorpusChange) -> str:
@@ -161,6 +164,8 @@ def _change_message(change: CorpusChange) -> str:
         lines.append("Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till.")
     if change.build:
         lines.append(build_summary(change.build))
+    if change.build and change.build.pending:
+        lines.append(f"Sökbart nu. {pending_text(change.build.pending)}")
     if change.build_error:
         lines.append(
             f"Obs! Omindexeringen misslyckades: {html.escape(change.build_error)} Det gamla indexet svarar fortfarande."

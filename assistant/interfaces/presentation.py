@@ -36,6 +36,11 @@ def passages_text(count: int) -> str:
     return f"{count} stycke" if count == 1 else f"{count} stycken"
 
 
+def sentences_text(count: int) -> str:
+    """The count with "mening" or "meningar"."""
+    return f"{count} mening" if count == 1 else f"{count} meningar"
+
+
 @lru_cache(maxsize=1)
 def _common_forms() -> frozenset[str]:
     return frozenset(tokenize(TOPICLESS_WORDS))
@@ -178,9 +183,18 @@ def built_text(built_at: str, now: datetime) -> str:
 
 
 def index_status(manifest: Manifest, now: datetime) -> str:
-    """One line about the index that serves: size, documents, build time and age."""
+    """One line about the index that serves: size, documents, build time and age (and sentences pending)."""
     documents = len(manifest.corpus.documents)
-    return f"{passages_text(manifest.passages)} ur {documents} dokument, {built_text(manifest.built_at, now)}."
+    line = f"{passages_text(manifest.passages)} ur {documents} dokument, {built_text(manifest.built_at, now)}."
+    return f"{line} {pending_text(manifest.pending_sentences)}" if manifest.pending_sentences else line
+
+
+def pending_text(sentences: int) -> str:
+    """What answers rest on while an upload's sentences are embedded in the background."""
+    return (
+        f"Vektorerna för {sentences_text(sentences)} i nya dokument beräknas i bakgrunden; "
+        "svaren använder styckenas vektorer under tiden."
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ The layout written is described in :mod:`assistant.search.index`, which loads it
 into its own directory and only then made ``current``, so a build that is interrupted (even by SIGKILL)
 leaves the previous index serving; a lock file keeps two builds from running at once.  Vectors are
 embedded in chunks straight into ``.npy`` files, so a build never holds a million passages' vectors.
+
+After an upload the new document must be searchable in seconds, and its sentences (four or five per
+passage) take most of the embedding time: ``sentences_later`` makes a build current with each new
+sentence standing in by its passage's vector, and :func:`complete_sentences` embeds them afterwards
+into a copy of that build (its other files hard-linked) made current the same atomic way.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +30,7 @@ import faiss
 import numpy as np
 from wordfreq import top_n_list
 
-from assistant.documents.corpus import corpus_fingerprint, load_corpus
+from assistant.documents.corpus import ParsedDocuments, corpus_fingerprint, load_corpus
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
 from assistant.search import dense as dense_index
@@ -43,7 +48,7 @@ from assistant.search.index import (
 )
 from assistant.search.lexical import forms_table, tokenize, words
 from assistant.search.manifest import FORMAT_VERSION, CorpusRecord, Manifest, ModelRecord, library_versions
-from assistant.search.passage_store import write_passages
+from assistant.search.passage_store import PassageStore, write_passages
 from assistant.search.query import corpus_words
 from assistant.search.speakers import role_words
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
@@ -74,6 +79,8 @@ class BuildReport:
     embedded: int = 0
     """Texts embedded by the model in this build; the others came from the vector cache."""
     reused: int = 0
+    pending: int = 0
+    """Sentences left standing in by their passage's vector, for :func:`complete_sentences`."""
 
 
 @contextmanager
@@ -95,13 +102,17 @@ def build_index(
     progress: bool = False,
     say: Say | None = None,
     approximate_from: int | None = None,
+    known: ParsedDocuments | None = None,
+    sentences_later: bool = False,
 ) -> BuildReport:
     """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does.
 
-    ``approximate_from`` overrides the passage count from which the dense index is approximate.
+    ``approximate_from`` overrides the passage count from which the dense index is approximate.  Documents
+    in ``known`` are not parsed again.  With ``sentences_later``, sentences the vector cache does not hold
+    are left to :func:`complete_sentences` (the report's ``pending``).
     """
     started = time.perf_counter()
-    corpus = load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir, known)
     if not corpus.passages:
         raise IndexUnavailable(f"Korpusen i {corpus_dir} innehåller inga läsbara dokument.")
     if say:
@@ -113,9 +124,14 @@ def build_index(
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     embedded = index_dir / f".embedding-{build_id}.tmp"  # outside builds/, which a concurrent build cleans up
     embedded.mkdir(parents=True)
+    pending = 0
     try:
-        for name, batch in (("vectors.npy", texts), ("sentence_vectors.npy", units.texts)):
-            _embed_to(embedded / name, batch, embedder, cache if use_cache else None, progress, say)
+        _embed_to(embedded / "vectors.npy", texts, embedder, cache if use_cache else None, progress, say)
+        if sentences_later and use_cache:
+            pending = _stand_in_sentences(embedded, units, cache)
+        else:
+            sentences = embedded / "sentence_vectors.npy"
+            _embed_to(sentences, units.texts, embedder, cache if use_cache else None, progress, say)
         with build_lock(index_dir):
             staging = index_dir / BUILDS / f".{build_id}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
@@ -143,6 +159,7 @@ def build_index(
                 passages=len(corpus.passages),
                 libraries=library_versions(),
                 dense=kind,
+                pending_sentences=pending,
             )
             _write_json(staging / "manifest.json", manifest.to_dict())
             final = staging.with_name(build_id)
@@ -161,6 +178,72 @@ def build_index(
         [e.name for e in corpus.errors],
         time.perf_counter() - started,
         embedded=cache.embedded if use_cache else len(texts) + len(units.texts),
+        reused=cache.reused,
+        pending=pending,
+    )
+
+
+def _stand_in_sentences(directory: Path, units: SentenceUnits, cache: VectorCache) -> int:
+    """Write ``sentence_vectors.npy`` beside ``vectors.npy``: each sentence's cached vector, else its passage's
+    (a sentence then scores as its passage does); how many stand in."""
+    passage_vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+    vectors = np.empty((len(units.texts), passage_vectors.shape[1]), dtype=np.float32)
+    pending = 0
+    for row, (text, owner) in enumerate(zip(units.texts, units.owner.tolist(), strict=True)):
+        vector = cache.lookup(text)
+        if vector is None:
+            vector = passage_vectors[owner]
+            pending += 1
+        vectors[row] = vector
+    np.save(directory / "sentence_vectors.npy", vectors)
+    return pending
+
+
+def complete_sentences(index_dir: Path, embedder: TextEncoder, progress: bool = False) -> BuildReport | None:
+    """Embed the sentences the current build left standing in (``sentences_later``) and make the completed
+    build current; None when none are pending, or when a newer build replaced this one meanwhile.
+
+    The completed build is a copy of the current one with its files hard-linked, but for the sentence
+    vectors and the manifest, so the switch is as atomic as a build's and costs no copying.
+    """
+    started = time.perf_counter()
+    build, manifest = current_build(index_dir), read_manifest(index_dir)
+    if build is None or manifest is None or not manifest.pending_sentences:
+        return None
+    if manifest.model.fingerprint != embedder.info.fingerprint:
+        return None
+    passages = list(PassageStore(build / "passages"))
+    units = sentence_units(passages)
+    cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
+    cache.encode([passage_text(p) for p in passages], embedder.encode_passages)  # kept at save (all cached)
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    embedded = index_dir / f".embedding-{build_id}.tmp"
+    embedded.mkdir(parents=True)
+    try:
+        _embed_to(embedded / "sentence_vectors.npy", units.texts, embedder, cache, progress, None)
+        with build_lock(index_dir):
+            if current_build(index_dir) != build:  # a newer build (its manifest may be the one read above)
+                return None
+            staging = index_dir / BUILDS / f".{build_id}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            ignored = shutil.ignore_patterns("sentence_vectors.npy", "manifest.json")
+            shutil.copytree(build, staging, copy_function=os.link, ignore=ignored)
+            os.replace(embedded / "sentence_vectors.npy", staging / "sentence_vectors.npy")
+            _write_json(staging / "manifest.json", replace(manifest, pending_sentences=0).to_dict())
+            final = staging.with_name(build_id)
+            os.replace(staging, final)
+            _point_current(index_dir, final)
+            _remove_old_builds(index_dir, keep={final.resolve(), build})
+            cache.save()
+    finally:
+        shutil.rmtree(embedded, ignore_errors=True)
+    return BuildReport(
+        final,
+        len(passages),
+        manifest.corpus.documents,
+        manifest.corpus.skipped,
+        time.perf_counter() - started,
+        embedded=cache.embedded,
         reused=cache.reused,
     )
 
@@ -267,8 +350,9 @@ def ensure_index(
     embedder: TextEncoder,
     progress: bool = False,
     say: Say | None = None,
+    known: ParsedDocuments | None = None,
 ) -> tuple[Index, str | None]:
-    """Load the index, building it first when it is missing, stale or damaged.
+    """Load the index, building it first when it is missing, stale or damaged (from ``known`` documents).
 
     Returns the index and the reason it was (re)built, or None if it was not.
     """
@@ -279,5 +363,5 @@ def ensure_index(
         except IndexUnavailable as error:
             log.warning("Index unusable, rebuilding: %s", error)
             reason = f"indexet var skadat ({error})"
-    build_index(corpus_dir, index_dir, embedder, progress=progress, say=say)
+    build_index(corpus_dir, index_dir, embedder, progress=progress, say=say, known=known)
     return load_index(index_dir), reason

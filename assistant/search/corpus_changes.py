@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.corpus import DocumentSummary, document_files, load_corpus
+from assistant.documents.corpus import DocumentSummary, ParsedDocuments, document_files, load_corpus
 from assistant.documents.library import add_document, check_size, remove_document
 from assistant.errors import AssistantError, InputError, user_message
 from assistant.search.build import BuildReport
@@ -36,9 +36,16 @@ Progress = Callable[[float, str], None]
 
 
 def add_documents(
-    corpus_dir: Path, files: Sequence[Path], rebuild: Callable[[], BuildReport], progress: Progress | None = None
+    corpus_dir: Path,
+    files: Sequence[Path],
+    rebuild: Callable[[], BuildReport],
+    progress: Progress | None = None,
+    known: ParsedDocuments | None = None,
 ) -> CorpusChange:
-    """Read and store each file (a bad one is reported and the others still go in), then rebuild once."""
+    """Read and store each file (a bad one is reported and the others still go in), then rebuild once.
+
+    Each file is read once: what was read goes into ``known``, which ``rebuild`` should build from.
+    """
     change = CorpusChange()
     for number, path in enumerate(files):
         if progress:
@@ -47,7 +54,7 @@ def add_documents(
             if not path.is_file():
                 raise InputError(f"Filen finns inte: {path}")
             check_size(path.name, path.stat().st_size)  # before the whole file is read
-            change.added.append(add_document(corpus_dir, path.name, path.read_bytes()))
+            change.added.append(add_document(corpus_dir, path.name, path.read_bytes(), known))
         except Exception as error:
             message = user_message(error, f"adding {path}")
             change.failures.append(f"{path.name}: {message.removeprefix(path.name + ': ')}")
@@ -58,9 +65,11 @@ def add_documents(
     return change
 
 
-def remove_documents(corpus_dir: Path, name: str, rebuild: Callable[[], BuildReport]) -> CorpusChange:
+def remove_documents(
+    corpus_dir: Path, name: str, rebuild: Callable[[], BuildReport], known: ParsedDocuments | None = None
+) -> CorpusChange:
     """Remove the document a user names (file name, name or title) and rebuild; InputError when none matches."""
-    titles = {s.name: s.title for s in load_corpus(corpus_dir).summaries}
+    titles = {s.name: s.title for s in load_corpus(corpus_dir, known).summaries}
     change = CorpusChange(removed=[remove_document(corpus_dir, name, titles)])
     if document_files(corpus_dir):
         _rebuild_into(change, rebuild)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Protocol
 
 import numpy as np
@@ -22,3 +24,16 @@ class TextEncoder(Protocol):
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+def load_in_background(encoder: TextEncoder) -> None:
+    """Have the passage model loaded by a thread (torch and the weights take seconds to load) while a document
+    is being read, so its passages are embedded without that wait; a failure surfaces later, at the build."""
+
+    def load() -> None:
+        try:
+            encoder.encode_passages(["."])
+        except Exception as error:
+            logging.getLogger(__name__).warning("Loading the passage model ahead failed: %r", error)
+
+    threading.Thread(target=load, name="load-passage-model", daemon=True).start()

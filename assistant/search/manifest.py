@@ -49,6 +49,9 @@ class Manifest:
     libraries: dict[str, str]
     dense: str = dense_index.FLAT
     """The kind of passage vector index (``flat`` or ``ivf-sq8``)."""
+    pending_sentences: int = 0
+    """Sentences whose vector is still their passage's, to be embedded in the background after an upload
+    (``build.complete_sentences``); meanwhile those passages are ranked by their passage vectors."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,6 +69,7 @@ class Manifest:
             passages=data["passages"],
             libraries=data["libraries"],
             dense=data["dense"],
+            pending_sentences=data.get("pending_sentences", 0),
         )
 
 

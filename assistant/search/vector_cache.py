@@ -51,6 +51,15 @@ class VectorCache:
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self.model_key}\0{text}".encode()).hexdigest()
 
+    def lookup(self, text: str) -> np.ndarray | None:
+        """The cached vector of ``text`` (kept at :meth:`save`), or None when it was never embedded."""
+        key = self.key(text)
+        vector = self.used.get(key)
+        if vector is None and key in self.stored:
+            vector = self.used[key] = self.stored[key]
+            self.reused += 1
+        return vector
+
     def encode(self, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors for ``texts`` in order: cached ones reused, the others embedded (once each) by ``embed``."""
         keys = [self.key(text) for text in texts]

@@ -1,0 +1,177 @@
+"""Adding a document: searchable once its passages are embedded, its sentences completed in the background."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS, FakeEmbedder
+
+from assistant.documents import corpus as corpus_module
+from assistant.documents import library
+from assistant.engine import Engine
+from assistant.reply.render import to_plain
+from assistant.search.build import build_index, complete_sentences
+from assistant.search.index import current_build, load_index
+from assistant.search.units import sentence_units
+
+BATH = """# Badhuset i Tobisvik
+
+Det nya badhuset i Tobisvik kostar 22 miljoner kronor att bygga. Simhallen öppnar för allmänheten år 2028.
+Kommunen betalar driften av bassängerna. Föreningarna får träna där på kvällarna.
+"""
+
+
+class HeldEmbedder(FakeEmbedder):
+    """The fake embedder, but the background completion waits for ``release`` (or fails, with ``fail``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.fail = False
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if threading.current_thread().name == "complete-sentences":
+            if self.fail:
+                raise RuntimeError("the model failed")
+            assert self.release.wait(30), "the test never released the completion"
+        return super().encode_passages(texts, progress)
+
+
+@pytest.fixture
+def bath(tmp_path: Path) -> Path:
+    path = tmp_path / "upload" / "badhus.md"
+    path.parent.mkdir()
+    path.write_text(BATH, encoding="utf-8")
+    return path
+
+
+def _engine(tmp_path: Path, embedder: FakeEmbedder) -> Engine:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return Engine(corpus, tmp_path / "index", embedder)
+
+
+def _bath_sentences(index_dir: Path) -> tuple[np.ndarray, list[str]]:
+    """The sentence vectors of the added document's sentences in the current build, and their texts."""
+    index = load_index(index_dir)
+    units = sentence_units(list(index.passages))
+    rows = [row for row, owner in enumerate(units.owner.tolist()) if index.passages[owner].document == "badhus"]
+    return index.sentence_vectors[np.array(rows)], [units.texts[row] for row in rows]
+
+
+def test_an_added_document_answers_at_once_and_gets_its_sentence_vectors_in_the_background(
+    tmp_path: Path, bath: Path
+) -> None:
+    embedder = HeldEmbedder()
+    engine = _engine(tmp_path, embedder)
+
+    change = engine.add_documents([bath])
+
+    assert change.build is not None and change.build.pending == 4  # the new sentences, none of the report's
+    assert engine.pending_sentences == 4 and engine.completing
+    reply = engine.ask("Vad kostar badhuset i Tobisvik?")
+    assert reply.answer.hits[0].passage.document == "badhus"
+    assert "22 miljoner kronor" in to_plain(reply.answer.reply)
+    vectors, texts = _bath_sentences(engine.index_dir)
+    assert not np.allclose(vectors, embedder.encode_passages(texts))  # still their passage's vector
+
+    embedder.release.set()
+    engine.wait_for_sentences()
+
+    assert engine.pending_sentences == 0 and not engine.completing
+    assert engine.retriever.index.path == current_build(engine.index_dir)
+    vectors, texts = _bath_sentences(engine.index_dir)
+    assert np.allclose(vectors, embedder.encode_passages(texts), atol=1e-6)
+    assert engine.ask("Vad kostar badhuset i Tobisvik?").answer.hits[0].passage.document == "badhus"
+
+
+def test_a_failed_completion_leaves_the_index_serving_with_passage_vectors(tmp_path: Path, bath: Path) -> None:
+    embedder = HeldEmbedder()
+    embedder.fail = True
+    engine = _engine(tmp_path, embedder)
+
+    engine.add_documents([bath])
+    engine.wait_for_sentences()
+
+    assert load_index(engine.index_dir).manifest.pending_sentences == 4
+    assert engine.ask("Vad kostar badhuset i Tobisvik?").answer.hits[0].passage.document == "badhus"
+    assert [p.name for p in (engine.index_dir / "builds").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_completion_overtaken_by_a_newer_build_does_not_switch(tmp_path: Path, bath: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    embedder = FakeEmbedder()
+    shutil.copy(bath, corpus / bath.name)
+    assert build_index(corpus, index, embedder, sentences_later=True).pending > 0  # an empty cache: all
+
+    newer = build_index(corpus, index, embedder)  # say ``index rebuild`` in another process
+    assert complete_sentences(index, embedder) is None
+    assert current_build(index) == newer.path.resolve()
+
+
+def test_each_document_is_read_once_per_upload(tmp_path: Path, bath: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    parse = corpus_module.parse_document
+
+    def counted(name: str, data: bytes, title: str | None = None) -> corpus_module.ParsedDocument:
+        read.append(name)
+        return parse(name, data, title)
+
+    monkeypatch.setattr(corpus_module, "parse_document", counted)
+    monkeypatch.setattr(library, "parse_document", counted)
+    engine = _engine(tmp_path, FakeEmbedder())
+    read.clear()
+
+    engine.add_documents([bath])
+    engine.wait_for_sentences()
+    second = bath.with_name("badhus2.md")
+    second.write_text(BATH.replace("Tobisvik", "Strömsund"), encoding="utf-8")
+    engine.add_documents([second])
+    engine.wait_for_sentences()  # no thread outlives its test
+
+    assert read == ["badhus", "badhus2"]  # the report was read when the engine built its index
+
+
+def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
+    engine = _engine(tmp_path, FakeEmbedder())
+    steps: list[tuple[float, str]] = []
+
+    engine.add_documents([bath], lambda done, what: steps.append((done, what)))
+    engine.wait_for_sentences()
+
+    assert steps[0] == (0.0, "Läser badhus.md")
+    assert steps[1] == (0.5, "Indexerar")
+    assert steps[2][0] == 0.5 and steps[2][1].startswith("Bygger index: 66 stycken ur 2 dokument")
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+
+
+def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: Path) -> None:
+    from assistant.interfaces.documents_panel import _change_message
+    from assistant.interfaces.page import status_text
+
+    embedder = HeldEmbedder()
+    engine = _engine(tmp_path, embedder)
+    change = engine.add_documents([bath])
+
+    assert "Sökbart nu. Vektorerna för 4 meningar i nya dokument beräknas i bakgrunden" in _change_message(change)
+    assert "beräknas i bakgrunden; svaren använder styckenas vektorer under tiden." in status_text(engine)
+    embedder.release.set()
+    engine.wait_for_sentences()
+    assert "bakgrunden" not in status_text(engine)
+
+
+def test_documents_read_are_kept_only_up_to_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus_module.ParsedDocuments, "LIMIT", 3)
+    known = corpus_module.ParsedDocuments()
+    document = corpus_module.parse_document("badhus", BATH.encode())  # one passage
+    for number in range(4):
+        known.put(f"d{number}", "sha", None, document)
+
+    assert [known.get(f"d{number}", "sha", None) is document for number in range(4)] == [True, True, True, False]
+    known.keep({"d1"})
+    assert known.get("d0", "sha", None) is None and known.get("d1", "sha", None) is document
