@@ -41,6 +41,7 @@ import pdfplumber
 from assistant.documents.layout import Block, Footnote, Layout, clean_characters, parse_footnotes
 from assistant.documents.pdf_blocks import Style, join_blocks, join_heading_lines
 from assistant.documents.pdf_labels import pdf_page_labels
+from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tesseract_ready
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
 from assistant.documents.pdf_words import body_font_size, group_rows, read_words, row_text
@@ -66,6 +67,10 @@ class _Document:
     pdf_labels: list[int | None] | None
     lost: list[int]
     """Per page, how many private-use glyphs could not be read as characters."""
+    ocr: set[int]
+    """The pages (0-based) read by OCR: scanned, without a text layer."""
+    unread_scans: bool
+    """Whether scanned pages were left unread because Tesseract is not installed."""
 
 
 def read_pdf(data: bytes) -> Layout:
@@ -93,6 +98,7 @@ def read_pdf(data: bytes) -> Layout:
         styled=True,
         cover_title=_continued(_cover_title(document.words[0], body_size), levelled),
         notes=_notes(document, pages),
+        ocr_pages=frozenset(page.label for i, page in enumerate(pages) if i in document.ocr),
     )
 
 
@@ -135,6 +141,11 @@ def _notes(document: _Document, pages: list[Page]) -> tuple[str, ...]:
     empty = [labels[i] for i, words in enumerate(document.words) if not words]
     lost = [labels[i] for i, count in enumerate(document.lost) if count]
     notes = []
+    if document.ocr:
+        notes.append(
+            f"{page_ranges([labels[i] for i in sorted(document.ocr)])}: inskannad, läst med textigenkänning (OCR); "
+            "jämför siffror och namn med originalet"
+        )
     if lost:
         notes.append(
             f"{page_ranges(lost)}: vissa tecken (ofta siffror) kan inte läsas ur PDF-filen "
@@ -142,6 +153,8 @@ def _notes(document: _Document, pages: list[Page]) -> tuple[str, ...]:
         )
     if empty:
         notes.append(f"{page_ranges(empty)}: sidan har ingen text (troligen en inskannad bild) och kan inte läsas")
+        if document.unread_scans:
+            notes.append(f"inskannade sidor läses med textigenkänning (OCR) när den är installerad: {INSTALL}")
     return tuple(notes)
 
 
@@ -154,6 +167,7 @@ def _open(data: bytes) -> _Document:
             title = _title(pdf.metadata)
             read = [read_words(page) for page in pdf.pages]
             heights = [float(page.height) for page in pdf.pages]
+            images = [bool(page.images) for page in pdf.pages]
             urls = {link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")}
             outline = _outline(pdf)
             labels = pdf_page_labels(pdf)
@@ -164,11 +178,18 @@ def _open(data: bytes) -> _Document:
             ) from error
         raise UnreadableDocument(f"PDF-filen är skadad och kan inte läsas ({type(error).__name__}).") from error
     words = [page_words for page_words, _ in read]
+    scanned = [i for i, page_words in enumerate(words) if images[i] and not page_words]
+    ready = bool(scanned) and tesseract_ready()
+    ocr: set[int] = set()
+    for index, (page_words, height) in (ocr_pages(data, scanned) if ready else {}).items():
+        words[index], heights[index] = page_words, height
+        ocr.add(index)
     if not any(words):
-        raise UnreadableDocument(
-            "PDF-filen har inget textlager (den är troligen inskannad); kör textigenkänning (OCR) på den först."
-        )
-    return _Document(title, words, heights, urls, outline, labels, [lost for _, lost in read])
+        if scanned and not ready:
+            raise UnreadableDocument(missing_message())
+        raise UnreadableDocument("PDF-filen har inget textlager, och textigenkänningen (OCR) hittade ingen text.")
+    lost = [count for _, count in read]
+    return _Document(title, words, heights, urls, outline, labels, lost, ocr, bool(scanned) and not ready)
 
 
 def _outline(pdf: pdfplumber.PDF) -> dict[str, int]:

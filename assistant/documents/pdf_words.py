@@ -189,11 +189,12 @@ def group_rows(words: list[dict], body_size: float) -> list[list[dict]]:
 
 
 def row_text(row: list[dict]) -> str:
-    """A row's words as text, a word glued to the one before when they (nearly) touch."""
+    """A row's words as text, a word glued to the one before when they (nearly) touch (OCR's words never are)."""
     text = row[0]["text"]
     for previous, word in itertools.pairwise(row):
         gap = word["x0"] - previous["x1"]
-        text += ("" if gap < WORD_GAP * min(word["size"], previous["size"]) else " ") + word["text"]
+        glued = gap < WORD_GAP * min(word["size"], previous["size"]) and word["fontname"] != "ocr"
+        text += ("" if glued else " ") + word["text"]
     return text
 
 
