@@ -33,7 +33,7 @@ class Passage:
     footnotes: dict[str, str] = field(default_factory=dict)
     discusses: str | None = None
     """For a commentary paragraph ("Citatet visar …"): the id of the quote it discusses."""
-    reading: Literal["ocr"] | None = None
+    reading: str | None = None
     """How the text was read when not from the document's text: "ocr" for a scanned page (may hold misreadings)."""
 
     @property
