@@ -126,3 +126,11 @@ def test_line_breaks_are_spaces_and_labels_keep_their_values(parsed: dict[str, P
     assert "Budgetskrivelse för investeringar 2027–2031" in joined and "Budgetskrivelseför" not in joined
     assert any(t.startswith("Driftseffekt: +100 tkr/år") for t in texts(document))
     assert "Driftseffekt" not in texts(document) and "+100 tkr/år" not in texts(document)
+
+
+def test_a_page_n_of_n_footer_gives_the_printed_page(parsed: dict[str, ParsedDocument]) -> None:
+    """The interim report prints "3 (26)" 12 % from the foot: read as the page, not left in the text."""
+    document = parsed["goteborg_intraservice_delarsrapport"]
+    assert not any("(26)" in t for t in texts(document))
+    assert next(p for p in document.passages if "har bedrivits enligt plan" in p.text).citation.endswith(", s. 3")
+    assert max(p.page or 0 for p in document.passages) == 26

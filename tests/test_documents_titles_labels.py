@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.documents.layout import Block
+from assistant.documents.pdf_blocks import join_heading_lines
 from assistant.documents.pdf_labels import printed_labels
+from assistant.documents.pdf_pages import PAGE_NUMBER, ROMAN_PAGE_NUMBER
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
 from assistant.documents.tables import row_sentences
 from assistant.documents.titles import choose_title
@@ -29,6 +32,25 @@ def test_producer_artefacts_are_not_titles(artefact: str) -> None:
 def test_the_file_name_when_nothing_else_is_a_title() -> None:
     assert choose_title([None, "Innehåll", ""], "valdel_2009") == "valdel_2009"
     assert choose_title(["Rapport om skolan | Kommunen"], "x") == "Rapport om skolan"
+
+
+@pytest.mark.parametrize(
+    "row", ["4", "– 4 –", "- 4 -", "Sida 4 av 25", "SID 4 (25)", "4 (25)", "4/25", "s. 4", "Page 4 of 25"]
+)
+def test_a_page_number_alone_in_every_common_form(row: str) -> None:
+    match = PAGE_NUMBER.match(row)
+    assert match and match.group("n") == "4"
+
+
+def test_roman_front_matter_numbers_and_what_is_not_a_page_number() -> None:
+    assert all(ROMAN_PAGE_NUMBER.match(r) for r in ("i", "iii", "xiv"))
+    assert not any(PAGE_NUMBER.match(r) or ROMAN_PAGE_NUMBER.match(r) for r in ("Tabell 4", "2026-03-31", "Vi", "4 %"))
+
+
+def test_a_title_over_two_lines_loses_its_line_break_hyphen() -> None:
+    style = (24.0, True)
+    lines = [(Block("Det svenska valdelta-", 1, 0), style), (Block("gandet", 1, 0), style)]
+    assert [b.text for b, _ in join_heading_lines(lines)] == ["Det svenska valdeltagandet"]
 
 
 def test_printed_numbers_by_offset_then_page_labels_then_index() -> None:

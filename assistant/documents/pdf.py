@@ -38,7 +38,7 @@ from io import BytesIO
 
 import pdfplumber
 
-from assistant.documents.layout import Block, Footnote, Layout, clean_characters, parse_footnotes
+from assistant.documents.layout import Block, Footnote, Layout, clean_characters, join_lines, parse_footnotes
 from assistant.documents.pdf_blocks import Style, join_blocks, join_heading_lines
 from assistant.documents.pdf_labels import pdf_page_labels
 from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tesseract_ready
@@ -118,7 +118,7 @@ def _cover_title(words: list[dict], body_size: float) -> str | None:
     if not large:
         return None
     chosen = [w for w in words if round(w["size"], 1) >= large[-1] * 0.95]
-    return " ".join(row_text(row) for row in group_rows(chosen, large[-1]))[:300] or None
+    return join_lines([row_text(row) for row in group_rows(chosen, large[-1])], set())[:300] or None
 
 
 def _continued(title: str | None, blocks: list[Block]) -> str | None:

@@ -76,7 +76,8 @@ def join_heading_lines(blocks: list[tuple[Block, Style]]) -> list[tuple[Block, S
     for block, style in blocks:
         if joined and style and joined[-1][1] == style and block.text[:1].islower():
             previous = joined[-1][0]
-            joined[-1] = (Block(f"{previous.text} {block.text}", previous.page, previous.heading), style)
+            text = join_lines([previous.text, block.text], set())  # "valdelta-" / "gandet": one word again
+            joined[-1] = (Block(text, previous.page, previous.heading), style)
         else:
             joined.append((block, style))
     return joined
