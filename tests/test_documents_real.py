@@ -134,3 +134,36 @@ def test_a_page_n_of_n_footer_gives_the_printed_page(parsed: dict[str, ParsedDoc
     assert not any("(26)" in t for t in texts(document))
     assert next(p for p in document.passages if "har bedrivits enligt plan" in p.text).citation.endswith(", s. 3")
     assert max(p.page or 0 for p in document.passages) == 26
+
+
+def test_unruled_tables_of_the_climate_plan_are_facts(parsed: dict[str, ParsedDocument]) -> None:
+    """25 borderless tables (Förvaltning/Bolag, Ansvarig, Tidsplan): one passage each, its caption first."""
+    document = parsed["olofstrom_klimatplan"]
+    tables = [t for t in texts(document) if "– Ansvarig: " in t]
+    assert len(tables) >= 24
+    assert tables[0].startswith(
+        "1.1 Tilläggsisolera, byta fönster osv: Kommunledningsförv – Ansvarig: Teknisk chef; Tidsplan: 31 maj 2026."
+    )
+    assert "Utbildningsförvaltningen – Ansvarig: Genom KLF; Tidsplan: 31 maj 2026." in tables[0]
+    assert not any("Förvaltning/Bolag" in t for t in texts(document))  # the header is in every fact, not a heading
+    assert not any("Förvaltning/Bolag" in p.section for p in document.passages)
+
+
+def test_ruled_tables_with_wrapped_labels_and_headers_are_facts(parsed: dict[str, ParsedDocument]) -> None:
+    """Lines as filled rectangles, a header over four rows, a row label over two: one fact per row."""
+    text = " ".join(texts(parsed["goteborg_intraservice_delarsrapport"]))
+    assert (
+        "IT-tjänster, IT-program, licenser och hyra leasing IT-utrustning – Utfall perioden jämfört med samma "
+        "period föregående år: -2,7 %; Prognos helår jämfört med helår föregående år: 9,9 %." in text
+    )
+    assert "Antal årsarbetare – Aktuell period (ack sedan årets början): 197,7;" in text
+    assert "Antal incidenter lösta inom Service Level Agreement snitt – Utfall perioden 2026: 87,5%;" in text
+
+
+def test_a_boxed_text_runs_on_across_its_line_ends(parsed: dict[str, ParsedDocument]) -> None:
+    """The interim report's boxed label → value blocks (p. 5): the sentence is not cut at the box's line end."""
+    document = parsed["goteborg_intraservice_delarsrapport"]
+    assert (
+        "Leverantören Miljödata har blivit utsatt för cyberangrepp som medfört att Intraservice behövt stänga ner "
+        "IT-systemstöden för rehabilitering och arbetsskador." in texts(document)
+    )

@@ -86,8 +86,25 @@ def test_long_paragraphs_are_cut_at_sentence_ends_with_their_pages() -> None:
     assert split_long(lines[:5]) == [lines[:5]]
 
 
+def test_an_untidy_ruled_grid_is_tidied() -> None:
+    """As pdfplumber reads a table drawn with filled rectangles: a header over three rows, a value over two
+    cells, a label over two rows, empty strips between the cells."""
+    grid = [
+        ["Mått", None, "", "Utfall", "", "Prognos", None],
+        [None, None, None, "perioden", None, "helår", None],
+        ["", "Antal incidenter lösta inom", "", "87,5%", "87,5%", "85 %", ""],
+        [None, "Service Level Agreement", None, None, None, None, None],
+        ["", "Major incidents", "", "7", "", "-", ""],
+    ]
+    assert row_sentences(grid, wrapped=True) == [
+        "Antal incidenter lösta inom Service Level Agreement – Utfall perioden: 87,5%; Prognos helår: 85 %.",
+        "Major incidents – Utfall perioden: 7; Prognos helår: -.",
+    ]
+
+
 def test_table_rows_name_their_header_cells() -> None:
-    assert row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]]) == ["Nya lokaler: 2027 22 000."]
+    facts = row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]], caption="Investeringar")
+    assert facts == ["Investeringar: Nya lokaler – 2027: 22 000."]
     assert row_sentences([["Ett långt stycke text i en cell utan rubrikrad."], ["Mer"]]) == [
         "Ett långt stycke text i en cell utan rubrikrad.",
         "Mer",

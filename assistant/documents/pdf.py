@@ -44,6 +44,7 @@ from assistant.documents.pdf_labels import pdf_page_labels
 from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tesseract_ready
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
+from assistant.documents.pdf_tables import unruled_tables
 from assistant.documents.pdf_words import body_font_size, group_rows, read_words, row_text
 from assistant.documents.titles import SITE_SUFFIX
 from assistant.errors import UnreadableDocument
@@ -77,6 +78,7 @@ def read_pdf(data: bytes) -> Layout:
     """The PDF's blocks, footnotes, title and page count; UnreadableDocument with a Swedish reason."""
     document = _open(data)
     body_size = body_font_size(document.words)
+    document.words = unruled_tables(document.words, document.heights, body_size)
     pages = read_pages(document.words, document.heights, document.pdf_labels, body_size)
     footnotes: dict[int, Footnote] = {}
     for page in pages:

@@ -21,7 +21,8 @@ from pdfplumber.page import Page
 
 from assistant.documents.layout import clean_characters
 from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_private
-from assistant.documents.tables import row_sentences
+from assistant.documents.pdf_structure import split_long
+from assistant.documents.tables import row_sentences, tidied
 
 SMALL_PRINT_RATIO = 0.92
 """Footnote rows are set at most this large relative to the body (footnotes are usually 7.5–9 pt beside 10–12 pt)."""
@@ -83,38 +84,50 @@ def read_words(page: Page) -> tuple[list[dict], int]:
 
 
 def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Ruled tables (pdfplumber's table finder) as one "word" per row holding the row as a sentence with its
+    """Ruled tables (pdfplumber's table finder) as one "word" each holding its rows as facts that name their
     header cells (:func:`~assistant.documents.tables.row_sentences`), and the page's other words.
 
-    Only a page with ruling lines is searched: the finder looks for lines, and is slow on a page of text.
+    A table of one column (a box drawn around text, a label above its value) is not a table: its words stay
+    text, so its sentences run on across the box's line ends.  Only a page with ruling lines is searched: the
+    finder looks for lines, and is slow on a page of text.
     """
     if not page.lines and not page.rects:
         return words, []
-    rows = []
+    found = []
     for table in page.find_tables():
         x0, top, x1, bottom = table.bbox
         inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 and top <= w["top"] and w["bottom"] <= bottom]
-        texts = row_sentences(table.extract())
-        if len(table.rows) < 2 or not inside or not texts:
+        grid = table.extract()
+        if len(table.rows) < 2 or not inside or max(map(len, tidied(grid, wrapped=True)), default=0) < 2:
+            continue
+        texts = row_sentences(grid, wrapped=True)
+        if not texts:
             continue
         words = [w for w in words if not any(w is i for i in inside)]
-        size = statistics.median(w["size"] for w in inside)
-        tops = [row.bbox[1] for row in table.rows][-len(texts) :]
-        for text, row_top in zip(texts, tops, strict=True):
-            rows.append(
-                {
-                    "text": clean_characters(text),
-                    "x0": x0,
-                    "x1": x1,
-                    "top": row_top,
-                    "bottom": row_top + size,
-                    "size": size,
-                    "fontname": "table",
-                    "upright": True,
-                    "table": True,
-                }
-            )
-    return words, rows
+        found += table_words(texts, inside, (x0, top, x1, bottom))
+    return words, found
+
+
+def table_words(rows: list[str], inside: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
+    """A table's rows as one "word" per part where the table stands: each a block of its own, so a table is
+    one passage, or a few cut at its rows' ends when long (:func:`split_long`), in the size of its words."""
+    x0, top, x1, _ = box
+    size = statistics.median(w["size"] for w in inside)
+    parts = split_long([(row, None) for row in rows])
+    return [
+        {
+            "text": clean_characters(" ".join(row for row, _ in part)),
+            "x0": x0,
+            "x1": x1,
+            "top": top + i * 2 * size,
+            "bottom": top + i * 2 * size + size,
+            "size": size,
+            "fontname": "table",
+            "upright": True,
+            "table": True,
+        }
+        for i, part in enumerate(parts)
+    ]
 
 
 def _vector_bullets(page: Page, words: list[dict]) -> list[dict]:
