@@ -67,3 +67,42 @@ def test_a_page_without_text_is_reported() -> None:
     parsed = parse_document("plan", _pdf([_text_page, _blank_page, _text_page]))
     assert parsed.notes == ["s. 6: sidan har ingen text (troligen en inskannad bild) och kan inte läsas"]
     assert sorted({p.page for p in parsed.passages}) == [5, 7]
+
+
+ROWS = [("Kommunledningsförv", "Teknisk chef", "31 maj 2026"), ("Kultur- och fritidsförv.", "", "")] * 20
+
+
+def _table_pages(canvas: Canvas, number: int) -> None:
+    """A borderless table (bold header, most cells empty) that starts on the first page and goes on, without
+    its header, at the top of the second."""
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(72, 810, "Handlingsplan för klimat")  # running header
+    canvas.setFont("Helvetica", 11)
+    y = 760 if number == 0 else 740  # the body starts below the running header's margin
+    rows = ROWS[:30] if number == 0 else ROWS[30:]
+    if number == 0:
+        canvas.drawString(72, y, "1.1 Tilläggsisolera fastigheterna")
+        canvas.drawString(72, y - 13, "Vid större åtgärder byts fönster mot bättre.")
+        canvas.setFont("Helvetica-Bold", 11)
+        y -= 40
+        for x, text in zip((72, 220, 360), ("Förvaltning/Bolag", "Ansvarig", "Tidsplan"), strict=True):
+            canvas.drawString(x, y, text)
+        canvas.setFont("Helvetica", 11)
+    for row in rows:
+        y -= 13
+        for x, text in zip((72, 220, 360), row, strict=True):
+            canvas.drawString(x, y, text)
+    if number == 1:
+        canvas.drawString(72, y - 40, "Efter tabellen kommer vanlig text om planen.")
+
+
+def test_an_unruled_table_is_facts_and_keeps_its_header_across_the_page_break() -> None:
+    passages = parse_document("plan", _pdf([_table_pages, _table_pages])).passages
+    tables = [p for p in passages if "– Ansvarig: " in p.text]
+    assert tables[0].text.startswith(
+        "1.1 Tilläggsisolera fastigheterna: Kommunledningsförv – Ansvarig: Teknisk chef; Tidsplan: 31 maj 2026."
+    )
+    assert {p.page for p in tables} == {1, 2} and all(t.text.count("Kommunledningsförv") <= 15 for t in tables)
+    assert sum(t.text.count("Kommunledningsförv – Ansvarig: Teknisk chef; Tidsplan: 31 maj 2026.") for t in tables) == 20
+    assert not any("Förvaltning/Bolag" in p.text or "Kultur- och" in p.text for p in passages)
+    assert passages[-1].text == "Efter tabellen kommer vanlig text om planen."
