@@ -160,10 +160,17 @@ def test_ruled_tables_with_wrapped_labels_and_headers_are_facts(parsed: dict[str
     assert "Antal incidenter lösta inom Service Level Agreement snitt – Utfall perioden 2026: 87,5%;" in text
 
 
-def test_a_boxed_text_runs_on_across_its_line_ends(parsed: dict[str, ParsedDocument]) -> None:
-    """The interim report's boxed label → value blocks (p. 5): the sentence is not cut at the box's line end."""
+def test_a_boxed_label_is_the_heading_of_its_value(parsed: dict[str, ParsedDocument]) -> None:
+    """The interim report's boxed label → value blocks (p. 5, labels 9 pt bold beside an 11 pt body): the label
+    is the value's section, and the sentence is not cut at the box's line end.  Its bookmarks ("Page 1", …)
+    name no heading, so the headings are levelled by their fonts."""
     document = parsed["goteborg_intraservice_delarsrapport"]
-    assert (
+    value = next(p for p in document.passages if p.text.startswith("Leverantören Miljödata"))
+    assert value.text == (
         "Leverantören Miljödata har blivit utsatt för cyberangrepp som medfört att Intraservice behövt stänga ner "
-        "IT-systemstöden för rehabilitering och arbetsskador." in texts(document)
+        "IT-systemstöden för rehabilitering och arbetsskador."
     )
+    assert value.section.endswith(
+        f"2.1.2 Väsentliga avvikelser i verksamhetens utveckling{SECTION_SEPARATOR}Orsak till att avvikelsen uppstått"
+    )
+    assert "Orsak till att avvikelsen uppstått" not in texts(document)

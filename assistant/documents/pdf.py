@@ -53,6 +53,8 @@ COVER_RATIO = 1.5
 """The title on a cover is set far larger than the body (SKL 45 pt, SCB 45.6 pt, reportlab 20 pt beside 10–12)."""
 COVER_BLOCKS = 12
 """How far into the document a heading may repeat the cover title in full."""
+OUTLINE_MATCH = 1 / 3
+"""Share of the outline's entries that must be headings in the text for it to level them (SKL: most are)."""
 JUNK_TITLE = re.compile(r"^(?:microsoft word - .*|untitled|namnlös.*|.*\.(?:docx?|pdf|odt|indd))$", re.I)
 
 
@@ -91,7 +93,8 @@ def read_pdf(data: bytes) -> Layout:
     ]
     blocks = join_heading_lines(blocks)
     title = document.title
-    levelled = _outlined(blocks, document.outline, title) if document.outline else _levelled(blocks)
+    outlined = _matches_outline(blocks, document.outline)
+    levelled = _outlined(blocks, document.outline, title) if outlined else _levelled(blocks)
     return Layout(
         blocks=levelled,
         footnotes=footnotes,
@@ -210,6 +213,15 @@ def _normalised(text: str) -> str:
 def _title(metadata: dict) -> str | None:
     title = SITE_SUFFIX.sub("", str(metadata.get("Title") or "").strip())
     return title if title and not JUNK_TITLE.match(title) else None
+
+
+def _matches_outline(blocks: list[tuple[Block, Style]], outline: dict[str, int]) -> bool:
+    """Whether the outline names the document's headings: at least OUTLINE_MATCH of its entries are blocks'
+    texts (LibreOffice Draw writes bookmarks "Page 1", "Page 2", … that name no heading)."""
+    if not outline:
+        return False
+    texts = {_normalised(b.text) for b, _ in blocks}
+    return sum(entry in texts for entry in outline) >= OUTLINE_MATCH * len(outline)
 
 
 def _outlined(blocks: list[tuple[Block, Style]], outline: dict[str, int], title: str | None) -> list[Block]:
