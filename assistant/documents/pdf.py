@@ -37,15 +37,18 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import pdfplumber
+import pypdfium2
+import pypdfium2.raw
 
 from assistant.documents.layout import Block, Footnote, Layout, clean_characters, join_lines, parse_footnotes
 from assistant.documents.pdf_blocks import Style, join_blocks, join_heading_lines
+from assistant.documents.pdf_fast import fast_words
 from assistant.documents.pdf_labels import pdf_page_labels
 from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tesseract_ready
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
 from assistant.documents.pdf_tables import unruled_tables
-from assistant.documents.pdf_words import body_font_size, group_rows, read_words, row_text
+from assistant.documents.pdf_words import body_font_size, cleaned_words, group_rows, read_words, row_text
 from assistant.documents.titles import SITE_SUFFIX
 from assistant.errors import UnreadableDocument
 
@@ -170,9 +173,8 @@ def _open(data: bytes) -> _Document:
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             title = _title(pdf.metadata)
-            read = [read_words(page) for page in pdf.pages]
+            read, images = _read_pages(data, pdf)
             heights = [float(page.height) for page in pdf.pages]
-            images = [bool(page.images) for page in pdf.pages]
             urls = {link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")}
             outline = _outline(pdf)
             labels = pdf_page_labels(pdf)
@@ -195,6 +197,24 @@ def _open(data: bytes) -> _Document:
         raise UnreadableDocument("PDF-filen har inget textlager, och textigenkänningen (OCR) hittade ingen text.")
     lost = [count for _, count in read]
     return _Document(title, words, heights, urls, outline, labels, lost, ocr, bool(scanned) and not ready)
+
+
+def _read_pages(data: bytes, pdf: pdfplumber.PDF) -> tuple[list[tuple[list[dict], int]], list[bool]]:
+    """Each page's words and lost glyphs (by pdfium where the page allows, else pdfplumber), and whether it
+    holds an image (a scan)."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        read = []
+        for index, page in enumerate(pdf.pages):
+            fast = fast_words(document, index)
+            read.append(cleaned_words(fast) if fast is not None else read_words(page))
+        images = [
+            any(obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=4))
+            for page in document
+        ]
+    finally:
+        document.close()
+    return read, images
 
 
 def _outline(pdf: pdfplumber.PDF) -> dict[str, int]:

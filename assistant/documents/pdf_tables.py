@@ -17,6 +17,7 @@ Found tables become the same one-word-per-part rows as ruled ones
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.documents.pdf_words import BOLD, group_rows, row_text, table_words
@@ -29,6 +30,7 @@ ALIGN = 3.0
 HEADER_CELL_MAX_CHARS = 40
 ROW_GAP = 1.6
 """A gap this many times the table's own row spacing ends it (paragraph spacing after a table)."""
+YEAR = re.compile(r"\(?(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?\)?")
 MIN_ROWS = 2
 VALUE_MAX_CHARS = 25
 """Under a header that is not bold, a table's values are figures, dates or names, not lines of text."""
@@ -105,8 +107,14 @@ def _cells(row: list[dict], starts: list[float] | None = None) -> list[list[dict
 
 
 def _is_header(cells: list[list[dict]]) -> bool:
+    """Two or more short cells, none ending a sentence, the columns' named by words or years ("Ansvarig",
+    "2027", "(1989)", "2028–2031"), not amounts ("66 033,00": a table's first row of figures)."""
     texts = [row_text(cell) for cell in cells]
-    return len(cells) >= 2 and all(len(t) <= HEADER_CELL_MAX_CHARS and not t.endswith((".", ":")) for t in texts)
+    return (
+        len(cells) >= 2
+        and all(len(t) <= HEADER_CELL_MAX_CHARS and not t.endswith((".", ":")) for t in texts)
+        and all(any(c.isalpha() for c in t) or YEAR.fullmatch(t) for t in texts[1:])
+    )
 
 
 def _column(cell: list[dict], starts: list[float]) -> int | None:

@@ -64,6 +64,13 @@ def read_words(page: Page) -> tuple[list[dict], int]:
     and how many glyphs had no character."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
     words, table_rows = _tables(page, words)
+    out, lost = cleaned_words(words)
+    return out + _vector_bullets(page, out) + table_rows, lost
+
+
+def cleaned_words(words: list[dict]) -> tuple[list[dict], int]:
+    """Upright words with ligatures spelled out, glyph bullets as "•", Adobe's private figures as digits;
+    and how many glyphs had no character (pdfplumber's words or pdfium's, :mod:`pdf_fast`)."""
     out = []
     lost = 0
     for word in words:
@@ -80,7 +87,7 @@ def read_words(page: Page) -> tuple[list[dict], int]:
         text = clean_characters(UNMAPPED.sub("", raw)).strip()
         if text:
             out.append({**word, "text": text})
-    return out + _vector_bullets(page, out) + table_rows, lost
+    return out, lost
 
 
 def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
