@@ -2,8 +2,8 @@
 
 pdfplumber (on pdfminer, in Python) builds an object for every character with everything about it, and
 that is most of the time a PDF takes to read (the SKL report's 44 pages: 3.5 s for the characters alone
-beside 0.4 s in pdfium).  A page without vector shapes (no table rules, drawn bullets or charts to read)
-and not rotated needs only its characters' text, boxes, sizes and font names: pdfium gives those, and
+beside 0.4 s in pdfium).  A page without vector shapes (no table rules, drawn bullets or charts to read;
+one rule at most) and not rotated needs only its characters' text, boxes, sizes and font names: pdfium gives those, and
 they are grouped into words as pdfplumber's ``extract_words`` does (a line by the characters' tops, a word
 cut at a space, a gap wider than ``x_tolerance`` or a change of font or size).  Other pages are read by
 pdfplumber (:func:`~assistant.documents.pdf_words.read_words`).
@@ -22,12 +22,15 @@ X_TOLERANCE = 1.5
 Y_TOLERANCE = 2.0
 """As pdfplumber's ``extract_words`` is called in :func:`~assistant.documents.pdf_words.read_words`."""
 SHAPES = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING)
+MAX_SHAPES = 1
+"""A page with this many shapes is still read here: one is a rule under a running header or above the
+footnotes (7 of the SKL report's pages, 10 of Göteborg's); a table, a chart or drawn bullets are many."""
 
 
 def fast_words(document: pypdfium2.PdfDocument, index: int) -> list[dict] | None:
     """The page's words as pdfplumber gives them, or None when the page needs pdfplumber (shapes, rotation)."""
     page = document[index]
-    if page.get_rotation() or any(obj.type in SHAPES for obj in page.get_objects(max_depth=4)):
+    if page.get_rotation() or sum(obj.type in SHAPES for obj in page.get_objects(max_depth=4)) > MAX_SHAPES:
         return None
     height = page.get_height()
     text_page = page.get_textpage()
