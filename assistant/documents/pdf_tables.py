@@ -1,11 +1,12 @@
-"""Tables without ruling lines, found by alignment: a header row of short cells, rows whose cells start where
-the header's do.
+"""Tables without ruling lines, found by alignment: a header row of short cells, rows whose cells keep to
+the header's columns.
 
 A Word table drawn without borders (Olofström's climate plan: "Förvaltning/Bolag  Ansvarig  Tidsplan", most
 cells empty) has nothing for pdfplumber's table finder to follow, and read as text it is word soup. Here a
 row is cut into cells at gaps wider than CELL_GAP font sizes; a row of two or more short cells, none ending
-a sentence, is a header when the rows under it keep to its columns: every cell starts at a header cell's
-left edge and ends before the next one begins.  The table ends at a wider gap than its rows' own spacing or
+a sentence, is a header when the rows under it keep to its columns: every cell starts right of the header
+cell before its own and ends before the header cell after it begins (left-aligned text and right-aligned
+figures alike).  The table ends at a wider gap than its rows' own spacing or
 a row that leaves the columns (a paragraph's line runs across them).  A table that runs to the foot of a
 page and goes on at the top of the next, in the same columns and without a header, gets the header carried
 over.  The caption is the first line of the paragraph just above the header (Olofström's "1.2 Informera och
@@ -43,7 +44,7 @@ EDGE_SHARE = 0.12
 class _Open:
     """A table that ran to the foot of a page: its columns and header, for the next page."""
 
-    starts: list[float]
+    spans: list[tuple[float, float]]
     header: list[str]
     caption: str
 
@@ -67,9 +68,9 @@ def _page(words: list[dict], height: float, body_size: float, carried: _Open | N
     start = 0
     if carried is not None:
         first = next((i for i, row in enumerate(rows) if row[0]["bottom"] > height * EDGE_SHARE), len(rows))
-        end = _extent(rows, first, carried.starts)
-        if end > first and _tabular(rows[first:end], carried.starts, bold=True):
-            found += _emit(carried.header, rows[first:end], carried.starts, carried.caption, used)
+        end = _extent(rows, first, carried.spans)
+        if end > first and _tabular(rows[first:end], carried.spans, bold=True):
+            found += _emit(carried.header, rows[first:end], carried.spans, carried.caption, used)
             open_next = carried if end == len(rows) else None
             start = end
     for i in range(start, len(rows) - 1):
@@ -78,27 +79,27 @@ def _page(words: list[dict], height: float, body_size: float, carried: _Open | N
         cells = _cells(rows[i])
         if not _is_header(cells):
             continue
-        starts = [cell[0]["x0"] for cell in cells]
-        end = _extent(rows, i, starts)
+        spans = [(cell[0]["x0"], cell[-1]["x1"]) for cell in cells]
+        end = _extent(rows, i, spans)
         bold = all(BOLD.search(w["fontname"]) for w in rows[i])
-        if end - i - 1 < MIN_ROWS or not _tabular(rows[i + 1 : end], starts, bold):
+        if end - i - 1 < MIN_ROWS or not _tabular(rows[i + 1 : end], spans, bold):
             continue
         header = [row_text(cell) for cell in cells]
         caption = _caption(rows, i)
-        found += _emit(header, rows[i:end], starts, caption, used, with_header=True)
-        open_next = _Open(starts, header, caption) if end == len(rows) else None
+        found += _emit(header, rows[i:end], spans, caption, used, with_header=True)
+        open_next = _Open(spans, header, caption) if end == len(rows) else None
     if not found:
         return words, None
     return [w for w in words if id(w) not in used] + found, open_next
 
 
-def _cells(row: list[dict], starts: list[float] | None = None) -> list[list[dict]]:
+def _cells(row: list[dict], spans: list[tuple[float, float]] | None = None) -> list[list[dict]]:
     """A row's words cut into cells at wide gaps, and at a column's edge when the columns are known (a long
     label ends just short of the next column: "Utbildningsförvaltningen Genom KLF")."""
     cells = [[row[0]]]
     for word in row[1:]:
         gap = word["x0"] - cells[-1][-1]["x1"]
-        at_edge = starts is not None and gap > 0 and any(abs(word["x0"] - s) <= ALIGN for s in starts)
+        at_edge = spans is not None and gap > 0 and any(abs(word["x0"] - x0) <= ALIGN for x0, _ in spans)
         if gap >= CELL_GAP * word["size"] or at_edge:
             cells.append([word])
         else:
@@ -117,24 +118,26 @@ def _is_header(cells: list[list[dict]]) -> bool:
     )
 
 
-def _column(cell: list[dict], starts: list[float]) -> int | None:
-    """The column a cell keeps to: it starts in the column (at or right of its edge; anywhere left of the
-    second column for the first, whose header may be centred) and ends before the next column; else None."""
+def _column(cell: list[dict], spans: list[tuple[float, float]]) -> int | None:
+    """The column a cell keeps to, by its header cell's span: it starts right of the header cell before and
+    ends before the header cell after (left-aligned text wider than its header, right-aligned figures
+    wider than theirs, a first column under a centred header); else None (a line running across)."""
     x0, x1 = cell[0]["x0"], cell[-1]["x1"]
-    for k, start in enumerate(starts):
-        following = starts[k + 1] - ALIGN if k + 1 < len(starts) else float("inf")
-        if (k == 0 or x0 >= start - ALIGN) and x0 < following and x1 < following:
+    for k in range(len(spans)):
+        low = spans[k - 1][1] + ALIGN if k else float("-inf")
+        high = spans[k + 1][0] - ALIGN if k + 1 < len(spans) else float("inf")
+        if low <= x0 and x1 <= high:
             return k
     return None
 
 
-def _extent(rows: list[list[dict]], begin: int, starts: list[float]) -> int:
+def _extent(rows: list[list[dict]], begin: int, spans: list[tuple[float, float]]) -> int:
     """The index after the last row from ``begin`` on that keeps to the columns, spaced as a table's rows."""
     end = begin
     pitch = None
     while end < len(rows):
         row = rows[end]
-        if any(_column(cell, starts) is None for cell in _cells(row, starts)):
+        if any(_column(cell, spans) is None for cell in _cells(row, spans)):
             break
         if end > begin:
             gap = row[0]["top"] - rows[end - 1][0]["top"]
@@ -145,11 +148,11 @@ def _extent(rows: list[list[dict]], begin: int, starts: list[float]) -> int:
     return end
 
 
-def _tabular(rows: list[list[dict]], starts: list[float], bold: bool) -> bool:
+def _tabular(rows: list[list[dict]], spans: list[tuple[float, float]], bold: bool) -> bool:
     """Whether rows that keep to the columns are a table: some row fills a column other than the first (else
     they are lines of a list), and the header is bold or the values short (two columns of running text keep
     to their columns too, but with long lines)."""
-    values = [row_text(cell) for row in rows for cell in _cells(row, starts) if _column(cell, starts)]
+    values = [row_text(cell) for row in rows for cell in _cells(row, spans) if _column(cell, spans)]
     return bool(values) and (bold or max(map(len, values)) <= VALUE_MAX_CHARS)
 
 
@@ -171,7 +174,7 @@ def _caption(rows: list[list[dict]], header: int) -> str:
 def _emit(
     header: list[str],
     rows: list[list[dict]],
-    starts: list[float],
+    spans: list[tuple[float, float]],
     caption: str,
     used: set[int],
     with_header: bool = False,
@@ -179,9 +182,9 @@ def _emit(
     """The table's rows as table words; its words marked as used."""
     grid: list[list[str | None]] = [list(header)]
     for row in rows[1:] if with_header else rows:
-        cells: list[str | None] = [""] * len(starts)
-        for cell in _cells(row, starts):
-            k = _column(cell, starts)
+        cells: list[str | None] = [""] * len(spans)
+        for cell in _cells(row, spans):
+            k = _column(cell, spans)
             if k is not None:
                 cells[k] = row_text(cell)
         grid.append(cells)
