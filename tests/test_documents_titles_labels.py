@@ -102,6 +102,17 @@ def test_an_untidy_ruled_grid_is_tidied() -> None:
     ]
 
 
+def test_a_unit_in_a_header_cell_or_the_caption_goes_with_each_figure() -> None:
+    header = ["Projekt", "Budget 2027 (tkr)", "Kommentar"]
+    assert row_sentences([header, ["Nya lokaler", "22 000", "Klar 2027"]]) == [
+        "Nya lokaler – Budget 2027 (tkr): 22 000 tkr; Kommentar: Klar 2027."
+    ]
+    assert row_sentences([["Projekt", "2027"], ["Museum", "250"]], caption="Investeringar i tkr") == [
+        "Investeringar i tkr: Museum – 2027: 250 tkr."
+    ]
+    assert row_sentences([["Mått", "Utfall"], ["Kostnader", "-2,7 %"]]) == ["Kostnader – Utfall: -2,7 %."]
+
+
 def test_table_rows_name_their_header_cells() -> None:
     facts = row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]], caption="Investeringar")
     assert facts == ["Investeringar: Nya lokaler – 2027: 22 000."]

@@ -21,6 +21,12 @@ from collections.abc import Sequence
 
 HEADER_CELL_MAX_CHARS = 60
 """A header cell is a label ("Budget 2027", "Projekt"), not a sentence."""
+UNIT = re.compile(
+    r"(?<![\w])(tkr|mnkr|mkr|mdkr|kr|kronor|tusen kronor|miljoner kronor|%|procent|st|timmar)(?![\w])", re.I
+)
+"""A unit named in a header cell or the caption ("Budget 2027 (tkr)", "Belopp i tkr")."""
+FIGURE = re.compile(r"^[-–+]?\(?[\d\s]+(?:[,.]\d+)?\)?$")
+"""A bare figure ("22 000", "-2,7", "(1 266,40)"): the value a unit belongs to."""
 
 Grid = list[list[str | None]]
 """Rows of cells: None for a cell covered by a merged one, "" for an empty cell."""
@@ -51,10 +57,20 @@ def row_sentences(rows: Sequence[Sequence[str | None]], caption: str = "", wrapp
     if not has_header:
         sentences = [" | ".join(c for c in row if c) for row in table]
     else:
-        sentences = [s for s in (_fact(header, row) for row in table[1:]) if s]
+        caption_unit = UNIT.search(caption)
+        units = [(UNIT.search(cell) or caption_unit) for cell in header]
+        data = [[_with_unit(value, unit) for value, unit in zip(row, units, strict=False)] for row in table[1:]]
+        sentences = [s for s in (_fact(header, row) for row in data) if s]
     if caption and sentences:
         sentences[0] = f"{caption.rstrip(':.')}: {sentences[0]}"
     return sentences
+
+
+def _with_unit(value: str, unit: re.Match[str] | None) -> str:
+    """ "22 000" under a header or caption in tkr: "22 000 tkr" (a figure only, and not twice)."""
+    if unit is None or not FIGURE.match(value) or not any(c.isdigit() for c in value):
+        return value
+    return f"{value}{'' if unit.group(1) == '%' else ' '}{unit.group(1)}"
 
 
 def _fact(header: list[str], row: list[str]) -> str:
