@@ -93,6 +93,7 @@ def test_a_scanned_page_is_read_in_swedish_and_marked() -> None:
     accuracy = word_accuracy(_words(" ".join(KNOWN)), _words(read))
     assert accuracy >= WORD_ACCURACY, (accuracy, read)
     assert "Länets alla fjorton kommuner har undertecknat den europeiska deklarationen för jämställdhet" in read
+    assert parsed.title == KNOWN[0]  # the scan's first lines, up to the first gap
     assert all(p.reading == "ocr" and "(OCR-läst)" in p.citation for p in parsed.passages)
     assert parsed.notes == ["s. 1: inskannad, läst med textigenkänning (OCR); jämför siffror och namn med originalet"]
 

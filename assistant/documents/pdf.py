@@ -54,6 +54,7 @@ from assistant.errors import UnreadableDocument
 
 COVER_RATIO = 1.5
 """The title on a cover is set far larger than the body (SKL 45 pt, SCB 45.6 pt, reportlab 20 pt beside 10–12)."""
+SCAN_TITLE_MAX_CHARS = 100
 COVER_BLOCKS = 12
 """How far into the document a heading may repeat the cover title in full."""
 OUTLINE_MATCH = 1 / 3
@@ -104,7 +105,9 @@ def read_pdf(data: bytes) -> Layout:
         title=title,
         pages=len(pages),
         styled=True,
-        cover_title=_continued(_cover_title(document.words[0], body_size), levelled),
+        cover_title=_scan_title(document.words[0])
+        if 0 in document.ocr
+        else _continued(_cover_title(document.words[0], body_size), levelled),
         notes=_notes(document, pages),
         ocr_pages=frozenset(page.label for i, page in enumerate(pages) if i in document.ocr),
     )
@@ -127,6 +130,18 @@ def _cover_title(words: list[dict], body_size: float) -> str | None:
         return None
     chosen = [w for w in words if round(w["size"], 1) >= large[-1] * 0.95]
     return join_lines([row_text(row) for row in group_rows(chosen, large[-1])], set())[:300] or None
+
+
+def _scan_title(words: list[dict]) -> str | None:
+    """A scanned first page's title: its first lines, up to the first gap (OCR gives every word one size)."""
+    rows = group_rows(words, words[0]["size"]) if words else []
+    lines = rows[:1]
+    for row in rows[1:]:
+        if row[0]["top"] - lines[-1][0]["bottom"] > lines[-1][0]["bottom"] - lines[-1][0]["top"]:
+            break
+        lines.append(row)
+    title = join_lines([row_text(row) for row in lines], set())
+    return title if 0 < len(title) <= SCAN_TITLE_MAX_CHARS else None
 
 
 def _continued(title: str | None, blocks: list[Block]) -> str | None:
