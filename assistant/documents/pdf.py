@@ -30,8 +30,10 @@ opens the file and puts the parts together; each step is a module of its own:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
@@ -114,10 +116,25 @@ def read_pdf(data: bytes) -> Layout:
 
 
 def read_page_labels(data: bytes) -> list[int | None]:
-    """The page label (printed page number) of every page, in file order."""
-    document = _open(data)
-    pages = read_pages(document.words, document.heights, document.pdf_labels, body_font_size(document.words))
-    return [page.label for page in pages]
+    """The page label (printed page number) of every page, in file order; the last LABELS_KEPT documents'
+    are kept (a scan's labels are read by OCR, seconds a page, and "Sidan i dokumentet" asks each time)."""
+    key = hashlib.sha256(data).digest()
+    with _labels_lock:
+        known = _labels.get(key)
+    if known is None:
+        document = _open(data)
+        pages = read_pages(document.words, document.heights, document.pdf_labels, body_font_size(document.words))
+        known = [page.label for page in pages]
+        with _labels_lock:
+            _labels[key] = known
+            while len(_labels) > LABELS_KEPT:
+                del _labels[next(iter(_labels))]
+    return list(known)
+
+
+LABELS_KEPT = 16
+_labels: dict[bytes, list[int | None]] = {}
+_labels_lock = threading.Lock()
 
 
 def _cover_title(words: list[dict], body_size: float) -> str | None:
