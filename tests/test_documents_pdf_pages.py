@@ -107,3 +107,31 @@ def test_an_unruled_table_is_facts_and_keeps_its_header_across_the_page_break() 
     assert sum(t.text.count(fact) for t in tables) == 20
     assert not any("Förvaltning/Bolag" in p.text or "Kultur- och" in p.text for p in passages)
     assert passages[-1].text == "Efter tabellen kommer vanlig text om planen."
+
+
+def _ruled_pages(canvas: Canvas, number: int) -> None:
+    """A ruled table (lines between every row and column) whose rows run from the first page's foot onto the
+    second's top, its header row on the first page only."""
+    columns = (72, 260, 400, 520)
+    rows = [("Projekt", "Budget 2027", "Budget 2028")] if number == 0 else []
+    rows += [(f"Projekt {number * 30 + i}", f"{100 + i} 000", "0") for i in range(30)]
+    top = 600 if number == 0 else 780
+    canvas.setFont("Helvetica", 10)
+    if number == 0:
+        canvas.drawString(72, 700, "Investeringarna, rad för rad.")
+    y = top
+    for row in rows:
+        canvas.line(columns[0], y, columns[-1], y)
+        for x, text in zip(columns, row, strict=False):
+            canvas.drawString(x + 4, y - 13, text)
+        y -= 18
+    canvas.line(columns[0], y, columns[-1], y)
+    for x in columns:
+        canvas.line(x, top, x, y)
+
+
+def test_a_ruled_table_going_on_at_the_next_page_top_keeps_its_header() -> None:
+    text = " ".join(p.text for p in parse_document("budget", _pdf([_ruled_pages, _ruled_pages])).passages)
+    assert "Projekt 3 – Budget 2027: 103 000; Budget 2028: 0." in text
+    assert "Projekt 33 – Budget 2027: 103 000; Budget 2028: 0." in text  # on the second page, header carried
+    assert "Projekt 30 – Budget 2027: 100 000; Budget 2028: 0." in text  # its first row is a row, not a header

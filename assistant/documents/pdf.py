@@ -50,7 +50,14 @@ from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tes
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
 from assistant.documents.pdf_tables import unruled_tables
-from assistant.documents.pdf_words import body_font_size, cleaned_words, group_rows, read_words, row_text
+from assistant.documents.pdf_words import (
+    OpenTable,
+    body_font_size,
+    cleaned_words,
+    group_rows,
+    read_words,
+    row_text,
+)
 from assistant.documents.titles import SITE_SUFFIX
 from assistant.errors import UnreadableDocument
 
@@ -237,9 +244,12 @@ def _read_pages(data: bytes, pdf: pdfplumber.PDF) -> tuple[list[tuple[list[dict]
     document = pypdfium2.PdfDocument(data)
     try:
         read = []
+        open_table = OpenTable()
         for index, page in enumerate(pdf.pages):
             fast = fast_words(document, index)
-            read.append(cleaned_words(fast) if fast is not None else read_words(page))
+            if fast is not None:
+                open_table.header = None  # a page without shapes has no ruled table to go on
+            read.append(cleaned_words(fast) if fast is not None else read_words(page, open_table))
         images = [
             any(obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=4))
             for page in document

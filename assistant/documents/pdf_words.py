@@ -22,7 +22,7 @@ from pdfplumber.page import Page
 from assistant.documents.layout import clean_characters
 from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_private
 from assistant.documents.pdf_structure import split_long
-from assistant.documents.tables import row_sentences, tidied
+from assistant.documents.tables import row_sentences, table_header, tidied
 
 SMALL_PRINT_RATIO = 0.92
 """Footnote rows are set at most this large relative to the body (footnotes are usually 7.5–9 pt beside 10–12 pt)."""
@@ -34,6 +34,8 @@ LINE_BULLETS = {"·", "-", "o", "ñ"}
 the en dash, which starts a line of running text ("– om måluppfyllelse")."""
 VECTOR_BULLET = (1.5, 7.0)
 """A filled dot or square this many points wide, just left of a line, is a drawn bullet (Chromium: 3–5 pt)."""
+CONTINUED_SHARE = 0.2
+"""A table within this share of the page's height from its foot runs on; one this near the top goes on."""
 UNMAPPED = re.compile(r"\(cid:\d+\)")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
 
@@ -59,11 +61,18 @@ class Line:
         return (self.x1 - self.x0) * len(first) / max(1, len(self.text))
 
 
-def read_words(page: Page) -> tuple[list[dict], int]:
+@dataclass
+class OpenTable:
+    """The header of a ruled table that ran to the foot of the page read before (None when none did)."""
+
+    header: list[str] | None = None
+
+
+def read_words(page: Page, open_table: OpenTable | None = None) -> tuple[list[dict], int]:
     """The page's upright words (glyph bullets as "•", Adobe's private figures as digits, vector bullets added)
     and how many glyphs had no character."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
-    words, table_rows = _tables(page, words)
+    words, table_rows = _tables(page, words, open_table or OpenTable())
     out, lost = cleaned_words(words)
     return out + _vector_bullets(page, out) + table_rows, lost
 
@@ -90,28 +99,33 @@ def cleaned_words(words: list[dict]) -> tuple[list[dict], int]:
     return out, lost
 
 
-def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
+def _tables(page: Page, words: list[dict], open_table: OpenTable) -> tuple[list[dict], list[dict]]:
     """Ruled tables (pdfplumber's table finder) as one "word" each holding its rows as facts that name their
     header cells (:func:`~assistant.documents.tables.row_sentences`), and the page's other words.
 
     A table of one column (a box drawn around text, a label above its value) is not a table: its words stay
     text, so its sentences run on across the box's line ends.  Only a page with ruling lines is searched: the
-    finder looks for lines, and is slow on a page of text.
+    finder looks for lines, and is slow on a page of text.  A table at the top of the page goes on from one
+    that ran to the foot of the page before (``open_table``) when its columns agree: it gets that header.
     """
+    carried, open_table.header = open_table.header, None
     if not page.lines and not page.rects:
         return words, []
     found = []
-    for table in page.find_tables():
+    for number, table in enumerate(page.find_tables()):
         x0, top, x1, bottom = table.bbox
         inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 and top <= w["top"] and w["bottom"] <= bottom]
         grid = table.extract()
         if len(table.rows) < 2 or not inside or max(map(len, tidied(grid, wrapped=True)), default=0) < 2:
             continue
-        texts = row_sentences(grid, wrapped=True)
+        header = carried if number == 0 and top <= page.height * CONTINUED_SHARE else None
+        texts = row_sentences(grid, wrapped=True, header=header)
         if not texts:
             continue
         words = [w for w in words if not any(w is i for i in inside)]
         found += table_words(texts, inside, (x0, top, x1, bottom))
+        if bottom >= page.height * (1 - CONTINUED_SHARE):
+            open_table.header = table_header(grid, wrapped=True) or header
     return words, found
 
 

@@ -36,25 +36,24 @@ def _clean(cell: str | None) -> str:
     return re.sub(r"\s+", " ", cell or "").strip()
 
 
-def row_sentences(rows: Sequence[Sequence[str | None]], caption: str = "", wrapped: bool = False) -> list[str]:
+def row_sentences(
+    rows: Sequence[Sequence[str | None]], caption: str = "", wrapped: bool = False, header: list[str] | None = None
+) -> list[str]:
     """Each data row of a table as one line of text, its values labelled by the header row when it has one.
 
     ``caption`` (the line above the table) opens the first row's text, so the table's first passage says
     what the table is about.  ``wrapped``: a row with only a label under a row with values is that row's
-    label going on (a PDF's ruled table, whose finder cuts a cell's lines into rows).
+    label going on (a PDF's ruled table, whose finder cuts a cell's lines into rows).  ``header``: the
+    header of the table this one goes on from (on the page before), used when the columns agree.
     """
     table = [[_clean(c) for c in row] for row in tidied(rows, wrapped)]
     table = [row for row in table if any(row)]
     if not table:
         return []
+    if header is not None and len(header) == len(table[0]) and table[0] != header:
+        table = [header, *table]
     header = table[0]
-    has_header = (
-        len(table) > 1
-        and len(header) >= 2
-        and all(header[1:])
-        and all(len(c) <= HEADER_CELL_MAX_CHARS and not c.endswith(".") for c in header)
-    )
-    if not has_header:
+    if not _is_header(table):
         sentences = [" | ".join(c for c in row if c) for row in table]
     else:
         caption_unit = UNIT.search(caption)
@@ -64,6 +63,22 @@ def row_sentences(rows: Sequence[Sequence[str | None]], caption: str = "", wrapp
     if caption and sentences:
         sentences[0] = f"{caption.rstrip(':.')}: {sentences[0]}"
     return sentences
+
+
+def table_header(rows: Sequence[Sequence[str | None]], wrapped: bool = False) -> list[str] | None:
+    """The table's header row (tidied), or None when its first row does not look like one."""
+    table = [row for row in ([_clean(c) for c in row] for row in tidied(rows, wrapped)) if any(row)]
+    return table[0] if table and _is_header(table) else None
+
+
+def _is_header(table: list[list[str]]) -> bool:
+    header = table[0]
+    return (
+        len(table) > 1
+        and len(header) >= 2
+        and all(header[1:])
+        and all(len(c) <= HEADER_CELL_MAX_CHARS and not c.endswith(".") for c in header)
+    )
 
 
 def _with_unit(value: str, unit: re.Match[str] | None) -> str:
