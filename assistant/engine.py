@@ -284,17 +284,11 @@ class Engine:
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
         """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`): at once
         with the new sentences' vectors left for later, then completed in a background thread."""
-        self.wait_for_sentences()
         change = add_documents(self.corpus_dir, files, lambda: self.rebuild(sentences_later=True), progress)
         if change.build and change.build.pending:
             self._completing = threading.Thread(target=self._complete_sentences, name="sentences", daemon=True)
             self._completing.start()
         return change
-
-    def wait_for_sentences(self) -> None:
-        """Wait for a background completion of sentence vectors (a user's next change waits, not fails)."""
-        if self._completing is not None:
-            self._completing.join()
 
     def _complete_sentences(self) -> None:
         """Rebuild with every sentence's own vector (the quick build's passages come from the vector cache)."""
@@ -308,7 +302,6 @@ class Engine:
 
     def remove_document(self, name: str) -> CorpusChange:
         """Remove a document and switch to an index without it (see :func:`remove_documents`)."""
-        self.wait_for_sentences()
         return remove_documents(self.corpus_dir, name, self.rebuild)
 
     @property

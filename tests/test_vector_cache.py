@@ -126,19 +126,3 @@ def test_a_quick_build_gives_new_sentences_their_passage_vector_until_the_next(t
     assert (complete.pending, complete.embedded) == (0, 3)
     done = load_index(index)
     assert not np.allclose(np.asarray(done.sentence_vectors[int(rows[0])]), passage_vector)
-
-
-def test_the_chat_adds_at_once_and_completes_the_sentences_in_the_background(tmp_path: Path, fake_embedder) -> None:
-    from assistant.engine import Engine
-
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    shutil.copy(REPORT, corpus / "rapport.txt")
-    engine = Engine(corpus, index, fake_embedder)
-    plan = tmp_path / "plan.md"
-    plan.write_text("# Plan\n\nFölj upp varje år. Rapportera till nämnden. Skriv en plan.\n", encoding="utf-8")
-    change = engine.add_documents([plan])
-    assert change.build is not None and change.build.pending == 3
-    engine.wait_for_sentences()
-    assert build_index(corpus, index, fake_embedder).embedded == 0  # the background build embedded them
-    assert "plan" in {p.document for p in engine.retriever.index.passages}
