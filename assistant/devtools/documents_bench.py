@@ -8,8 +8,7 @@ corpus, and a rebuild after adding one new document (the question file set as
 a Markdown document: text the index has never embedded).  Adding: each file
 given is read (its time per page) and then added to that corpus as a user adds
 it (:func:`~assistant.engine.add_documents`: read, stored, index rebuilt with
-its passages embedded and its sentences left for later), timed until searchable,
-then the build that completes its sentences' vectors, timed apart.
+its passages and sentences embedded), one after the other, and timed whole.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from assistant.devtools.typeset import typeset_html, typeset_pdf
 from assistant.devtools.typeset_word import typeset_docx
-from assistant.documents.corpus import document_files, forget_parsed, load_corpus, parse_document
+from assistant.documents.corpus import document_files, load_corpus, parse_document
 from assistant.search.build import BuildReport, build_index
 from assistant.search.corpus_changes import add_documents
 from assistant.search.embeddings import Embedder
@@ -56,8 +55,7 @@ class Rebuild:
 
 @dataclass(frozen=True)
 class Addition:
-    """One document added as a user adds it: reading alone; the addition until it is searchable (read, stored,
-    quick build with its sentences left for later); the build that completes its sentences' vectors."""
+    """One document added as a user adds it: reading alone, and the whole addition with the rebuild."""
 
     name: str
     pages: int
@@ -65,8 +63,6 @@ class Addition:
     read_seconds: float
     add_seconds: float
     embedded: int
-    complete_seconds: float
-    completed: int
 
     @property
     def ms_per_page(self) -> float | None:
@@ -130,22 +126,9 @@ def _add(corpus: Path, index: Path, embedder: Embedder, path: Path) -> Addition:
     started = time.perf_counter()
     parsed = parse_document(path.stem, data)
     read = time.perf_counter() - started
-    forget_parsed()  # the addition reads the file as a user's would: not yet read
     started = time.perf_counter()
-    change = add_documents(corpus, [path], lambda: build_index(corpus, index, embedder, sentences_later=True))
+    change = add_documents(corpus, [path], lambda: build_index(corpus, index, embedder))
     seconds = time.perf_counter() - started
     if change.failures or change.build is None:
         raise RuntimeError(f"{path.name} could not be added: {change.failures or change.build_error}")
-    started = time.perf_counter()
-    complete = build_index(corpus, index, embedder)
-    completing = time.perf_counter() - started
-    return Addition(
-        path.name,
-        parsed.pages,
-        len(parsed.passages),
-        read,
-        seconds,
-        change.build.embedded,
-        completing,
-        complete.embedded,
-    )
+    return Addition(path.name, parsed.pages, len(parsed.passages), read, seconds, change.build.embedded)

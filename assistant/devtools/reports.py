@@ -101,13 +101,12 @@ def print_documents_benchmark(result: DocumentsBenchResult) -> None:
     for b in result.rebuilds:
         print(f"  {b.what:<26} {b.seconds:5.1f} s, {b.passages} stycken, {b.embedded} inbäddade")
     if result.additions:
-        print("Tillägg (läsning; tills dokumentet är sökbart; meningarnas vektorer därefter):")
+        print("Tillägg (läsning; hela tillägget med omindexering):")
     for a in result.additions:
         per_page = f", {a.ms_per_page:.0f} ms per sida" if a.ms_per_page else ""
         print(
             f"  {a.name}: {a.pages or '–'} sidor, {a.passages} stycken; läst på {a.read_seconds:.1f} s{per_page}; "
-            f"sökbart efter {a.add_seconds:.1f} s ({a.embedded} inbäddade); meningarna klara "
-            f"{a.complete_seconds:.1f} s senare ({a.completed} inbäddade)"
+            f"tillagt på {a.add_seconds:.1f} s ({a.embedded} inbäddade)"
         )
 
 

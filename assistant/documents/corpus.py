@@ -192,12 +192,6 @@ _parsed: OrderedDict[tuple[str, bytes, str | None], ParsedDocument] = OrderedDic
 _parsed_lock = threading.Lock()
 
 
-def forget_parsed() -> None:
-    """Forget the documents read so far (a benchmark times reading as a fresh process does)."""
-    with _parsed_lock:
-        _parsed.clear()
-
-
 def _parse(name: str, data: bytes, title: str | None) -> ParsedDocument:
     kind = sniff(data)
     layout = read_layout(data, kind)
