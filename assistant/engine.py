@@ -187,8 +187,6 @@ class Engine:
         self._loaded = _Loaded.of(index, embedder, self.learned, settings.search)
         self._rebuilding = threading.Lock()
         self._refused: Path | None = None
-        self._completing: threading.Thread | None = None
-        """The background rebuild that gives a quick build's new sentences their own vectors (tests join it)."""
 
     @property
     def retriever(self) -> Retriever:
@@ -250,23 +248,12 @@ class Engine:
         self.settings = settings or self.settings
         self._loaded = _Loaded.of(self.retriever.index, self.embedder, self.learned, self.settings.search)
 
-    def rebuild(self, progress: bool = False, sentences_later: bool = False) -> BuildReport:
-        """Rebuild the index from the corpus and switch to it; BusyError if one is running.
-
-        ``sentences_later``: new sentences get their passage's vector for now (see :func:`build_index`),
-        and a rebuild in a background thread completes them and switches again.
-        """
+    def rebuild(self, progress: bool = False) -> BuildReport:
+        """Rebuild the index from the corpus and switch to it; BusyError if one is running."""
         if not self._rebuilding.acquire(blocking=False):
             raise BusyError("En omindexering pågår redan; vänta tills den är klar.")
         try:
-            report = build_index(
-                self.corpus_dir,
-                self.index_dir,
-                self.embedder,
-                progress=progress,
-                say=self.say,
-                sentences_later=sentences_later,
-            )
+            report = build_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress, say=self.say)
             self._loaded = _Loaded.of(load_index(self.index_dir), self.embedder, self.learned, self.settings.search)
             return report
         finally:
@@ -282,23 +269,8 @@ class Engine:
         return name
 
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
-        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`): at once
-        with the new sentences' vectors left for later, then completed in a background thread."""
-        change = add_documents(self.corpus_dir, files, lambda: self.rebuild(sentences_later=True), progress)
-        if change.build and change.build.pending:
-            self._completing = threading.Thread(target=self._complete_sentences, name="sentences", daemon=True)
-            self._completing.start()
-        return change
-
-    def _complete_sentences(self) -> None:
-        """Rebuild with every sentence's own vector (the quick build's passages come from the vector cache)."""
-        try:
-            report = self.rebuild()
-            log.info("Sentence vectors completed: %d embedded in %.1f s", report.embedded, report.seconds)
-        except BusyError:
-            log.info("Sentence vectors left to the rebuild already running")
-        except Exception:
-            log.exception("Completing the sentence vectors failed; the quick build keeps serving")
+        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
+        return add_documents(self.corpus_dir, files, self.rebuild, progress)
 
     def remove_document(self, name: str) -> CorpusChange:
         """Remove a document and switch to an index without it (see :func:`remove_documents`)."""

@@ -44,8 +44,7 @@ WORD_ACCURACY = 0.95
 SCAN_DPI = 200
 
 
-def _typeset(extra: str = "") -> bytes:
-    """The known text typeset; ``extra`` adds a last line (a different file: parsed documents are kept)."""
+def _typeset() -> bytes:
     buffer = BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica-Bold", 16)
@@ -53,7 +52,6 @@ def _typeset(extra: str = "") -> bytes:
     page.setFont("Helvetica", 11)
     for number, line in enumerate(KNOWN[1:]):
         page.drawString(72, 730 - 16 * number, line)
-    page.drawString(72, 500, extra)
     page.save()
     return buffer.getvalue()
 
@@ -101,7 +99,7 @@ def test_a_scanned_page_is_read_in_swedish_and_marked() -> None:
 def test_without_tesseract_a_scan_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf_ocr.shutil, "which", lambda _: None)
     with pytest.raises(UnreadableDocument, match="sudo apt-get install tesseract-ocr tesseract-ocr-swe"):
-        parse_document("inskannad", _scanned(_typeset("Utan textigenkänning.")))
+        parse_document("inskannad", _scanned(_typeset()))
 
 
 @needs_shared_documents

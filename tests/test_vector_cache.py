@@ -103,26 +103,3 @@ def test_rebuild_embeds_only_an_added_document(tmp_path: Path, embedder) -> None
     removed = build_index(corpus, index, embedder)
     assert (removed.embedded, removed.passages) == (0, 65)
     assert {p.document for p in load_index(index).passages} == {"rapport"}
-
-
-def test_a_quick_build_gives_new_sentences_their_passage_vector_until_the_next(tmp_path: Path, fake_embedder) -> None:
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    shutil.copy(REPORT, corpus / "rapport.txt")
-    build_index(corpus, index, fake_embedder)
-    (corpus / "riktlinjer.md").write_text(
-        "# Riktlinjer\n\nFölj upp varje år. Rapportera till nämnden. Skriv en plan.\n", encoding="utf-8"
-    )
-    quick = build_index(corpus, index, fake_embedder, sentences_later=True)
-    assert quick.pending == 3 and quick.embedded == 1  # the new passage, not its three sentences
-    built = load_index(index)
-    new = [i for i, p in enumerate(built.passages) if p.document == "riktlinjer"]
-    rows = np.flatnonzero(np.isin(built.sentence_owner, new))
-    assert len(rows) == 3
-    passage_vector = np.asarray(built.vectors[new[0]])
-    assert all(np.allclose(np.asarray(built.sentence_vectors[int(r)]), passage_vector) for r in rows)
-
-    complete = build_index(corpus, index, fake_embedder)
-    assert (complete.pending, complete.embedded) == (0, 3)
-    done = load_index(index)
-    assert not np.allclose(np.asarray(done.sentence_vectors[int(rows[0])]), passage_vector)

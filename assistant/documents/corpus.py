@@ -13,8 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,29 +169,8 @@ def parse_document(name: str, data: bytes, title: str | None = None) -> ParsedDo
 
     ``title`` is a title given from outside (the corpus README's, for a text extraction that has none);
     else the document's own, its first page's largest text or its first heading — whichever looks like a
-    title first (:func:`~assistant.documents.titles.choose_title`).  The last PARSED_KEPT documents read
-    are kept: adding a document reads it to check it and the rebuild right after reads the corpus again
-    (a 44-page PDF takes 4–7 s to read on this machine's cores).
+    title first (:func:`~assistant.documents.titles.choose_title`).
     """
-    key = (name, hashlib.sha256(data).digest(), title)
-    with _parsed_lock:
-        if key in _parsed:
-            _parsed.move_to_end(key)
-            return _parsed[key]
-    parsed = _parse(name, data, title)
-    with _parsed_lock:
-        _parsed[key] = parsed
-        while len(_parsed) > PARSED_KEPT:
-            _parsed.popitem(last=False)
-    return parsed
-
-
-PARSED_KEPT = 8
-_parsed: OrderedDict[tuple[str, bytes, str | None], ParsedDocument] = OrderedDict()
-_parsed_lock = threading.Lock()
-
-
-def _parse(name: str, data: bytes, title: str | None) -> ParsedDocument:
     kind = sniff(data)
     layout = read_layout(data, kind)
     first_heading = next((b.text for b in layout.blocks if b.heading), None)

@@ -18,8 +18,8 @@ from assistant.documents.corpus import Corpus, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.errors import AssistantError, CorpusError, user_message
-from assistant.interfaces.presentation import build_figures, passages_text, pending_note
+from assistant.errors import CorpusError, user_message
+from assistant.interfaces.presentation import build_figures, passages_text
 from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index
 from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
@@ -99,8 +99,6 @@ def _build_json(report: BuildReport) -> dict:
 
 def _print_build(report: BuildReport) -> None:
     print(f"Indexet byggt ur {len(report.documents)} dokument: {build_figures(report)}; {report.path}.")
-    if report.pending:
-        print(pending_note(report).strip())
     for name in report.skipped:
         print(f"Varning: {name} kunde inte läsas och hoppades över.", file=sys.stderr)
 
@@ -140,10 +138,7 @@ def corpus_list(args: argparse.Namespace) -> int:
 
 
 def corpus_add(args: argparse.Namespace) -> int:
-    """Add the files and build at once with their sentences' vectors left for later (searchable sooner), then
-    build again to complete them; a user can ask in another window meanwhile."""
-    embedder = Embedder(args.model)
-    change = add_documents(args.corpus, args.files, lambda: _build(args, embedder, sentences_later=True))
+    change = add_documents(args.corpus, args.files, lambda: _build(args))
     for failure in change.failures:
         print(f"Fel: {failure}", file=sys.stderr)
     for summary in change.added:
@@ -155,12 +150,6 @@ def corpus_add(args: argparse.Namespace) -> int:
         for note in summary.notes:
             print(f"Obs! {summary.name}: {note}.", file=sys.stderr)
     _print_change_build(change)
-    if change.build and change.build.pending:
-        try:
-            report = _build(args, embedder)
-            print(f"Meningarnas vektorer är klara: {build_figures(report)}.")
-        except AssistantError as error:  # the quick build still serves
-            print(f"Fel: meningarnas vektorer kunde inte beräknas: {error}", file=sys.stderr)
     return 1 if change.failures or change.build_error else 0
 
 
@@ -174,9 +163,8 @@ def corpus_remove(args: argparse.Namespace) -> int:
     return 1 if change.build_error else 0
 
 
-def _build(args: argparse.Namespace, embedder: Embedder | None = None, sentences_later: bool = False) -> BuildReport:
-    embedder = embedder or Embedder(args.model)
-    return build_index(args.corpus, args.index, embedder, progress=sys.stderr.isatty(), sentences_later=sentences_later)
+def _build(args: argparse.Namespace) -> BuildReport:
+    return build_index(args.corpus, args.index, Embedder(args.model), progress=sys.stderr.isatty())
 
 
 def _print_change_build(change: CorpusChange) -> None:

@@ -218,14 +218,4 @@ def build_figures(report: BuildReport) -> str:
 def build_summary(report: BuildReport) -> str:
     """ "Klart: indexet byggdes om, 65 stycken på 2,1 s (…)." — one line for every rebuild the page starts."""
     skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
-    return f"Klart: indexet byggdes om, {build_figures(report)}.{skipped}{pending_note(report)}"
-
-
-def pending_note(report: BuildReport) -> str:
-    """What a quick build left to do (its sentences' own vectors), in one Swedish sentence; "" when nothing."""
-    if not report.pending:
-        return ""
-    return (
-        f" Sökbart nu; vektorerna för {report.pending} nya meningar beräknas i bakgrunden, och svaren "
-        "använder styckenas vektorer tills de är klara."
-    )
+    return f"Klart: indexet byggdes om, {build_figures(report)}.{skipped}"

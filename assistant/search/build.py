@@ -74,8 +74,6 @@ class BuildReport:
     embedded: int = 0
     """Texts embedded by the model in this build; the others came from the vector cache."""
     reused: int = 0
-    pending: int = 0
-    """Sentences given their passage's vector for now (``sentences_later``): a build without it completes them."""
 
 
 @contextmanager
@@ -97,14 +95,10 @@ def build_index(
     progress: bool = False,
     say: Say | None = None,
     approximate_from: int | None = None,
-    sentences_later: bool = False,
 ) -> BuildReport:
     """Parse the corpus, embed and index it, and make the result current; ``say`` hears what it does.
 
     ``approximate_from`` overrides the passage count from which the dense index is approximate.
-    ``sentences_later``: sentences the vector cache does not hold get their passage's vector instead of
-    being embedded (a new document is searchable in a third of the time: its sentences are most of the
-    texts); the report counts them as ``pending``, and the next build without it embeds them.
     """
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
@@ -119,15 +113,9 @@ def build_index(
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     embedded = index_dir / f".embedding-{build_id}.tmp"  # outside builds/, which a concurrent build cleans up
     embedded.mkdir(parents=True)
-    pending = 0
     try:
-        _embed_to(embedded / "vectors.npy", texts, embedder, cache if use_cache else None, progress, say)
-        if sentences_later and use_cache:
-            pending = _sentences_for_now(embedded, units, cache)
-        else:
-            _embed_to(
-                embedded / "sentence_vectors.npy", units.texts, embedder, cache if use_cache else None, progress, say
-            )
+        for name, batch in (("vectors.npy", texts), ("sentence_vectors.npy", units.texts)):
+            _embed_to(embedded / name, batch, embedder, cache if use_cache else None, progress, say)
         with build_lock(index_dir):
             staging = index_dir / BUILDS / f".{build_id}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
@@ -174,21 +162,7 @@ def build_index(
         time.perf_counter() - started,
         embedded=cache.embedded if use_cache else len(texts) + len(units.texts),
         reused=cache.reused,
-        pending=pending,
     )
-
-
-def _sentences_for_now(directory: Path, units: SentenceUnits, cache: VectorCache) -> int:
-    """Write the sentence vectors the cache holds, and each other sentence its passage's vector (the search
-    then ranks its sentences by the passage's meaning and their words); how many had no vector of their own.
-    """
-    passage_vectors = np.load(directory / "vectors.npy", mmap_mode="r")
-    found = cache.cached(units.texts)
-    rows = [f if f is not None else passage_vectors[owner] for f, owner in zip(found, units.owner, strict=True)]
-    dimension = passage_vectors.shape[1]
-    vectors = np.stack(rows).astype(np.float32) if rows else np.zeros((0, dimension), dtype=np.float32)
-    np.save(directory / "sentence_vectors.npy", vectors)
-    return sum(f is None for f in found)
 
 
 def _embed_to(

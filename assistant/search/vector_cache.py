@@ -67,20 +67,6 @@ class VectorCache:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.used[k] for k in keys]).astype(np.float32, copy=False)
 
-    def cached(self, texts: list[str]) -> list[np.ndarray | None]:
-        """The cached vector of each text (None where there is none), kept as used; nothing is embedded."""
-        out: list[np.ndarray | None] = []
-        for text in texts:
-            key = self.key(text)
-            vector = self.used.get(key)
-            if vector is None:
-                vector = self.stored.get(key)
-                if vector is not None:
-                    self.used[key] = vector
-            out.append(vector)
-        self.reused += sum(v is not None for v in out)
-        return out
-
     def save(self) -> None:
         """Write the vectors used since this cache was opened (atomically; others are dropped)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
