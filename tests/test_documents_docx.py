@@ -44,5 +44,5 @@ def test_swedish_heading_styles_lists_and_tables() -> None:
     assert [(p.section, p.text) for p in parsed.passages] == [
         ("Riktlinjer", "Inledande text om arbetet."),
         ("Riktlinjer › Uppföljning", "Följ upp varje år"),
-        ("Riktlinjer › Uppföljning", "Barn- och utbildning: Ansvar Förskolan."),
+        ("Riktlinjer › Uppföljning", "Barn- och utbildning – Ansvar: Förskolan."),
     ]

@@ -82,12 +82,11 @@ def test_running_header_is_not_text(printed: ParsedDocument) -> None:
     assert not any(p.text.strip().isdigit() for p in printed.passages)
 
 
-def test_table_rows_read_as_sentences_with_their_header_cells(printed: ParsedDocument) -> None:
-    texts = [p.text for p in printed.passages]
-    assert "Nya lokaler Tobisviksbadet: Budget 2027 22 000; Budget 2028 0." in texts
-    assert "Tillgängligt museum: Budget 2027 250; Budget 2028 100." in texts
-    row = next(p for p in printed.passages if p.text.startswith("Nya lokaler"))
-    assert row.section == "Kapitel 2"
+def test_a_table_is_one_passage_of_rows_naming_their_header_cells(printed: ParsedDocument) -> None:
+    table = next(p for p in printed.passages if "Nya lokaler Tobisviksbadet" in p.text)
+    assert "Nya lokaler Tobisviksbadet – Budget 2027: 22 000; Budget 2028: 0." in table.text
+    assert "Tillgängligt museum – Budget 2027: 250; Budget 2028: 100." in table.text
+    assert table.section == "Kapitel 2"
 
 
 def test_title_from_the_metadata(printed: ParsedDocument) -> None:

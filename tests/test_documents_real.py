@@ -16,13 +16,18 @@ from assistant.documents.passages import SECTION_SEPARATOR
 pytestmark = needs_shared_documents
 
 
+class _Parsed(dict[str, ParsedDocument]):
+    """Each document parsed when a test first asks for it: a new file in the folder breaks nothing."""
+
+    def __missing__(self, name: str) -> ParsedDocument:
+        path = next(p for p in SHARED_DOCUMENTS.iterdir() if p.stem == name)
+        self[name] = parse_document(name, path.read_bytes())
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, ParsedDocument]:
-    return {
-        path.stem: parse_document(path.stem, path.read_bytes())
-        for path in sorted(SHARED_DOCUMENTS.iterdir())
-        if path.suffix in (".pdf", ".docx", ".html")
-    }
+    return _Parsed()
 
 
 def texts(document: ParsedDocument) -> list[str]:
@@ -121,3 +126,51 @@ def test_line_breaks_are_spaces_and_labels_keep_their_values(parsed: dict[str, P
     assert "Budgetskrivelse för investeringar 2027–2031" in joined and "Budgetskrivelseför" not in joined
     assert any(t.startswith("Driftseffekt: +100 tkr/år") for t in texts(document))
     assert "Driftseffekt" not in texts(document) and "+100 tkr/år" not in texts(document)
+
+
+def test_a_page_n_of_n_footer_gives_the_printed_page(parsed: dict[str, ParsedDocument]) -> None:
+    """The interim report prints "3 (26)" 12 % from the foot: read as the page, not left in the text."""
+    document = parsed["goteborg_intraservice_delarsrapport"]
+    assert not any("(26)" in t for t in texts(document))
+    assert next(p for p in document.passages if "har bedrivits enligt plan" in p.text).citation.endswith(", s. 3")
+    assert max(p.page or 0 for p in document.passages) == 26
+
+
+def test_unruled_tables_of_the_climate_plan_are_facts(parsed: dict[str, ParsedDocument]) -> None:
+    """25 borderless tables (Förvaltning/Bolag, Ansvarig, Tidsplan): one passage each, its caption first."""
+    document = parsed["olofstrom_klimatplan"]
+    tables = [t for t in texts(document) if "– Ansvarig: " in t]
+    assert len(tables) >= 24
+    assert tables[0].startswith(
+        "1.1 Tilläggsisolera, byta fönster osv: Kommunledningsförv – Ansvarig: Teknisk chef; Tidsplan: 31 maj 2026."
+    )
+    assert "Utbildningsförvaltningen – Ansvarig: Genom KLF; Tidsplan: 31 maj 2026." in tables[0]
+    assert not any("Förvaltning/Bolag" in t for t in texts(document))  # the header is in every fact, not a heading
+    assert not any("Förvaltning/Bolag" in p.section for p in document.passages)
+
+
+def test_ruled_tables_with_wrapped_labels_and_headers_are_facts(parsed: dict[str, ParsedDocument]) -> None:
+    """Lines as filled rectangles, a header over four rows, a row label over two: one fact per row."""
+    text = " ".join(texts(parsed["goteborg_intraservice_delarsrapport"]))
+    assert (
+        "IT-tjänster, IT-program, licenser och hyra leasing IT-utrustning – Utfall perioden jämfört med samma "
+        "period föregående år: -2,7 %; Prognos helår jämfört med helår föregående år: 9,9 %." in text
+    )
+    assert "Antal årsarbetare – Aktuell period (ack sedan årets början): 197,7;" in text
+    assert "Antal incidenter lösta inom Service Level Agreement snitt – Utfall perioden 2026: 87,5%;" in text
+
+
+def test_a_boxed_label_is_the_heading_of_its_value(parsed: dict[str, ParsedDocument]) -> None:
+    """The interim report's boxed label → value blocks (p. 5, labels 9 pt bold beside an 11 pt body): the label
+    is the value's section, and the sentence is not cut at the box's line end.  Its bookmarks ("Page 1", …)
+    name no heading, so the headings are levelled by their fonts."""
+    document = parsed["goteborg_intraservice_delarsrapport"]
+    value = next(p for p in document.passages if p.text.startswith("Leverantören Miljödata"))
+    assert value.text == (
+        "Leverantören Miljödata har blivit utsatt för cyberangrepp som medfört att Intraservice behövt stänga ner "
+        "IT-systemstöden för rehabilitering och arbetsskador."
+    )
+    assert value.section.endswith(
+        f"2.1.2 Väsentliga avvikelser i verksamhetens utveckling{SECTION_SEPARATOR}Orsak till att avvikelsen uppstått"
+    )
+    assert "Orsak till att avvikelsen uppstått" not in texts(document)

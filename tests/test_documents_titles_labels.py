@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.documents.html import read_html
+from assistant.documents.layout import Block
+from assistant.documents.pdf_blocks import join_heading_lines
 from assistant.documents.pdf_labels import printed_labels
+from assistant.documents.pdf_pages import PAGE_NUMBER, ROMAN_PAGE_NUMBER
 from assistant.documents.pdf_structure import is_chart_text, is_contents_page, page_ranges, split_long
 from assistant.documents.tables import row_sentences
 from assistant.documents.titles import choose_title
@@ -47,6 +50,25 @@ def test_the_file_name_when_nothing_else_is_a_title() -> None:
     assert choose_title(["Rapport om skolan | Kommunen"], "x") == "Rapport om skolan"
 
 
+@pytest.mark.parametrize(
+    "row", ["4", "– 4 –", "- 4 -", "Sida 4 av 25", "SID 4 (25)", "4 (25)", "4/25", "s. 4", "Page 4 of 25"]
+)
+def test_a_page_number_alone_in_every_common_form(row: str) -> None:
+    match = PAGE_NUMBER.match(row)
+    assert match and match.group("n") == "4"
+
+
+def test_roman_front_matter_numbers_and_what_is_not_a_page_number() -> None:
+    assert all(ROMAN_PAGE_NUMBER.match(r) for r in ("i", "iii", "xiv"))
+    assert not any(PAGE_NUMBER.match(r) or ROMAN_PAGE_NUMBER.match(r) for r in ("Tabell 4", "2026-03-31", "Vi", "4 %"))
+
+
+def test_a_title_over_two_lines_loses_its_line_break_hyphen() -> None:
+    style = (24.0, True)
+    lines = [(Block("Det svenska valdelta-", 1, 0), style), (Block("gandet", 1, 0), style)]
+    assert [b.text for b, _ in join_heading_lines(lines)] == ["Det svenska valdeltagandet"]
+
+
 def test_printed_numbers_by_offset_then_page_labels_then_index() -> None:
     # "2 Statistiska centralbyrån" on the third page onwards: the cover and the inner title page have none
     footers = [[], [], [2], [3], [4], [5]]
@@ -80,8 +102,36 @@ def test_long_paragraphs_are_cut_at_sentence_ends_with_their_pages() -> None:
     assert split_long(lines[:5]) == [lines[:5]]
 
 
+def test_an_untidy_ruled_grid_is_tidied() -> None:
+    """As pdfplumber reads a table drawn with filled rectangles: a header over three rows, a value over two
+    cells, a label over two rows, empty strips between the cells."""
+    grid = [
+        ["Mått", None, "", "Utfall", "", "Prognos", None],
+        [None, None, None, "perioden", None, "helår", None],
+        ["", "Antal incidenter lösta inom", "", "87,5%", "87,5%", "85 %", ""],
+        [None, "Service Level Agreement", None, None, None, None, None],
+        ["", "Major incidents", "", "7", "", "-", ""],
+    ]
+    assert row_sentences(grid, wrapped=True) == [
+        "Antal incidenter lösta inom Service Level Agreement – Utfall perioden: 87,5%; Prognos helår: 85 %.",
+        "Major incidents – Utfall perioden: 7; Prognos helår: -.",
+    ]
+
+
+def test_a_unit_in_a_header_cell_or_the_caption_goes_with_each_figure() -> None:
+    header = ["Projekt", "Budget 2027 (tkr)", "Kommentar"]
+    assert row_sentences([header, ["Nya lokaler", "22 000", "Klar 2027"]]) == [
+        "Nya lokaler – Budget 2027 (tkr): 22 000 tkr; Kommentar: Klar 2027."
+    ]
+    assert row_sentences([["Projekt", "2027"], ["Museum", "250"]], caption="Investeringar i tkr") == [
+        "Investeringar i tkr: Museum – 2027: 250 tkr."
+    ]
+    assert row_sentences([["Mått", "Utfall"], ["Kostnader", "-2,7 %"]]) == ["Kostnader – Utfall: -2,7 %."]
+
+
 def test_table_rows_name_their_header_cells() -> None:
-    assert row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]]) == ["Nya lokaler: 2027 22 000."]
+    facts = row_sentences([["Projekt", "2027", "2028"], ["Nya lokaler", "22 000", ""]], caption="Investeringar")
+    assert facts == ["Investeringar: Nya lokaler – 2027: 22 000."]
     assert row_sentences([["Ett långt stycke text i en cell utan rubrikrad."], ["Mer"]]) == [
         "Ett långt stycke text i en cell utan rubrikrad.",
         "Mer",

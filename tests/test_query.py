@@ -34,6 +34,13 @@ def test_chat_swedish_and_typos_are_mended(speller: Speller, typed: str, searche
     assert mend(typed, speller) == (searched, "sv")
 
 
+def test_hyphenated_words_numbers_and_document_words_are_left_alone() -> None:
+    speller = Speller(CORPUS_WORDS | {"dom", "röstning"})
+    assert mend("Hur gick e-röstning till 2019?", speller) == ("Hur gick e-röstning till 2019?", "sv")
+    assert mend("Vad sa dom om 2018 och 4500 kr?", speller) == ("Vad sa dom om 2018 och 4500 kr?", "sv")
+    assert mend("va e jämstäldhet", speller) == ("vad är jämställdhet", "sv")  # chat forms still mended
+
+
 def test_a_well_typed_question_is_left_alone(speller: Speller) -> None:
     query = Reader.of(speller, PLACES).understand("Vad säger politikerna i Kalix om styrkedjan?")
     assert query.text == query.typed and not query.changed

@@ -69,6 +69,8 @@ class Layout:
     styled: bool = False
     cover_title: str | None = None
     notes: tuple[str, ...] = ()
+    ocr_pages: frozenset[int | None] = frozenset()
+    """The pages (labels) read by OCR from a scan: their passages are marked as such."""
 
 
 def clean_characters(text: str) -> str:

@@ -35,6 +35,7 @@ class PassageBuilder:
         self.own_title = title if title in (layout.title, layout.cover_title) else ""
         self.title_level = 0
         self.footnotes: dict[int, Footnote] = layout.footnotes
+        self.ocr_pages = layout.ocr_pages
         self.styled = layout.styled
         self.leveled = layout.styled and any(b.heading > 1 for b in layout.blocks)
         self.next_marker = 1
@@ -161,6 +162,8 @@ class PassageBuilder:
             extra["discusses"] = self.last_quote[1]
         if kind == "quote":
             self.last_quote = (self.section, pid)
+        if page in self.ocr_pages:
+            extra["reading"] = "ocr"
         if extra.get("category") and extra["category"] not in CATEGORIES:
             log.info("Tip category %r is not one of %s", extra["category"], CATEGORIES)
         self.passages.append(

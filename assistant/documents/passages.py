@@ -33,6 +33,8 @@ class Passage:
     footnotes: dict[str, str] = field(default_factory=dict)
     discusses: str | None = None
     """For a commentary paragraph ("Citatet visar …"): the id of the quote it discusses."""
+    reading: str | None = None
+    """How the text was read when not from the document's text: "ocr" for a scanned page (may hold misreadings)."""
 
     @property
     def speaker(self) -> str | None:
@@ -45,7 +47,9 @@ class Passage:
         """A human citation: "Titel, avsnitt, s. N" and speaker or category."""
         parts = [self.title or self.document, self.section]
         if self.page is not None:
-            parts.append(f"s. {self.page}")
+            parts.append(f"s. {self.page}" + (" (OCR-läst)" if self.reading == "ocr" else ""))
+        elif self.reading == "ocr":
+            parts.append("OCR-läst")
         if self.speaker:
             parts.append(self.speaker)
         if self.category:

@@ -30,26 +30,43 @@ opens the file and puts the parts together; each step is a module of its own:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
 
 import pdfplumber
+import pypdfium2
+import pypdfium2.raw
 
-from assistant.documents.layout import Block, Footnote, Layout, clean_characters, parse_footnotes
+from assistant.documents.layout import Block, Footnote, Layout, clean_characters, join_lines, parse_footnotes
 from assistant.documents.pdf_blocks import Style, join_blocks, join_heading_lines
+from assistant.documents.pdf_fast import fast_words
 from assistant.documents.pdf_labels import pdf_page_labels
+from assistant.documents.pdf_ocr import INSTALL, missing_message, ocr_pages, tesseract_ready
 from assistant.documents.pdf_pages import Page, read_pages
 from assistant.documents.pdf_structure import is_chart_text, page_ranges
-from assistant.documents.pdf_words import body_font_size, group_rows, read_words, row_text
+from assistant.documents.pdf_tables import unruled_tables
+from assistant.documents.pdf_words import (
+    OpenTable,
+    body_font_size,
+    cleaned_words,
+    group_rows,
+    read_words,
+    row_text,
+)
 from assistant.documents.titles import is_producer_artefact, without_site_name
 from assistant.errors import UnreadableDocument
 
 COVER_RATIO = 1.5
 """The title on a cover is set far larger than the body (SKL 45 pt, SCB 45.6 pt, reportlab 20 pt beside 10–12)."""
+SCAN_TITLE_MAX_CHARS = 100
 COVER_BLOCKS = 12
 """How far into the document a heading may repeat the cover title in full."""
+OUTLINE_MATCH = 1 / 3
+"""Share of the outline's entries that must be headings in the text for it to level them (SKL: most are)."""
 
 
 @dataclass
@@ -64,12 +81,17 @@ class _Document:
     pdf_labels: list[int | None] | None
     lost: list[int]
     """Per page, how many private-use glyphs could not be read as characters."""
+    ocr: set[int]
+    """The pages (0-based) read by OCR: scanned, without a text layer."""
+    unread_scans: bool
+    """Whether scanned pages were left unread because Tesseract is not installed."""
 
 
 def read_pdf(data: bytes) -> Layout:
     """The PDF's blocks, footnotes, title and page count; UnreadableDocument with a Swedish reason."""
     document = _open(data)
     body_size = body_font_size(document.words)
+    document.words = unruled_tables(document.words, document.heights, body_size)
     pages = read_pages(document.words, document.heights, document.pdf_labels, body_size)
     footnotes: dict[int, Footnote] = {}
     for page in pages:
@@ -82,23 +104,42 @@ def read_pdf(data: bytes) -> Layout:
     ]
     blocks = join_heading_lines(blocks)
     title = document.title
-    levelled = _outlined(blocks, document.outline, title) if document.outline else _levelled(blocks)
+    outlined = _matches_outline(blocks, document.outline)
+    levelled = _outlined(blocks, document.outline, title) if outlined else _levelled(blocks)
     return Layout(
         blocks=levelled,
         footnotes=footnotes,
         title=title,
         pages=len(pages),
         styled=True,
-        cover_title=_continued(_cover_title(document.words[0], body_size), levelled),
+        cover_title=_scan_title(document.words[0])
+        if 0 in document.ocr
+        else _continued(_cover_title(document.words[0], body_size), levelled),
         notes=_notes(document, pages),
+        ocr_pages=frozenset(page.label for i, page in enumerate(pages) if i in document.ocr),
     )
 
 
 def read_page_labels(data: bytes) -> list[int | None]:
-    """The page label (printed page number) of every page, in file order."""
-    document = _open(data)
-    pages = read_pages(document.words, document.heights, document.pdf_labels, body_font_size(document.words))
-    return [page.label for page in pages]
+    """The page label (printed page number) of every page, in file order; the last LABELS_KEPT documents'
+    are kept (a scan's labels are read by OCR, seconds a page, and "Sidan i dokumentet" asks each time)."""
+    key = hashlib.sha256(data).digest()
+    with _labels_lock:
+        known = _labels.get(key)
+    if known is None:
+        document = _open(data)
+        pages = read_pages(document.words, document.heights, document.pdf_labels, body_font_size(document.words))
+        known = [page.label for page in pages]
+        with _labels_lock:
+            _labels[key] = known
+            while len(_labels) > LABELS_KEPT:
+                del _labels[next(iter(_labels))]
+    return list(known)
+
+
+LABELS_KEPT = 16
+_labels: dict[bytes, list[int | None]] = {}
+_labels_lock = threading.Lock()
 
 
 def _cover_title(words: list[dict], body_size: float) -> str | None:
@@ -110,7 +151,19 @@ def _cover_title(words: list[dict], body_size: float) -> str | None:
     if not large:
         return None
     chosen = [w for w in words if round(w["size"], 1) >= large[-1] * 0.95]
-    return " ".join(row_text(row) for row in group_rows(chosen, large[-1]))[:300] or None
+    return join_lines([row_text(row) for row in group_rows(chosen, large[-1])], set())[:300] or None
+
+
+def _scan_title(words: list[dict]) -> str | None:
+    """A scanned first page's title: its first lines, up to the first gap (OCR gives every word one size)."""
+    rows = group_rows(words, words[0]["size"]) if words else []
+    lines = rows[:1]
+    for row in rows[1:]:
+        if row[0]["top"] - lines[-1][0]["bottom"] > lines[-1][0]["bottom"] - lines[-1][0]["top"]:
+            break
+        lines.append(row)
+    title = join_lines([row_text(row) for row in lines], set())
+    return title if 0 < len(title) <= SCAN_TITLE_MAX_CHARS else None
 
 
 def _continued(title: str | None, blocks: list[Block]) -> str | None:
@@ -133,6 +186,11 @@ def _notes(document: _Document, pages: list[Page]) -> tuple[str, ...]:
     empty = [labels[i] for i, words in enumerate(document.words) if not words]
     lost = [labels[i] for i, count in enumerate(document.lost) if count]
     notes = []
+    if document.ocr:
+        notes.append(
+            f"{page_ranges([labels[i] for i in sorted(document.ocr)])}: inskannad, läst med textigenkänning (OCR); "
+            "jämför siffror och namn med originalet"
+        )
     if lost:
         notes.append(
             f"{page_ranges(lost)}: vissa tecken (ofta siffror) kan inte läsas ur PDF-filen "
@@ -140,6 +198,8 @@ def _notes(document: _Document, pages: list[Page]) -> tuple[str, ...]:
         )
     if empty:
         notes.append(f"{page_ranges(empty)}: sidan har ingen text (troligen en inskannad bild) och kan inte läsas")
+        if document.unread_scans:
+            notes.append(f"inskannade sidor läses med textigenkänning (OCR) när den är installerad: {INSTALL}")
     return tuple(notes)
 
 
@@ -150,7 +210,7 @@ def _open(data: bytes) -> _Document:
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             title = _title(pdf.metadata)
-            read = [read_words(page) for page in pdf.pages]
+            read, images = _read_pages(data, pdf)
             heights = [float(page.height) for page in pdf.pages]
             urls = {link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")}
             outline = _outline(pdf)
@@ -162,11 +222,39 @@ def _open(data: bytes) -> _Document:
             ) from error
         raise UnreadableDocument(f"PDF-filen är skadad och kan inte läsas ({type(error).__name__}).") from error
     words = [page_words for page_words, _ in read]
+    scanned = [i for i, page_words in enumerate(words) if images[i] and not page_words]
+    ready = bool(scanned) and tesseract_ready()
+    ocr: set[int] = set()
+    for index, (page_words, height) in (ocr_pages(data, scanned) if ready else {}).items():
+        words[index], heights[index] = page_words, height
+        ocr.add(index)
     if not any(words):
-        raise UnreadableDocument(
-            "PDF-filen har inget textlager (den är troligen inskannad); kör textigenkänning (OCR) på den först."
-        )
-    return _Document(title, words, heights, urls, outline, labels, [lost for _, lost in read])
+        if scanned and not ready:
+            raise UnreadableDocument(missing_message())
+        raise UnreadableDocument("PDF-filen har inget textlager, och textigenkänningen (OCR) hittade ingen text.")
+    lost = [count for _, count in read]
+    return _Document(title, words, heights, urls, outline, labels, lost, ocr, bool(scanned) and not ready)
+
+
+def _read_pages(data: bytes, pdf: pdfplumber.PDF) -> tuple[list[tuple[list[dict], int]], list[bool]]:
+    """Each page's words and lost glyphs (by pdfium where the page allows, else pdfplumber), and whether it
+    holds an image (a scan)."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        read = []
+        open_table = OpenTable()
+        for index, page in enumerate(pdf.pages):
+            fast = fast_words(document, index)
+            if fast is not None:
+                open_table.header = None  # a page without shapes has no ruled table to go on
+            read.append(cleaned_words(fast) if fast is not None else read_words(page, open_table))
+        images = [
+            any(obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=4))
+            for page in document
+        ]
+    finally:
+        document.close()
+    return read, images
 
 
 def _outline(pdf: pdfplumber.PDF) -> dict[str, int]:
@@ -185,6 +273,15 @@ def _normalised(text: str) -> str:
 def _title(metadata: dict) -> str | None:
     title = without_site_name(str(metadata.get("Title") or ""))
     return title if title and not is_producer_artefact(title) else None
+
+
+def _matches_outline(blocks: list[tuple[Block, Style]], outline: dict[str, int]) -> bool:
+    """Whether the outline names the document's headings: at least OUTLINE_MATCH of its entries are blocks'
+    texts (LibreOffice Draw writes bookmarks "Page 1", "Page 2", … that name no heading)."""
+    if not outline:
+        return False
+    texts = {_normalised(b.text) for b, _ in blocks}
+    return sum(entry in texts for entry in outline) >= OUTLINE_MATCH * len(outline)
 
 
 def _outlined(blocks: list[tuple[Block, Style]], outline: dict[str, int], title: str | None) -> list[Block]:

@@ -18,7 +18,7 @@ import statistics
 from assistant.documents.layout import Block, join_lines
 from assistant.documents.pdf_pages import Page
 from assistant.documents.pdf_structure import split_long
-from assistant.documents.pdf_words import SMALL_PRINT_RATIO, Line
+from assistant.documents.pdf_words import Line
 
 HEADING_SIZE_RATIO = 1.12
 """A line at least this much larger than the body text is a heading (body 10–11 pt, smallest headings ≈ 12 pt)."""
@@ -28,6 +28,10 @@ HANGING_INDENT = 6.0
 """Points a paragraph's first line, or a list item's other lines, stand in (Word: 0.63 cm = 18 pt, SKL 17 pt)."""
 HANGING_SLACK = 1.5
 SENTENCE_END = (".", "!", "?", ":", "”", '"', ")")
+LABEL_SIZE_RATIO = 0.8
+"""A bold line this large relative to the body is a heading: a form's or a box's label set a point smaller than
+the body (Göteborg's boxed "Orsak till att avvikelsen uppstått", 9 pt bold beside 11 pt body), so that its
+value goes under it instead of after it."""
 
 Style = tuple[float, bool] | None
 """A line's heading style (size, bold), or None for body text."""
@@ -76,7 +80,8 @@ def join_heading_lines(blocks: list[tuple[Block, Style]]) -> list[tuple[Block, S
     for block, style in blocks:
         if joined and style and joined[-1][1] == style and block.text[:1].islower():
             previous = joined[-1][0]
-            joined[-1] = (Block(f"{previous.text} {block.text}", previous.page, previous.heading), style)
+            text = join_lines([previous.text, block.text], set())  # "valdelta-" / "gandet": one word again
+            joined[-1] = (Block(text, previous.page, previous.heading), style)
         else:
             joined.append((block, style))
     return joined
@@ -84,7 +89,7 @@ def join_heading_lines(blocks: list[tuple[Block, Style]]) -> list[tuple[Block, S
 
 def _style(line: Line, body_size: float) -> Style:
     """The heading style of a line (size, bold), or None for body text."""
-    if line.size >= body_size * HEADING_SIZE_RATIO or (line.bold and line.size >= body_size * SMALL_PRINT_RATIO):
+    if line.size >= body_size * HEADING_SIZE_RATIO or (line.bold and line.size >= body_size * LABEL_SIZE_RATIO):
         return (round(line.size * 2) / 2, line.bold)
     return None
 

@@ -20,12 +20,18 @@ from assistant.documents.pdf_structure import is_contents_page
 from assistant.documents.pdf_words import SMALL_PRINT_RATIO, Line, column_lines, group_rows, row_size, row_text
 
 PAGE_NUMBER = re.compile(
-    r"^(?:(?:sida|s\.|page)\s*)?[-–]?\s*(?P<n>\d{1,4})\s*[-–]?(?:\s*(?:av|/|of)\s*\d{1,4})?$", re.I
+    r"^(?:(?:sida|sid|s\.|page)\s*)?[-–—]?\s*(?P<n>\d{1,4})\s*[-–—]?(?:\s*(?:(?:av|/|of)\s*\d{1,4}|\(\d{1,4}\)))?$",
+    re.I,
 )
+"""A row that is a page number alone: "12", "– 12 –", "Sida 12 av 40", "SID 12 (40)", "12 (40)", "12/40"."""
+ROMAN_PAGE_NUMBER = re.compile(r"^[ivxlc]{1,7}$")
+"""A front-matter page number in roman numerals ("iii"): removed like a number, the page gets no label."""
 EDGE_ROWS = 2
 """Rows at each end of a page that may be a running header or footer (a title line and a rule's caption)."""
 EDGE_SHARE = 0.12
 """Header and footer rows lie within this share of the page height from its top or bottom edge."""
+NUMBER_SHARE = 0.2
+"""A row that is a page number alone may lie this far from the edge (LibreOffice's footer: 12 % from the foot)."""
 REPEATED_SHARE = 0.3
 """A masked edge row on at least this share of the pages (and on two) is running: alternate even/odd headers
 each appear on half of the pages."""
@@ -55,12 +61,13 @@ def read_pages(
     bare: list[int | None] = []
     bodies = []
     for page_rows, page_edges in zip(rows, edges, strict=True):
-        removed = [row for row in page_edges if PAGE_NUMBER.match(row_text(row)) or _pattern(row_text(row)) in running]
+        removed = [row for row in page_edges if _is_page_number(row_text(row)) or _pattern(row_text(row)) in running]
         texts = [row_text(row) for row in removed]
-        numbers.append([int(n) for text in texts for n in _outer_numbers(text)])
         every.append({int(n) for text in texts for n in re.findall(r"\b\d{1,4}\b", text)})
         bare_match = next((m for m in (PAGE_NUMBER.match(t) for t in texts) if m), None)
         bare.append(int(bare_match.group("n")) if bare_match else None)
+        outer = [int(n) for text in texts for n in _outer_numbers(text)]  # "SID 3 (25)" has its number inside
+        numbers.append([*outer, bare[-1]] if bare[-1] is not None and bare[-1] not in outer else outer)
         bodies.append([row for row in page_rows if not any(row is r for r in removed)])
     constant = {n for n, pages in Counter(n for page in every for n in page).items() if pages >= 2}
     numbers = [[n for n in page if n not in constant] for page in numbers]  # a year or an issue number
@@ -99,8 +106,20 @@ def _outer_numbers(text: str) -> list[int]:
     return [int(t) for t in {tokens[0], tokens[-1]} if re.fullmatch(r"\d{1,4}", t)]
 
 
+def _is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER.match(text) or ROMAN_PAGE_NUMBER.match(text))
+
+
 def _edge_rows(rows: list[list[dict]], height: float) -> list[list[dict]]:
-    """The first and last EDGE_ROWS rows of a page that lie near its top or bottom edge."""
-    top = [row for row in rows[:EDGE_ROWS] if row[0]["bottom"] <= height * EDGE_SHARE]
-    bottom = [row for row in rows[-EDGE_ROWS:] if row[0]["top"] >= height * (1 - EDGE_SHARE)]
-    return top + [row for row in bottom if not any(row is r for r in top)]
+    """The first and last EDGE_ROWS rows of a page that lie near its top or bottom edge (a page number alone
+    a little further in)."""
+
+    def near(row: list[dict], share: float) -> bool:
+        return row[0]["bottom"] <= height * share or row[0]["top"] >= height * (1 - share)
+
+    edges = [
+        row
+        for row in rows[:EDGE_ROWS] + rows[-EDGE_ROWS:]
+        if near(row, EDGE_SHARE) or (near(row, NUMBER_SHARE) and _is_page_number(row_text(row)))
+    ]
+    return [row for i, row in enumerate(edges) if not any(row is r for r in edges[:i])]

@@ -21,7 +21,8 @@ from pdfplumber.page import Page
 
 from assistant.documents.layout import clean_characters
 from assistant.documents.pdf_glyphs import BULLET_CHARS, is_bullet_word, map_private
-from assistant.documents.tables import row_sentences
+from assistant.documents.pdf_structure import split_long
+from assistant.documents.tables import row_sentences, table_header, tidied
 
 SMALL_PRINT_RATIO = 0.92
 """Footnote rows are set at most this large relative to the body (footnotes are usually 7.5–9 pt beside 10–12 pt)."""
@@ -33,6 +34,8 @@ LINE_BULLETS = {"·", "-", "o", "ñ"}
 the en dash, which starts a line of running text ("– om måluppfyllelse")."""
 VECTOR_BULLET = (1.5, 7.0)
 """A filled dot or square this many points wide, just left of a line, is a drawn bullet (Chromium: 3–5 pt)."""
+CONTINUED_SHARE = 0.2
+"""A table within this share of the page's height from its foot runs on; one this near the top goes on."""
 UNMAPPED = re.compile(r"\(cid:\d+\)")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"})
 
@@ -58,11 +61,25 @@ class Line:
         return (self.x1 - self.x0) * len(first) / max(1, len(self.text))
 
 
-def read_words(page: Page) -> tuple[list[dict], int]:
+@dataclass
+class OpenTable:
+    """The header of a ruled table that ran to the foot of the page read before (None when none did)."""
+
+    header: list[str] | None = None
+
+
+def read_words(page: Page, open_table: OpenTable | None = None) -> tuple[list[dict], int]:
     """The page's upright words (glyph bullets as "•", Adobe's private figures as digits, vector bullets added)
     and how many glyphs had no character."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["size", "fontname"])
-    words, table_rows = _tables(page, words)
+    words, table_rows = _tables(page, words, open_table or OpenTable())
+    out, lost = cleaned_words(words)
+    return out + _vector_bullets(page, out) + table_rows, lost
+
+
+def cleaned_words(words: list[dict]) -> tuple[list[dict], int]:
+    """Upright words with ligatures spelled out, glyph bullets as "•", Adobe's private figures as digits;
+    and how many glyphs had no character (pdfplumber's words or pdfium's, :mod:`pdf_fast`)."""
     out = []
     lost = 0
     for word in words:
@@ -79,42 +96,59 @@ def read_words(page: Page) -> tuple[list[dict], int]:
         text = clean_characters(UNMAPPED.sub("", raw)).strip()
         if text:
             out.append({**word, "text": text})
-    return out + _vector_bullets(page, out) + table_rows, lost
+    return out, lost
 
 
-def _tables(page: Page, words: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Ruled tables (pdfplumber's table finder) as one "word" per row holding the row as a sentence with its
+def _tables(page: Page, words: list[dict], open_table: OpenTable) -> tuple[list[dict], list[dict]]:
+    """Ruled tables (pdfplumber's table finder) as one "word" each holding its rows as facts that name their
     header cells (:func:`~assistant.documents.tables.row_sentences`), and the page's other words.
 
-    Only a page with ruling lines is searched: the finder looks for lines, and is slow on a page of text.
+    A table of one column (a box drawn around text, a label above its value) is not a table: its words stay
+    text, so its sentences run on across the box's line ends.  Only a page with ruling lines is searched: the
+    finder looks for lines, and is slow on a page of text.  A table at the top of the page goes on from one
+    that ran to the foot of the page before (``open_table``) when its columns agree: it gets that header.
     """
+    carried, open_table.header = open_table.header, None
     if not page.lines and not page.rects:
         return words, []
-    rows = []
-    for table in page.find_tables():
+    found = []
+    for number, table in enumerate(page.find_tables()):
         x0, top, x1, bottom = table.bbox
         inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 and top <= w["top"] and w["bottom"] <= bottom]
-        texts = row_sentences(table.extract())
-        if len(table.rows) < 2 or not inside or not texts:
+        grid = table.extract()
+        if len(table.rows) < 2 or not inside or max(map(len, tidied(grid, wrapped=True)), default=0) < 2:
+            continue
+        header = carried if number == 0 and top <= page.height * CONTINUED_SHARE else None
+        texts = row_sentences(grid, wrapped=True, header=header)
+        if not texts:
             continue
         words = [w for w in words if not any(w is i for i in inside)]
-        size = statistics.median(w["size"] for w in inside)
-        tops = [row.bbox[1] for row in table.rows][-len(texts) :]
-        for text, row_top in zip(texts, tops, strict=True):
-            rows.append(
-                {
-                    "text": clean_characters(text),
-                    "x0": x0,
-                    "x1": x1,
-                    "top": row_top,
-                    "bottom": row_top + size,
-                    "size": size,
-                    "fontname": "table",
-                    "upright": True,
-                    "table": True,
-                }
-            )
-    return words, rows
+        found += table_words(texts, inside, (x0, top, x1, bottom))
+        if bottom >= page.height * (1 - CONTINUED_SHARE):
+            open_table.header = table_header(grid, wrapped=True) or header
+    return words, found
+
+
+def table_words(rows: list[str], inside: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
+    """A table's rows as one "word" per part where the table stands: each a block of its own, so a table is
+    one passage, or a few cut at its rows' ends when long (:func:`split_long`), in the size of its words."""
+    x0, top, x1, _ = box
+    size = statistics.median(w["size"] for w in inside)
+    parts = split_long([(row, None) for row in rows])
+    return [
+        {
+            "text": clean_characters(" ".join(row for row, _ in part)),
+            "x0": x0,
+            "x1": x1,
+            "top": top + i * 2 * size,
+            "bottom": top + i * 2 * size + size,
+            "size": size,
+            "fontname": "table",
+            "upright": True,
+            "table": True,
+        }
+        for i, part in enumerate(parts)
+    ]
 
 
 def _vector_bullets(page: Page, words: list[dict]) -> list[dict]:
@@ -189,11 +223,12 @@ def group_rows(words: list[dict], body_size: float) -> list[list[dict]]:
 
 
 def row_text(row: list[dict]) -> str:
-    """A row's words as text, a word glued to the one before when they (nearly) touch."""
+    """A row's words as text, a word glued to the one before when they (nearly) touch (OCR's words never are)."""
     text = row[0]["text"]
     for previous, word in itertools.pairwise(row):
         gap = word["x0"] - previous["x1"]
-        text += ("" if gap < WORD_GAP * min(word["size"], previous["size"]) else " ") + word["text"]
+        glued = gap < WORD_GAP * min(word["size"], previous["size"]) and word["fontname"] != "ocr"
+        text += ("" if glued else " ") + word["text"]
     return text
 
 

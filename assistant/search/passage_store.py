@@ -28,7 +28,7 @@ import numpy as np
 
 from assistant.documents.passages import Passage
 
-CODED = ("kind", "document", "section", "title", "role", "municipality", "category", "discusses")
+CODED = ("kind", "document", "section", "title", "role", "municipality", "category", "discusses", "reading")
 """Fields with few distinct values (or mostly None), stored as positions in a table of values."""
 MISSING = -1
 """The code of None, and the page of a passage without one."""

@@ -135,6 +135,10 @@ def corpus_words(passages: Iterable[Passage]) -> set[str]:
     return {w for p in passages for w in words(f"{p.section} {p.speaker or ''} {p.text}")}
 
 
+HYPHENATED_WORD = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})*")
+"""A word with its hyphenated parts ("e-röstning", "CEMR-deklarationen"): mended as a whole, so left alone."""
+
+
 class Speller:
     """Mends words against the corpus vocabulary and common Swedish."""
 
@@ -153,6 +157,8 @@ class Speller:
 
     def _mend_word(self, word: str) -> str:
         lower = word.lower()
+        if "-" in word or any(c.isdigit() for c in word) or (len(lower) >= 3 and lower in self._known):
+            return word  # a hyphenated word ("e-röstning"), a number or year, a word the documents use
         if lower in CHAT_FORMS:
             return CHAT_FORMS[lower]
         if lower in self._known or len(lower) < 4:
@@ -170,8 +176,8 @@ class Speller:
         return str(match[0])
 
     def mend(self, text: str) -> str:
-        """``text`` with each word mended; everything between words kept."""
-        return WORD.sub(lambda m: self.mend_word(m.group(0)), text)
+        """``text`` with each word mended; everything between words kept (a hyphenated word is one word)."""
+        return HYPHENATED_WORD.sub(lambda m: self.mend_word(m.group(0)), text)
 
 
 @lru_cache(maxsize=1)
