@@ -9,9 +9,9 @@ from typing import Any
 
 from assistant.search import dense as dense_index
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """The on-disk layout's version; a build of another one is rebuilt, never read.  6: passages by column
-(passage_store.py), sentences as ``.npy`` files, the speller's words stored."""
+(passage_store.py), sentences as ``.npy`` files, the speller's words stored; 7: the bridges (bridges.py)."""
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
