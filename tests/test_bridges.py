@@ -14,6 +14,7 @@ from assistant.search.lexical import tokenize
 from assistant.search.thesaurus import INSTALL, MYTHES, mythes_groups, synonym_pairs
 
 FORMS = frozenset(tokenize("Politikerna och rektorer pratade med skolpersonalen om styrdokument."))
+NO_VECTORS = np.zeros((0, 4), dtype=np.float32)
 
 
 def thesaurus(tmp_path: Path, text: str) -> Path:
@@ -26,22 +27,25 @@ def thesaurus(tmp_path: Path, text: str) -> Path:
 def test_a_thesaurus_entry_bridges_its_headword_and_its_synonyms_both_ways(tmp_path: Path) -> None:
     path = thesaurus(tmp_path, "makthavare|1\n(subst.)|politiker|regent\nrektor|1\n(subst.)|skolchef\n")
     assert list(mythes_groups(path)) == [("makthavare", "politiker", "regent"), ("rektor", "skolchef")]
-    table = synonym_table(FORMS, synonym_pairs(path))
-    assert table[tokenize("makthavare")[0]] == ["politiker"]
-    assert table[tokenize("skolchef")[0]] == ["rektor"]
+    bridges = Bridges(BridgeTable(synonym_table(FORMS, synonym_pairs(path)), [], NO_VECTORS), FORMS, None)
+    assert bridges.synonyms("makthavarna") == ("politiker",)
+    assert bridges.synonyms("skolchefen") == ("rektor",)
 
 
 def test_a_word_is_never_bridged_to_a_word_the_documents_lack(tmp_path: Path) -> None:
     path = thesaurus(tmp_path, "makthavare|1\n(subst.)|regent|furste\n")
     table = synonym_table(FORMS, synonym_pairs(path))
     assert tokenize("makthavare")[0] not in table  # neither "regent" nor "furste" is in the documents
-    assert table[tokenize("förtroendevald")[0]] == ["politiker"]  # the municipal terms: "ledamot" etc. are absent
+    assert table[tokenize("förtroendevald")[0]] == [["förtroendevald", ["politiker"]]]  # "ledamot" etc. are absent
 
 
-def test_words_whose_stems_meet_keep_the_first_words_synonyms(tmp_path: Path) -> None:
-    path = thesaurus(tmp_path, "lärd|1\n(adj.)|styrdokument\n")  # "lärd" and "lärare" both stem to "lar"
-    table = synonym_table(FORMS, synonym_pairs(path))
-    assert table[tokenize("lärarna")[0]] == ["skolpersonal"]
+def test_words_whose_stems_meet_keep_their_own_synonyms(tmp_path: Path) -> None:
+    path = thesaurus(tmp_path, "lärd|1\n(adj.)|styrdokument\nlag|1\n(subst.)|rektorer\n")  # "lärd", "lärare": "lar"
+    bridges = Bridges(BridgeTable(synonym_table(FORMS, synonym_pairs(path)), [], NO_VECTORS), FORMS, None)
+    assert bridges.synonyms("lärarna") == ("skolpersonal",)
+    assert bridges.synonyms("lärda") == ("styrdokument",)
+    assert bridges.synonyms("laget") == ("rektorer",)
+    assert bridges.synonyms("läget") == ()  # stems to "lag" too, but is not "lag"
 
 
 def test_a_missing_thesaurus_leaves_the_municipal_terms(tmp_path: Path) -> None:
@@ -50,7 +54,7 @@ def test_a_missing_thesaurus_leaves_the_municipal_terms(tmp_path: Path) -> None:
 
 
 def test_only_words_the_documents_never_use_are_bridged() -> None:
-    table = BridgeTable({tokenize("förtroendevalda")[0]: ["politiker"]}, [], np.zeros((0, 4), dtype=np.float32))
+    table = BridgeTable({tokenize("förtroendevalda")[0]: [["förtroendevald", ["politiker"]]]}, [], NO_VECTORS)
     bridges = Bridges(table, FORMS, None)
     assert bridges.of("Hur får vi med politikerna och våra förtroendevalda?") == (
         Bridge("förtroendevalda", ("politiker",)),

@@ -28,6 +28,9 @@ MIN_CHARS = 4
 """Shorter words are not bridged (mostly chat and function words the stopword list misses)."""
 MAX_TARGETS = 3
 """Words a question's word is bridged to at most (the municipal terms first, then the thesaurus's order)."""
+STEM_SLACK = 2
+"""A question's word takes a thesaurus word's synonyms only when they share its beginning but for this many
+letters (at least 3): "lärarna" – "lärare", "förtroendevalda" – "förtroendevald"; not "läget" – "lag"."""
 NEIGHBOUR_MIN_CHARS = 6
 """Shorter words are not looked up in the model's space: a short word's vector is mostly its spelling."""
 NEIGHBOUR_MIN = 0.90
@@ -67,25 +70,25 @@ def used_by(phrase: str, forms: frozenset[str]) -> bool:
     return bool(content) and all(_head_form(w) in forms for w in content)
 
 
-def synonym_table(forms: frozenset[str], pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """For each single word the documents never use (keyed by its first normal form): up to ``MAX_TARGETS``
-    synonyms they do use, first given first.
+def synonym_table(forms: frozenset[str], pairs: Iterable[tuple[str, str]]) -> dict[str, list[list[Any]]]:
+    """For each single word the documents never use: up to ``MAX_TARGETS`` synonyms they do use, first given first.
 
-    Words whose stems meet ("lärare", "lärd": "lar") would share a key; the first word given keeps it (the
-    municipal terms come first), so "lärarna" is not bridged to "kunnig".
+    Keyed by the word's first normal form, a stem, where different words can meet ("lärare" and "lärd" are
+    both "lar"; "läge" and "lag" both "lag"), so each key holds ``[word, synonyms]`` per word, and a question's
+    word takes those of the word it shares the longest beginning with (:meth:`Bridges.synonyms`).
     """
-    table: dict[str, list[str]] = {}
-    owner: dict[str, str] = {}
+    table: dict[str, dict[str, list[str]]] = {}
     for word, synonym in pairs:
         if " " in word or not words(word) or used_by(word, forms) or not used_by(synonym, forms):
             continue
-        key = _head_form(word)
-        if owner.setdefault(key, word) != word:
-            continue
-        targets = table.setdefault(key, [])
+        targets = table.setdefault(_head_form(word), {}).setdefault(word, [])
         if len(targets) < MAX_TARGETS and synonym not in targets:
             targets.append(synonym)
-    return table
+    return {key: [[word, targets] for word, targets in sources.items()] for key, sources in table.items()}
+
+
+def _shared_start(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def vector_words(texts: Iterable[str]) -> list[str]:
@@ -102,7 +105,7 @@ def vector_words(texts: Iterable[str]) -> list[str]:
 class BridgeTable:
     """What an index stores to bridge words: the synonym table and the documents' words with their vectors."""
 
-    synonyms: dict[str, list[str]]
+    synonyms: dict[str, list[list[Any]]]
     words: list[str]
     vectors: np.ndarray  # one row per word (float32, normalised), or shape (0, d)
 
@@ -132,11 +135,20 @@ class Bridges:
     def of(self, text: str) -> tuple[Bridge, ...]:
         """A bridge for each word of ``text`` the documents never use and have other words for."""
         absent = self.absent(text)
-        found = {w: tuple(self.table.synonyms.get(_head_form(w), ())) for w in absent}
+        found = {w: self.synonyms(w) for w in absent}
         unbridged = [w for w in absent if not found[w] and len(w) >= NEIGHBOUR_MIN_CHARS]
         if unbridged and self.encode is not None:
             found.update(zip(unbridged, self._neighbours(unbridged), strict=True))
         return tuple(Bridge(w, found[w]) for w in absent if found[w])
+
+    def synonyms(self, word: str) -> tuple[str, ...]:
+        """The synonyms of the thesaurus word under ``word``'s key that shares the longest beginning with it."""
+        best, chosen = 0, ()
+        for source, targets in self.table.synonyms.get(_head_form(word), []):
+            shared = _shared_start(word, source)
+            if shared >= max(3, len(source) - STEM_SLACK) and shared > best:
+                best, chosen = shared, tuple(targets)
+        return chosen
 
     def _neighbours(self, words: list[str]) -> list[tuple[str, ...]]:
         assert self.encode is not None

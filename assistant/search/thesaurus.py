@@ -29,7 +29,6 @@ INSTALL = "apt-get install mythes-sv"
 MUNICIPAL_TERMS: tuple[tuple[str, ...], ...] = (
     ("förtroendevald", "politiker", "kommunpolitiker", "ledamot", "fullmäktigeledamot", "nämndledamot"),
     ("nämnd", "politiker", "politisk ledning", "styrelse"),
-    ("kommunfullmäktige", "fullmäktige", "politiker"),
     ("skolledning", "skolledare", "rektor", "förskolechef"),
     ("lärare", "pedagog", "skolpersonal", "förskolepersonal"),
     ("personalchef", "hr-chef", "hr", "personalavdelning"),
