@@ -44,6 +44,12 @@ LEAD_FEATURES = (
     "figure_number",
     "said_quote",
     "role_match",
+    "cos_rank",
+    "best_in_passage",
+    "after_best",
+    "position",
+    "bridge_overlap",
+    "how_means",
 )
 """The lead model's inputs, in the order of its weights."""
 
@@ -52,6 +58,9 @@ REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidr
 LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
 """A sentence opening like this refers to the one before; the lead shows both."""
 COMMENTARY = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
+HOW = re.compile(r"^\s*(hur|på vilket sätt|vad kan|vad ska|vad bör)\b", re.IGNORECASE)
+MEANS = re.compile(r"\b(genom att|genom|med hjälp av|till exempel|exempelvis|bland annat|t\.ex\.|bl\.a\.)\s", re.I)
+"""A "how" question is answered by means: "genom att …", "till exempel …"."""
 SHORT_CHARS = 40
 """A sentence shorter than this is a "short" feature of the lead model (fragments, headings run into text)."""
 
@@ -82,30 +91,42 @@ class SentenceCandidate:
     rank: int
     cosine: float
     first: bool
+    position: float = 0.0
+    """Where the sentence stands in its passage: 0 first, 1 last."""
+    after_best: bool = False
+    """The sentence follows its passage's best-matching sentence (the answer after the claim it explains)."""
 
 
 def sentence_candidates(hits: list[Hit], depth: int, min_chars: int) -> list[SentenceCandidate]:
     """The sentences of the ``depth`` best hits that could lead (not a list's introduction, not a fragment)."""
     found = []
     for rank, hit in enumerate(hits[:depth]):
-        spans = sentence_spans(hit.passage.text)
-        first = hit.passage.text[spans[0][0] : spans[0][1]] if spans else ""
+        order = [hit.passage.text[a:b] for a, b in sentence_spans(hit.passage.text)]
+        at = {sentence: i for i, sentence in reversed(list(enumerate(order)))}
+        best = at.get(hit.sentences[0], -1) if hit.sentences else -1
+        last = max(1, len(order) - 1)
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
             if len(sentence) < min_chars or sentence.endswith(":"):
                 continue
-            found.append(SentenceCandidate(sentence, hit, rank, cosine, sentence == first))
+            i = at.get(sentence, -1)
+            after_best = best >= 0 and i == best + 1
+            found.append(SentenceCandidate(sentence, hit, rank, cosine, i == 0, max(i, 0) / last, after_best))
     return found
 
 
 def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focus) -> np.ndarray:
     """One row of ``LEAD_FEATURES`` per candidate sentence."""
     wanted = set(tokenize(query.text))
+    bridged = [set(bridge.tokens) for bridge in query.bridges]
     best = max((c.cosine for c in candidates), default=0.0)
+    cos_rank = np.argsort(np.argsort([-c.cosine for c in candidates], kind="stable"), kind="stable")
     intent = query.intent
+    how = bool(HOW.match(query.text))
     rows = []
-    for c in candidates:
+    for c, place in zip(candidates, cos_rank.tolist(), strict=True):
         kind = c.hit.passage.kind
-        overlap = len(wanted & set(tokenize(c.text))) / max(1, len(wanted))
+        tokens = set(tokenize(c.text))
+        overlap = len(wanted & tokens) / max(1, len(wanted))
         values = {
             "sentence_cos": c.cosine,
             "cos_gap": c.cosine - best,
@@ -129,6 +150,12 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "figure_number": intent == "figure" and bool(NUMBER.search(c.text)),
             "said_quote": intent == "said" and kind == "quote",
             "role_match": bool(query.role) and c.hit.passage.role == query.role,
+            "cos_rank": 1.0 / (1 + place),
+            "best_in_passage": bool(c.hit.sentences) and c.text == c.hit.sentences[0],
+            "after_best": c.after_best,
+            "position": c.position,
+            "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
+            "how_means": how and bool(MEANS.search(c.text)),
         }
         rows.append([float(values[name]) for name in LEAD_FEATURES])
     return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))
