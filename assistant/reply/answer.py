@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.reply.answerability import Decision, decline_message, words_named
+from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
 from assistant.reply.lead import COMMENTARY, NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
@@ -200,7 +200,7 @@ def compose(
     if not hits:
         return Answer(question, False, ReplyBody(decline=Decline("", NO_HITS)), [], [], decision, searched)
     if not decision.answered:
-        declined = _declined(question, hits, decision, searched, settings, scope, query.bridged_to)
+        declined = _declined(question, hits, decision, searched, settings, scope, _bridged(query))
         return replace(declined, intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
     lead = choose_lead(
@@ -230,7 +230,7 @@ def compose(
         shown_tips = tuple(_tip(h, number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
     body = ReplyBody(
-        notices=_notices(searched, decision.absent_words, scope, query.bridged_to),
+        notices=_notices(searched, decision.absent_words, scope, _bridged(query)),
         lead=lead_parts,
         quotes=shown_quotes,
         tips=shown_tips,
@@ -286,6 +286,12 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     ]
     ranked = [h for h in relevant if h.passage.kind == "quote"]
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]
+
+
+def _bridged(query: Query) -> tuple[str, ...]:
+    """What the reply says it also searched for: the words the question's specific words were bridged to (those
+    the "använder inte ordet" notice would otherwise name; "igång" → "verksam" would only puzzle)."""
+    return tuple(dict.fromkeys(t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS for t in b.to))
 
 
 SHOWN_BRIDGES = 4

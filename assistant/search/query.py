@@ -118,11 +118,6 @@ class Query:
     def search_text(self) -> str:
         return self.searched or self.text
 
-    @property
-    def bridged_to(self) -> tuple[str, ...]:
-        """Every word or phrase the question's words were bridged to, once each ("Sökte också på: …")."""
-        return tuple(dict.fromkeys(target for bridge in self.bridges for target in bridge.to))
-
     @classmethod
     def plain(cls, text: str) -> Query:
         """A query taken as typed, with nothing read from it (benchmarks, the ``bm25``/``dense`` methods)."""
