@@ -210,3 +210,14 @@ def test_the_lead_knows_where_a_sentence_stands_and_whether_it_holds_a_bridged_w
     assert column["bridge_overlap"][0] > 0 and column["bridge_overlap"][1:] == [0.0, 0.0]
     assert column["how_means"] == [0.0, 1.0, 0.0]  # "hur …?" is answered by "genom att …"
     assert column["cos_rank"] == pytest.approx([1.0, 0.5, 1 / 3])
+
+
+def test_a_vilka_question_knows_a_sentence_that_lists() -> None:
+    texts = (
+        "Intervjuerna har utförts och sammanställts under våren 2021.",
+        "De som intervjuats är politiker, höga tjänstepersoner samt chefer.",
+    )
+    candidates = sentence_candidates([paragraph(text, 0.5, 1.0) for text in texts], depth=2, min_chars=10)
+    column = LEAD_FEATURES.index("which_list")
+    assert lead_features(asked("Vilka intervjuades?"), candidates, Focus())[:, column].tolist() == [0.0, 1.0]
+    assert lead_features(asked("Hur intervjuades de?"), candidates, Focus())[:, column].tolist() == [0.0, 0.0]

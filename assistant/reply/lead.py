@@ -50,6 +50,7 @@ LEAD_FEATURES = (
     "position",
     "bridge_overlap",
     "how_means",
+    "which_list",
 )
 """The lead model's inputs, in the order of its weights."""
 
@@ -61,6 +62,10 @@ COMMENTARY = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 HOW = re.compile(r"^\s*(hur|på vilket sätt|vad kan|vad ska|vad bör)\b", re.IGNORECASE)
 MEANS = re.compile(r"\b(genom att|genom|med hjälp av|till exempel|exempelvis|bland annat|t\.ex\.|bl\.a\.)\s", re.I)
 """A "how" question is answered by means: "genom att …", "till exempel …"."""
+WHICH = re.compile(r"^\s*(vilka|vilken|vilket|vem|vilkas)\b", re.IGNORECASE)
+LIST = re.compile(r",.*(,| samt | och )")
+"""A sentence that lists ("politiker i ledande positioner, höga tjänstepersoner …, samt chefer …"): what a
+"vilka …?" question asks for."""
 SHORT_CHARS = 40
 """A sentence shorter than this is a "short" feature of the lead model (fragments, headings run into text)."""
 
@@ -122,6 +127,7 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
     cos_rank = np.argsort(np.argsort([-c.cosine for c in candidates], kind="stable"), kind="stable")
     intent = query.intent
     how = bool(HOW.match(query.text))
+    which = bool(WHICH.match(query.text))
     rows = []
     for c, place in zip(candidates, cos_rank.tolist(), strict=True):
         kind = c.hit.passage.kind
@@ -156,6 +162,7 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "position": c.position,
             "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
             "how_means": how and bool(MEANS.search(c.text)),
+            "which_list": which and bool(LIST.search(c.text)),
         }
         rows.append([float(values[name]) for name in LEAD_FEATURES])
     return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))
