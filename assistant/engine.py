@@ -24,6 +24,7 @@ from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
+from assistant.search.bridges import Bridges
 from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
 from assistant.search.corpus_changes import CorpusChange, Progress, add_documents, remove_documents
 from assistant.search.coverage import Coverage, union
@@ -140,13 +141,15 @@ class _Loaded:
         titles: dict[str, str] = {}
         for document, title in passages.firsts("title", by="document"):
             titles.setdefault(document, title)
+        covered = union(index.coverage.values())
+        bridges = Bridges(index.bridges, covered.forms, embedder.encode_queries)
         return cls(
             retriever,
-            Reader.of(Speller(index.words), retriever.municipality_names),
+            Reader.of(Speller(index.words), retriever.municipality_names, bridges),
             tuple(town for town in passages.values("municipality") if town),
             {document: tuple(towns) for document, towns in by_document.items()},
             titles,
-            union(index.coverage.values()),
+            covered,
         )
 
     def quoted_in(self, document: str | None) -> tuple[str, ...]:

@@ -110,6 +110,13 @@ def test_chat_swedish_is_mended_and_shown(engine) -> None:
     assert answer.answered and first_quote.municipality == "Gällivare"
 
 
+def test_officials_words_are_answered_in_the_reports_words(engine) -> None:
+    answer = engine.ask("Hur ska vi som skolledning få med lärarna i jämställdhetsarbetet?").answer
+    markdown = to_markdown(answer.reply, sources=False)
+    assert answer.answered and "Sökte också på: rektor" in markdown
+    assert "använder inte" not in markdown  # the report says "rektorer" and "skolpersonalen"
+
+
 def test_an_english_question_is_answered_from_the_swedish_report(engine) -> None:
     answer = engine.ask("Which municipalities took part in the programme?").answer
     assert answer.answered

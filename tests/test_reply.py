@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.documents.passages import Kind, Passage
+from assistant.documents.sentences import sentence_spans
 from assistant.reply.answer import NO_HITS, _in_text_order, compose
 from assistant.reply.answerability import Decision
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, Source, Tip
-from assistant.reply.lead import LEAD_FEATURES, Focus
+from assistant.reply.lead import LEAD_FEATURES, Focus, lead_features, sentence_candidates
 from assistant.reply.render import to_markdown
+from assistant.search.bridges import Bridge
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
@@ -248,3 +251,41 @@ def test_the_lead_reads_in_the_order_of_the_hits() -> None:
     first, second = paragraph(ABOUT_KALIX, 0.85, 1.0), paragraph(ABOUT_JOKKMOKK, 0.9, 0.9)
     answer = compose(asked("Vad har man gjort i skolan?"), [first, second], ANSWERED, LEAD)
     assert [s.text for s in answer.lead] == [ABOUT_KALIX, ABOUT_JOKKMOKK]
+
+
+def test_a_bridged_question_says_what_it_also_searched_for() -> None:
+    query = Query("Hur får vi med förtroendevalda?", "Hur får vi med förtroendevalda?")
+    bridged = replace(query, bridges=(Bridge("förtroendevalda", ("politiker",)),))
+    assert compose(bridged, cast(), ANSWERED, LEAD).reply.notices == ("Sökte också på: politiker",)
+    assert compose(query, cast(), ANSWERED, LEAD).reply.notices == ()
+
+
+def test_the_lead_knows_where_a_sentence_stands_and_whether_it_holds_a_bridged_word() -> None:
+    text = "Politikerna måste vara med. Det gör man genom att utbilda dem tidigt. Sedan följer man upp."
+    claim, answer, last = sentence_texts = [text[a:b] for a, b in sentence_spans(text)]
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(claim, answer, last), sentence_scores=(0.9, 0.8, 0.7))
+    candidates = sentence_candidates([hit], depth=1, min_chars=10)
+    assert [c.text for c in candidates] == sentence_texts
+    assert [(c.first, c.position, c.after_best) for c in candidates] == [
+        (True, 0.0, False),
+        (False, 0.5, True),
+        (False, 1.0, False),
+    ]
+    query = Query("Hur får vi med förtroendevalda?", "Hur får vi med förtroendevalda?")
+    bridged = replace(query, bridges=(Bridge("förtroendevalda", ("politiker",)),))
+    rows = lead_features(bridged, candidates, Focus())
+    column = {name: rows[:, i].tolist() for i, name in enumerate(LEAD_FEATURES)}
+    assert column["bridge_overlap"][0] > 0 and column["bridge_overlap"][1:] == [0.0, 0.0]
+    assert column["how_means"] == [0.0, 1.0, 0.0]  # "hur …?" is answered by "genom att …"
+    assert column["cos_rank"] == pytest.approx([1.0, 0.5, 1 / 3])
+
+
+def test_a_vilka_question_knows_a_sentence_that_lists() -> None:
+    texts = (
+        "Intervjuerna har utförts och sammanställts under våren 2021.",
+        "De som intervjuats är politiker, höga tjänstepersoner samt chefer.",
+    )
+    candidates = sentence_candidates([paragraph(text, 0.5, 1.0) for text in texts], depth=2, min_chars=10)
+    column = LEAD_FEATURES.index("which_list")
+    assert lead_features(asked("Vilka intervjuades?"), candidates, Focus())[:, column].tolist() == [0.0, 1.0]
+    assert lead_features(asked("Hur intervjuades de?"), candidates, Focus())[:, column].tolist() == [0.0, 0.0]

@@ -34,6 +34,7 @@ from assistant.search.build import build_index
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import TextEncoder
 from assistant.search.index import load_index
+from assistant.search.query import Query
 from assistant.search.retrieve import Filters, Retriever
 
 RECALL_AT = 10
@@ -166,7 +167,7 @@ def _serve(index_dir: Path, model: str, questions: list[str], rounds: int) -> Se
         retriever.search(question)
         retrieve.append(_ms(start))
         start = time.perf_counter()
-        retriever._candidates(None, retriever._lexical_scores(question, mask), mask)  # the BM25 side alone
+        retriever._candidates(None, retriever._lexical_scores(Query.plain(question), mask), mask)  # BM25 alone
         lexical.append(_ms(start))
     peak, anonymous = _status_mb("VmHWM"), _status_mb("RssAnon")
     recall = _recall(retriever, questions)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.reply.answerability import Decision, decline_message, words_named
+from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
 from assistant.reply.lead import NO_FOCUS, QUOTE_MENTION, Focus, choose_lead
 from assistant.reply.render import to_markdown
@@ -191,7 +191,8 @@ def compose(
     if not hits:
         return Answer(question, False, ReplyBody(decline=Decline("", NO_HITS)), [], [], decision, searched)
     if not decision.answered:
-        return replace(_declined(question, hits, decision, searched, settings, scope), intent=query.intent)
+        declined = _declined(question, hits, decision, searched, settings, scope, _bridged(query))
+        return replace(declined, intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
     lead = choose_lead(
         query,
@@ -220,7 +221,7 @@ def compose(
         shown_tips = tuple(_tip(h, number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
     body = ReplyBody(
-        notices=_notices(searched, decision.absent_words, scope),
+        notices=_notices(searched, decision.absent_words, scope, _bridged(query)),
         lead=lead_parts,
         quotes=shown_quotes,
         tips=shown_tips,
@@ -286,22 +287,43 @@ def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], m
     return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]
 
 
-def _notices(searched: str | None, absent_words: tuple[str, ...], scope: str) -> tuple[str, ...]:
-    """What was searched, when the question was mended; the question's words the documents never use."""
+def _bridged(query: Query) -> tuple[str, ...]:
+    """What the reply says it also searched for: the words the question's specific words were bridged to (those
+    the "använder inte ordet" notice would otherwise name; "igång" → "verksam" would only puzzle)."""
+    return tuple(dict.fromkeys(t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS for t in b.to))
+
+
+SHOWN_BRIDGES = 4
+"""Words searched for besides the question's own that a reply names at most ("Sökte också på: …")."""
+
+
+def _notices(
+    searched: str | None, absent_words: tuple[str, ...], scope: str, bridged: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """What was searched, when the question was mended or its words bridged to the documents' words; the
+    question's words the documents never use."""
     notices = [f"Sökte på: {searched}"] if searched else []
+    if bridged:
+        notices.append(f"Sökte också på: {', '.join(bridged[:SHOWN_BRIDGES])}")
     if absent_words:
         notices.append(f"{scope} använder inte {words_named(absent_words)}; närmast kommer:")
     return tuple(notices)
 
 
 def _declined(
-    question: str, hits: list[Hit], decision: Decision, searched: str | None, settings: ReplySettings, scope: str
+    question: str,
+    hits: list[Hit],
+    decision: Decision,
+    searched: str | None,
+    settings: ReplySettings,
+    scope: str,
+    bridged: tuple[str, ...],
 ) -> Answer:
     """What the documents do not cover, then the nearby passages (paragraphs and tips before quotes)."""
     number = _Numbering()
     nearby = sorted(hits, key=lambda h: h.passage.kind == "quote")[: settings.nearby]
     body = ReplyBody(
-        notices=_notices(searched, (), scope),
+        notices=_notices(searched, (), scope, bridged),
         decline=decline_message(decision, scope),
         nearby=tuple(Excerpt(_excerpt(h, 1), number(h)) for h in nearby),
         sources=number.sources(),

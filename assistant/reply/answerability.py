@@ -74,13 +74,15 @@ class Decision:
 
 
 def absent_words(query: Query, coverage: Coverage) -> list[str]:
-    """Specific words of the question that the documents never use (in any inflection or as a compound part)."""
+    """Specific words of the question that the documents never use (in any inflection or as a compound part), nor
+    say in other words (a bridged word whose bridge they use is not absent)."""
     if query.language != "sv":
         return []
+    covered = coverage.forms | coverage.bridged(query.bridges)
     return [
         w
         for w in dict.fromkeys(words(query.text))
-        if len(w) >= SPECIFIC_WORD_CHARS and w not in STOPWORDS and not set(normal_forms(w)) & coverage.forms
+        if len(w) >= SPECIFIC_WORD_CHARS and w not in STOPWORDS and not set(normal_forms(w)) & covered
     ]
 
 
@@ -97,6 +99,7 @@ def decision_features(query: Query, hits: list[Hit], coverage: Coverage, absent:
     best_sentence = max((h.sentence_scores[0] if h.sentence_scores else h.dense) for h in top)
     english = query.language != "sv"
     tokens = set(tokenize(query.text))
+    covered = coverage.forms | coverage.bridged(query.bridges)
     values = {
         "best_sentence_cos": best_sentence,
         "best_passage_cos": max(h.dense for h in top),
@@ -104,7 +107,7 @@ def decision_features(query: Query, hits: list[Hit], coverage: Coverage, absent:
         "ranker_top": top[0].logit,
         "ranker_margin": top[0].logit - top[1].logit if len(top) > 1 else 0.0,
         "absent_words": len(absent),
-        "coverage": len(tokens & coverage.forms) / len(tokens) if tokens and not english else 1.0,
+        "coverage": len(tokens & covered) / len(tokens) if tokens and not english else 1.0,
         "figure_unmet": _figure_unmet(query, hits),
         "english": english,
         "english_cos": best_sentence if english else 0.0,

@@ -44,6 +44,13 @@ LEAD_FEATURES = (
     "figure_number",
     "said_quote",
     "role_match",
+    "cos_rank",
+    "best_in_passage",
+    "after_best",
+    "position",
+    "bridge_overlap",
+    "how_means",
+    "which_list",
 )
 """The lead model's inputs, in the order of its weights."""
 
@@ -54,6 +61,13 @@ LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|D
 QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 """A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
 shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
+HOW = re.compile(r"^\s*(hur|på vilket sätt|vad kan|vad ska|vad bör)\b", re.IGNORECASE)
+MEANS = re.compile(r"\b(genom att|genom|med hjälp av|till exempel|exempelvis|bland annat|t\.ex\.|bl\.a\.)\s", re.I)
+"""A "how" question is answered by means: "genom att …", "till exempel …"."""
+WHICH = re.compile(r"^\s*(vilka|vilken|vilket|vem|vilkas)\b", re.IGNORECASE)
+LIST = re.compile(r",.*(,| samt | och )")
+"""A sentence that lists ("politiker i ledande positioner, höga tjänstepersoner …, samt chefer …"): what a
+"vilka …?" question asks for."""
 SHORT_CHARS = 40
 """A sentence shorter than this is a "short" feature of the lead model (fragments, headings run into text)."""
 
@@ -84,30 +98,43 @@ class SentenceCandidate:
     rank: int
     cosine: float
     first: bool
+    position: float = 0.0
+    """Where the sentence stands in its passage: 0 first, 1 last."""
+    after_best: bool = False
+    """The sentence follows its passage's best-matching sentence (the answer after the claim it explains)."""
 
 
 def sentence_candidates(hits: list[Hit], depth: int, min_chars: int) -> list[SentenceCandidate]:
     """The sentences of the ``depth`` best hits that could lead (not a list's introduction, not a fragment)."""
     found = []
     for rank, hit in enumerate(hits[:depth]):
-        spans = sentence_spans(hit.passage.text)
-        first = hit.passage.text[spans[0][0] : spans[0][1]] if spans else ""
+        order = [hit.passage.text[a:b] for a, b in sentence_spans(hit.passage.text)]
+        at = {sentence: i for i, sentence in reversed(list(enumerate(order)))}
+        best = at.get(hit.sentences[0], -1) if hit.sentences else -1
+        last = max(1, len(order) - 1)
         for sentence, cosine in zip(hit.sentences, hit.sentence_scores, strict=True):
             if len(sentence) < min_chars or sentence.endswith(":"):
                 continue
-            found.append(SentenceCandidate(sentence, hit, rank, cosine, sentence == first))
+            i = at.get(sentence, -1)
+            after_best = best >= 0 and i == best + 1
+            found.append(SentenceCandidate(sentence, hit, rank, cosine, i == 0, max(i, 0) / last, after_best))
     return found
 
 
 def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focus) -> np.ndarray:
     """One row of ``LEAD_FEATURES`` per candidate sentence."""
     wanted = set(tokenize(query.text))
+    bridged = [set(bridge.tokens) for bridge in query.bridges]
     best = max((c.cosine for c in candidates), default=0.0)
+    cos_rank = np.argsort(np.argsort([-c.cosine for c in candidates], kind="stable"), kind="stable")
     intent = query.intent
+    how = bool(HOW.match(query.text))
+    which = bool(WHICH.match(query.text))
     rows = []
-    for c in candidates:
+    for c, place in zip(candidates, cos_rank.tolist(), strict=True):
         kind = c.hit.passage.kind
-        overlap = len(wanted & set(tokenize(c.text))) / max(1, len(wanted))
+        tokens = set(tokenize(c.text))
+        overlap = len(wanted & tokens) / max(1, len(wanted))
         values = {
             "sentence_cos": c.cosine,
             "cos_gap": c.cosine - best,
@@ -131,6 +158,13 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "figure_number": intent == "figure" and bool(NUMBER.search(c.text)),
             "said_quote": intent == "said" and kind == "quote",
             "role_match": bool(query.role) and c.hit.passage.role == query.role,
+            "cos_rank": 1.0 / (1 + place),
+            "best_in_passage": bool(c.hit.sentences) and c.text == c.hit.sentences[0],
+            "after_best": c.after_best,
+            "position": c.position,
+            "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
+            "how_means": how and bool(MEANS.search(c.text)),
+            "which_list": which and bool(LIST.search(c.text)),
         }
         rows.append([float(values[name]) for name in LEAD_FEATURES])
     return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))

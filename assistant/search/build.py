@@ -34,6 +34,7 @@ from assistant.documents.corpus import ParsedDocuments, corpus_fingerprint, load
 from assistant.documents.passages import Passage
 from assistant.errors import IndexUnavailable
 from assistant.search import dense as dense_index
+from assistant.search.bridges import synonym_table, vector_words
 from assistant.search.coverage import document_coverage
 from assistant.search.embeddings import Say
 from assistant.search.encoder import TextEncoder
@@ -51,6 +52,7 @@ from assistant.search.manifest import FORMAT_VERSION, CorpusRecord, Manifest, Mo
 from assistant.search.passage_store import PassageStore, write_passages
 from assistant.search.query import corpus_words
 from assistant.search.speakers import role_words
+from assistant.search.thesaurus import synonym_pairs
 from assistant.search.units import SentenceUnits, passage_text, sentence_units
 from assistant.search.vector_cache import VectorCache
 
@@ -119,6 +121,7 @@ def build_index(
         say(f"Bygger index: {len(corpus.passages)} stycken ur {len(corpus.documents)} dokument i {corpus_dir} …")
     texts = [passage_text(p) for p in corpus.passages]
     units = sentence_units(corpus.passages)
+    bridge_words = vector_words(texts)
     cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
     use_cache = len(texts) + len(units.texts) <= VECTOR_CACHE_LIMIT
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -126,19 +129,20 @@ def build_index(
     embedded.mkdir(parents=True)
     pending = 0
     try:
-        _embed_to(embedded / "vectors.npy", texts, embedder, cache if use_cache else None, progress, say)
+        cached = cache if use_cache else None
+        _embed_to(embedded / "vectors.npy", texts, embedder, cached, progress, say)
+        _embed_to(embedded / "word_vectors.npy", bridge_words, embedder, cached, progress, say)
         if sentences_later and use_cache:
             pending = _stand_in_sentences(embedded, units, cache)
         else:
-            sentences = embedded / "sentence_vectors.npy"
-            _embed_to(sentences, units.texts, embedder, cache if use_cache else None, progress, say)
+            _embed_to(embedded / "sentence_vectors.npy", units.texts, embedder, cached, progress, say)
         with build_lock(index_dir):
             staging = index_dir / BUILDS / f".{build_id}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
-            for name in ("vectors.npy", "sentence_vectors.npy"):
+            for name in ("vectors.npy", "sentence_vectors.npy", "word_vectors.npy"):
                 os.replace(embedded / name, staging / name)
-            kind = _write_build(staging, corpus.passages, texts, units, approximate_from, say)
+            kind = _write_build(staging, corpus.passages, texts, units, bridge_words, approximate_from, say)
             manifest = Manifest(
                 format=FORMAT_VERSION,
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -215,7 +219,8 @@ def complete_sentences(index_dir: Path, embedder: TextEncoder, progress: bool = 
     passages = list(PassageStore(build / "passages"))
     units = sentence_units(passages)
     cache = VectorCache(index_dir, embedder.info.fingerprint, embedder.passage_prefix)
-    cache.encode([passage_text(p) for p in passages], embedder.encode_passages)  # kept at save (all cached)
+    texts = [passage_text(p) for p in passages]
+    cache.encode([*texts, *vector_words(texts)], embedder.encode_passages)  # kept at save (all cached)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     embedded = index_dir / f".embedding-{build_id}.tmp"
     embedded.mkdir(parents=True)
@@ -282,10 +287,12 @@ def _write_build(
     passages: list[Passage],
     texts: list[str],
     units: SentenceUnits,
+    bridge_words: list[str],
     approximate_from: int | None,
     say: Say | None,
 ) -> str:
-    """Write passages, the dense index, sentence spans and BM25 beside the vectors; the dense index's kind."""
+    """Write passages, the dense index, sentence spans, BM25 and the bridges beside the vectors; the dense
+    index's kind."""
     write_passages(directory / "passages", passages)
     vectors = np.load(directory / "vectors.npy", mmap_mode="r")
     if say and len(passages) >= dense_index.CHUNK:
@@ -302,6 +309,8 @@ def _write_build(
     lexical.save(str(directory / "bm25"), show_progress=False)
     coverage = document_coverage(passages, tokens)
     _write_json(directory / "coverage.json", {name: c.to_dict() for name, c in coverage.items()})
+    forms = frozenset(t for passage_tokens in tokens for t in passage_tokens)
+    _write_json(directory / "bridges.json", {"synonyms": synonym_table(forms, synonym_pairs()), "words": bridge_words})
     vocabulary = (
         {w for text in texts for w in words(text)} | set(top_n_list("sv", STORED_COMMON_WORDS)) | set(role_words())
     )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.documents.passages import Passage
+from assistant.search.bridges import Bridge, used_by
+from assistant.search.lexical import normal_forms
 from assistant.search.places import swedish_places
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -31,6 +33,16 @@ class Coverage:
     def __or__(self, other: Coverage) -> Coverage:
         return Coverage(
             self.forms | other.forms, tuple(dict.fromkeys((*self.places, *other.places))), self.years | other.years
+        )
+
+    def bridged(self, bridges: Iterable[Bridge]) -> frozenset[str]:
+        """The forms of the question's words that the documents say in other words: a bridged word counts as
+        covered where these documents use a word it is bridged to."""
+        return frozenset(
+            form
+            for bridge in bridges
+            if any(used_by(target, self.forms) for target in bridge.to)
+            for form in normal_forms(bridge.word)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ Layout under the index directory::
     builds/<build id>/forms.json      (normal forms of the corpus's and common Swedish words, see lexical.py)
     builds/<build id>/words.json      (the corpus's words, which the speller mends towards, see query.py)
     builds/<build id>/text_facts.npy  (what the ranker reads from each passage's text, see features.py)
+    builds/<build id>/bridges.json, word_vectors.npy  (synonyms the documents use, their words' vectors: bridges.py)
     vector-cache/<model key>.npz      (embeddings by model and text, see vector_cache.py)
     .lock                             (held during a build)
 
@@ -36,6 +37,7 @@ import numpy as np
 
 from assistant.errors import IndexUnavailable
 from assistant.search import dense as dense_index
+from assistant.search.bridges import BridgeTable
 from assistant.search.coverage import Coverage
 from assistant.search.lexical import use_stored_forms
 from assistant.search.manifest import Manifest
@@ -61,10 +63,12 @@ FILES = (
     "forms.json",
     "words.json",
     "text_facts.npy",
+    "bridges.json",
+    "word_vectors.npy",
 )
 VECTOR_FILES = ("vectors.npy", "sentence_vectors.npy")
 """Read a few rows at a time (vector_file.py): they stay in the page cache, outside the process."""
-PARSED = ("coverage.json", "forms.json", "words.json", "bm25/vocab.index.json", "passages/values.json")
+PARSED = ("coverage.json", "forms.json", "words.json", "bridges.json", "bm25/vocab.index.json", "passages/values.json")
 """Files a loaded index parses into Python objects; every other file is held or memory-mapped as it is."""
 JSON_OBJECT_FACTOR = 12.5
 """Memory of the parsed files' Python objects (dicts, sets, strings) over their size on disk: 190 MB for 15 MB
@@ -90,6 +94,7 @@ class Index:
     coverage: dict[str, Coverage]  # per document
     words: set[str]  # the corpus's words, for the speller
     text_facts: np.ndarray  # the passages' features.text_facts
+    bridges: BridgeTable
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -133,6 +138,8 @@ def load_index(index_dir: Path) -> Index:
         use_stored_forms(json.loads((build / "forms.json").read_text(encoding="utf-8")))
         corpus = set(json.loads((build / "words.json").read_text(encoding="utf-8")))
         facts = np.load(build / "text_facts.npy")
+        bridge_data = json.loads((build / "bridges.json").read_text(encoding="utf-8"))
+        bridges = BridgeTable.from_dict(bridge_data, np.load(build / "word_vectors.npy"))
     except Exception as error:
         raise IndexUnavailable(f"Indexet i {build} är skadat och kan inte läsas ({type(error).__name__}).") from error
     consistent = manifest.passages == len(passages) == len(facts) == dense.ntotal == len(vectors)
@@ -140,7 +147,19 @@ def load_index(index_dir: Path) -> Index:
     if not (consistent and len(owner) == len(spans) == len(sentence_vectors) and owner.max(initial=-1) < len(passages)):
         raise IndexUnavailable(f"Indexet i {build} är skadat: antalet stycken stämmer inte mellan filerna.")
     return Index(
-        build, manifest, passages, dense, vectors, lexical, owner, spans, sentence_vectors, coverage, corpus, facts
+        build,
+        manifest,
+        passages,
+        dense,
+        vectors,
+        lexical,
+        owner,
+        spans,
+        sentence_vectors,
+        coverage,
+        corpus,
+        facts,
+        bridges,
     )
 
 

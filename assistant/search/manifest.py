@@ -11,7 +11,8 @@ from assistant.search import dense as dense_index
 
 FORMAT_VERSION = 7
 """The on-disk layout's version; a build of another one is rebuilt, never read.  6: passages by column
-(passage_store.py), sentences as ``.npy`` files, the speller's words stored; 7: a passage's ``reading`` (OCR)."""
+(passage_store.py), sentences as ``.npy`` files, the speller's words stored; 7: a passage's ``reading`` (OCR) and
+the bridges (bridges.py)."""
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 

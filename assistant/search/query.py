@@ -24,6 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import top_n_list, zipf_frequency
 
 from assistant.documents.passages import Passage
+from assistant.search.bridges import Bridge
 from assistant.search.intent import Intent
 from assistant.search.lexical import FOLD, WORD, normal_forms, words
 
@@ -106,6 +107,8 @@ class Query:
     searched: str = ""
     implied_role: str | None = None
     implied_municipality: str | None = None
+    bridges: tuple[Bridge, ...] = ()
+    """The searched words the documents never use, each with words they use for it (``bridges.py``)."""
 
     @property
     def changed(self) -> bool:

@@ -44,6 +44,10 @@ class SearchSettings:
     """Passages each side (FAISS, BM25) contributes before exact scoring and ranking: more than the report
     has (65), and at 100,000 synthetic passages enough for recall@10 0.999 against exact search
     (docs/scale.md); more costs the ranker's features per candidate."""
+    bridge_weight: float = 0.5
+    """BM25 weight of a word a question's word is bridged to (``bridges.py``), against 1 for the question's own
+    words: a synonym is evidence, less sure than the word itself.  Against 0, cross-validated ranker hit@1 0.722 →
+    0.729 (docs/evaluation.md, 2026-12-07); other values not tried."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ class Retriever:
         if not mask.any():
             return Candidates.none()
         vector = self.encode(query.search_text)
-        lexical = self._lexical_scores(query.search_text, mask) if query.language == "sv" else np.zeros(len(mask))
+        lexical = self._lexical_scores(query, mask) if query.language == "sv" else np.zeros(len(mask))
         positions = self._candidates(vector, lexical.astype(np.float32), mask)
         passage, sentences = self._dense_scores(vector, positions)
         bm25 = lexical[positions].astype(np.float32)
@@ -250,12 +254,14 @@ class Retriever:
         sentences = [cosines[a:b] for a, b in zip(offsets.tolist(), ends, strict=True)]  # np.split is slower
         return passage.astype(np.float32), sentences
 
-    def _lexical_scores(self, query: str, mask: np.ndarray) -> np.ndarray:
-        """BM25 score of every passage (0 for those the filters exclude)."""
-        tokens = tokenize(query)
-        if not tokens:
+    def _lexical_scores(self, query: Query, mask: np.ndarray) -> np.ndarray:
+        """BM25 score of every passage (0 for those the filters exclude), bridged words at ``bridge_weight``."""
+        tokens = tokenize(query.search_text)
+        bridged = [t for bridge in query.bridges for t in bridge.tokens if t not in tokens]
+        if not tokens and not bridged:
             return np.zeros(len(mask), dtype=np.float32)
-        return bm25_scores(self.index.bm25, tokens, mask)
+        weights = dict.fromkeys(bridged, self.settings.bridge_weight)
+        return bm25_scores(self.index.bm25, tokens + list(dict.fromkeys(bridged)), mask, weights)
 
     def hit(self, found: Candidates, j: int, score: float, logit: float) -> Hit:
         """Candidate ``j`` as a Hit with the passage's sentences, best cosine to the query first."""

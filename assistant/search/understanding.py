@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.search import conversation
+from assistant.search.bridges import Bridges
 from assistant.search.coverage import YEAR
 from assistant.search.intent import intent_of
 from assistant.search.places import Gazetteer, swedish_places
@@ -21,15 +22,16 @@ TIP_WORDS = re.compile(r"\b(tips?|tipsen|tipset|råd|råden|rådet|rekommendatio
 
 @dataclass(frozen=True)
 class Reader:
-    """What understanding needs from the loaded index: its speller and the municipalities it quotes."""
+    """What understanding needs from the loaded index: its speller, the municipalities it quotes, its bridges."""
 
     speller: Speller
     municipalities: list[str]
     places: Gazetteer
+    bridges: Bridges | None = None
 
     @classmethod
-    def of(cls, speller: Speller, municipalities: list[str]) -> Reader:
-        return cls(speller, municipalities, swedish_places())
+    def of(cls, speller: Speller, municipalities: list[str], bridges: Bridges | None = None) -> Reader:
+        return cls(speller, municipalities, swedish_places(), bridges)
 
     def understand(self, question: str, previous: str | None = None) -> Query:
         """``question`` understood, as a follow-up of ``previous`` (the previous turn's searched text) if it is one."""
@@ -70,4 +72,5 @@ class Reader:
             searched=searched,
             implied_role=implied_role,
             implied_municipality=implied_town,
+            bridges=self.bridges.of(searched) if self.bridges and language == "sv" else (),
         )
