@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import AXE_VERSION, CHROMIUM, REPO
 
+from assistant.search.thesaurus import MYTHES
+
+THESAURUS = str(MYTHES)
+
 
 def readme_test_command() -> str:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -42,19 +46,22 @@ def run_test_script(tmp_path: Path, present: bool, failing: str = "") -> tuple[i
     ``.venv/bin`` program that fails. The copy looks for chromium at a path under ``tmp_path``.
     """
     repo, bin_dir, chromium = tmp_path / "repo", tmp_path / "bin", tmp_path / "chromium"
+    thesaurus = tmp_path / "thesaurus.dat"
     script = (REPO / "test").read_text(encoding="utf-8")
-    assert script.count(CHROMIUM) == 1
-    stub(repo / "test", script.replace(CHROMIUM, str(chromium)))
+    assert script.count(CHROMIUM) == 1 and script.count(THESAURUS) == 1
+    stub(repo / "test", script.replace(CHROMIUM, str(chromium)).replace(THESAURUS, str(thesaurus)))
     for program in ("apt-get", "npm", "python3"):
         stub(bin_dir / program)
     for program in ("pip", "ruff", "mypy", "python"):
         stub(repo / ".venv" / "bin" / program, FAILING_STUB if program == failing else STUB)
     stub(bin_dir / "id", "#!/bin/sh\necho 0\n")
-    for program in ("bash", "dirname"):
+    for program in ("bash", "dirname", "grep"):
         (bin_dir / program).symlink_to(shutil.which(program) or "")
     if present:
         stub(chromium)
         stub(bin_dir / "libreoffice")
+        stub(bin_dir / "tesseract", "#!/bin/sh\nprintf 'List of available languages (2):\\neng\\nswe\\n'\n")
+        stub(thesaurus)
         stub(repo / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js")
     log = tmp_path / "log"
     log.touch()
@@ -80,6 +87,8 @@ def test_the_test_script_installs_what_is_missing_then_checks_everything(tmp_pat
         "apt-get [update] [-qq]",
         "apt-get [install] [-y] [-qq] [chromium]",
         "apt-get [install] [-y] [-qq] [libreoffice-writer-nogui]",
+        "apt-get [install] [-y] [-qq] [tesseract-ocr] [tesseract-ocr-swe]",
+        "apt-get [install] [-y] [-qq] [mythes-sv]",
         f"npm [install] [--prefix] [.ci/node] [--no-save] [--no-audit] [--no-fund] [axe-core@{AXE_VERSION}]",
         *CHECKS,
     ]
