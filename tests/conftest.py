@@ -160,7 +160,7 @@ def retriever(engine):
 @pytest.fixture(scope="session")
 def server(engine) -> Iterator[str]:
     """The real chat, launched on a free loopback port."""
-    from assistant.interfaces.chat import free_port, serve
+    from assistant.interfaces.server import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, block=False)

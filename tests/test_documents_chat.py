@@ -19,7 +19,7 @@ REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
 def documents_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[tuple[str, Path]]:
     """A chat over its own corpus (a copy of the report), so uploads never touch the repository."""
     from assistant.engine import Engine
-    from assistant.interfaces.chat import free_port, serve
+    from assistant.interfaces.server import free_port, serve
 
     root = tmp_path_factory.mktemp("documents-chat")
     corpus = root / "corpus"

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from assistant.engine import Engine
 from assistant.errors import InputError
-from assistant.interfaces.chat import free_port, serve
+from assistant.interfaces.server import free_port, serve
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
