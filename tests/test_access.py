@@ -1,0 +1,153 @@
+"""Readers and editors: accounts with argon2 hashes, and a launched chat that refuses a reader's raw HTTP calls
+to change the documents (403), whatever the client sends, and asks for a login on ``/ask``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import CORPUS, FakeEmbedder, run_cli
+
+from assistant.engine import Engine
+from assistant.errors import InputError
+from assistant.interfaces.accounts import Access, Accounts, add_account
+
+PLAN = "# Handlingsplan för jämställdhet i Testby\n\nKommunen tog fram en handlingsplan med mål för förskolan.\n"
+
+
+def test_an_account_file_holds_hashes_and_roles_never_passwords(tmp_path: Path) -> None:
+    path = tmp_path / "accounts"
+    assert add_account(path, "anna", "editor", "hemligt-lösen") is True
+    assert add_account(path, "bertil", "reader", "annat-lösen") is True
+    assert add_account(path, "bertil", "editor", "nytt-lösen1") is False
+    text = path.read_text(encoding="utf-8")
+    assert "lösen" not in text and text.count("$argon2id$") == 2
+    assert path.stat().st_mode & 0o077 == 0
+    accounts = Accounts.read(path)
+    assert accounts.verify("anna", "hemligt-lösen") and not accounts.verify("anna", "fel")
+    assert accounts.verify("bertil", "nytt-lösen1") and not accounts.verify("okänd", "hemligt-lösen")
+    assert accounts.names() == [("anna", "editor"), ("bertil", "editor")]
+
+
+def test_a_malformed_account_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "accounts"
+    path.write_text("# konton\nanna:admin:$argon2id$x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rad 2"):
+        Accounts.read(path)
+
+
+def test_users_add_reads_the_password_from_stdin_never_argv(tmp_path: Path) -> None:
+    path = tmp_path / "accounts"
+    added = run_cli("users", "add", "anna", "--role", "editor", "--accounts", str(path), stdin="hemligt-lösen\n")
+    assert added.returncode == 0, added.stderr
+    assert "Lade till anna (redaktör)" in added.stdout
+    assert Accounts.read(path).verify("anna", "hemligt-lösen")
+    assert run_cli("users", "add", "bo", "--accounts", str(path), stdin="kort\n").returncode == 1
+    assert json.loads(run_cli("users", "list", "--json", "--accounts", str(path)).stdout) == [
+        {"name": "anna", "role": "editor"}
+    ]
+
+
+def test_the_network_without_accounts_is_refused_unless_anonymous_readers_are_allowed() -> None:
+    with pytest.raises(InputError, match="--accounts"):
+        Access.for_host("0.0.0.0", None, allow_anonymous=False)
+    assert Access.for_host("0.0.0.0", None, allow_anonymous=True).role(None) == "reader"
+    assert Access.for_host("127.0.0.1", None, allow_anonymous=False).role(None) == "editor"
+    result = run_cli("serve", "--host", "0.0.0.0", "--port", "1")
+    assert result.returncode == 1 and "--allow-anonymous" in result.stderr
+    assert run_cli("serve", "--auth", "anna:hemligt").returncode == 2  # the password-on-argv form is gone
+
+
+class Session:
+    """A raw HTTP client of the launched chat: Gradio's login, queue and upload routes, nothing else."""
+
+    def __init__(self, url: str, login: tuple[str, str] | None = None) -> None:
+        self.http = httpx.Client(base_url=url, timeout=120)
+        self.session = uuid.uuid4().hex[:10]
+        if login:
+            response = self.http.post("/login", data={"username": login[0], "password": login[1]})
+            assert response.status_code == 200, response.text
+
+    def run(self, fn_index: int, data: list) -> tuple[int, dict | None]:
+        """Queue one event; the HTTP status, and the completed message when it ran."""
+        body = {"data": data, "fn_index": fn_index, "session_hash": self.session, "event_data": None}
+        joined = self.http.post("/gradio_api/queue/join", json=body)
+        if joined.status_code != 200:
+            return joined.status_code, None
+        with self.http.stream("GET", "/gradio_api/queue/data", params={"session_hash": self.session}) as stream:
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    message = json.loads(line[5:])
+                    if message.get("msg") == "process_completed":
+                        return 200, message
+        return 200, None
+
+    def ask(self, question: str) -> httpx.Response:
+        return self.http.post("/gradio_api/call/ask", json={"data": [question, "", "", "", 8, "", ""]})
+
+
+@pytest.fixture(scope="module")
+def chat(tmp_path_factory: pytest.TempPathFactory, fake_embedder: FakeEmbedder) -> Iterator[tuple[str, Path, dict]]:
+    """A chat with accounts (anna an editor, bertil a reader) over its own corpus: the report and a plan."""
+    from assistant.interfaces.server import free_port, serve
+
+    root = tmp_path_factory.mktemp("access")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus / "rapport.txt")
+    (corpus / "plan.md").write_text(PLAN, encoding="utf-8")
+    accounts = root / "accounts"
+    add_account(accounts, "anna", "editor", "anna-lösen")
+    add_account(accounts, "bertil", "reader", "bertil-lösen")
+    port = free_port()
+    app = serve(Engine(corpus, root / "index", fake_embedder), port=port, accounts=Accounts.read(accounts), block=False)
+    events = {block.fn.__name__: index for index, block in app.fns.items() if block.fn is not None}
+    yield f"http://127.0.0.1:{port}", corpus, events
+    app.close()
+
+
+@pytest.mark.slow
+def test_ask_needs_a_login_and_takes_a_readers(chat: tuple[str, Path, dict]) -> None:
+    url, _, _ = chat
+    assert Session(url).ask("Vad gjorde Kalix?").status_code == 401
+    reader = Session(url, ("bertil", "bertil-lösen"))
+    started = reader.ask("Vad gjorde Kalix?")
+    assert started.status_code == 200
+    result = reader.http.get(f"/gradio_api/call/ask/{started.json()['event_id']}").text
+    assert '"answered"' in result and "Kalix" in result
+    assert reader.http.post("/login", data={"username": "bertil", "password": "fel"}).status_code == 400
+
+
+@pytest.mark.slow
+def test_a_readers_raw_calls_to_change_the_documents_are_refused_and_change_nothing(
+    chat: tuple[str, Path, dict],
+) -> None:
+    url, corpus, events = chat
+    before = sorted(p.name for p in corpus.iterdir() if p.is_file())
+    reader = Session(url, ("bertil", "bertil-lösen"))
+    for name, data in [("remove", ["plan.md"]), ("restore", ["plan.md"]), ("add", [None]), ("rebuild", [])]:
+        status, _ = reader.run(events[name], data)
+        assert status == 403, name
+    upload = reader.http.post("/gradio_api/upload", files={"files": ("plan2.md", PLAN.encode())})
+    assert upload.status_code == 403
+    assert Session(url).run(events["remove"], ["plan.md"])[0] in (401, 403)  # no login at all
+    assert sorted(p.name for p in corpus.iterdir() if p.is_file()) == before
+    assert not (corpus / ".trash").exists()
+
+
+@pytest.mark.slow
+def test_an_editors_raw_removal_runs_and_goes_to_the_trash(chat: tuple[str, Path, dict]) -> None:
+    url, corpus, events = chat
+    editor = Session(url, ("anna", "anna-lösen"))
+    status, message = editor.run(events["remove"], ["plan.md"])
+    assert status == 200 and message is not None and message["success"], message
+    assert "Tog bort plan.md" in json.dumps(message, ensure_ascii=False)
+    assert not (corpus / "plan.md").exists()
+    assert [p.name.split("_", 1)[1] for p in (corpus / ".trash").iterdir()] == ["plan.md"]
+    status, message = editor.run(events["restore"], ["plan.md"])
+    assert status == 200 and (corpus / "plan.md").is_file(), message
