@@ -151,3 +151,31 @@ def test_an_editors_raw_removal_runs_and_goes_to_the_trash(chat: tuple[str, Path
     assert [p.name.split("_", 1)[1] for p in (corpus / ".trash").iterdir()] == ["plan.md"]
     status, message = editor.run(events["restore"], ["plan.md"])
     assert status == 200 and (corpus / "plan.md").is_file(), message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("user", "editor"), [("bertil", False), ("anna", True)])
+def test_a_reader_sees_the_documents_but_no_controls_to_change_them(
+    chat: tuple[str, Path, dict], browser, user: str, editor: bool
+) -> None:
+    from playwright.sync_api import expect
+
+    url, _, _ = chat
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_label("username").fill(user)
+        page.get_by_label("password").fill(f"{user}-lösen")
+        page.get_by_role("button", name="Login").click()
+        page.click("#documents", timeout=60_000)
+        expect(page.locator("#documents-table")).to_contain_text("plan.md")
+        page.get_by_text("Index", exact=True).click()
+        expect(page.locator("#index-status")).to_contain_text("stycken")
+        for control in ("#upload", "#remove-document", "#restore-document", "#rebuild"):
+            if editor:
+                expect(page.locator(control)).to_be_visible()
+            else:
+                expect(page.locator(control)).to_have_count(0)
+    finally:
+        context.close()
