@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from conftest import CORPUS, FakeEmbedder, run_cli
 
+from assistant.devtools.gradio_http import RawSession
 from assistant.engine import Engine
 from assistant.errors import InputError
 from assistant.interfaces.accounts import Access, Accounts, add_account
@@ -63,34 +62,6 @@ def test_the_network_without_accounts_is_refused_unless_anonymous_readers_are_al
     assert run_cli("serve", "--auth", "anna:hemligt").returncode == 2  # the password-on-argv form is gone
 
 
-class Session:
-    """A raw HTTP client of the launched chat: Gradio's login, queue and upload routes, nothing else."""
-
-    def __init__(self, url: str, login: tuple[str, str] | None = None) -> None:
-        self.http = httpx.Client(base_url=url, timeout=120)
-        self.session = uuid.uuid4().hex[:10]
-        if login:
-            response = self.http.post("/login", data={"username": login[0], "password": login[1]})
-            assert response.status_code == 200, response.text
-
-    def run(self, fn_index: int, data: list) -> tuple[int, dict | None]:
-        """Queue one event; the HTTP status, and the completed message when it ran."""
-        body = {"data": data, "fn_index": fn_index, "session_hash": self.session, "event_data": None}
-        joined = self.http.post("/gradio_api/queue/join", json=body)
-        if joined.status_code != 200:
-            return joined.status_code, None
-        with self.http.stream("GET", "/gradio_api/queue/data", params={"session_hash": self.session}) as stream:
-            for line in stream.iter_lines():
-                if line.startswith("data:"):
-                    message = json.loads(line[5:])
-                    if message.get("msg") == "process_completed":
-                        return 200, message
-        return 200, None
-
-    def ask(self, question: str) -> httpx.Response:
-        return self.http.post("/gradio_api/call/ask", json={"data": [question, "", "", "", 8, "", ""]})
-
-
 @pytest.fixture(scope="module")
 def chat(tmp_path_factory: pytest.TempPathFactory, fake_embedder: FakeEmbedder) -> Iterator[tuple[str, Path, dict]]:
     """A chat with accounts (anna an editor, bertil a reader) over its own corpus: the report and a plan."""
@@ -114,8 +85,8 @@ def chat(tmp_path_factory: pytest.TempPathFactory, fake_embedder: FakeEmbedder) 
 @pytest.mark.slow
 def test_ask_needs_a_login_and_takes_a_readers(chat: tuple[str, Path, dict]) -> None:
     url, _, _ = chat
-    assert Session(url).ask("Vad gjorde Kalix?").status_code == 401
-    reader = Session(url, ("bertil", "bertil-lösen"))
+    assert RawSession(url).ask("Vad gjorde Kalix?").status_code == 401
+    reader = RawSession(url, ("bertil", "bertil-lösen"))
     started = reader.ask("Vad gjorde Kalix?")
     assert started.status_code == 200
     result = reader.http.get(f"/gradio_api/call/ask/{started.json()['event_id']}").text
@@ -129,13 +100,13 @@ def test_a_readers_raw_calls_to_change_the_documents_are_refused_and_change_noth
 ) -> None:
     url, corpus, events = chat
     before = sorted(p.name for p in corpus.iterdir() if p.is_file())
-    reader = Session(url, ("bertil", "bertil-lösen"))
+    reader = RawSession(url, ("bertil", "bertil-lösen"))
     for name, data in [("remove", ["plan.md"]), ("restore", ["plan.md"]), ("add", [None]), ("rebuild", [])]:
         status, _ = reader.run(events[name], data)
         assert status == 403, name
     upload = reader.http.post("/gradio_api/upload", files={"files": ("plan2.md", PLAN.encode())})
     assert upload.status_code == 403
-    assert Session(url).run(events["remove"], ["plan.md"])[0] in (401, 403)  # no login at all
+    assert RawSession(url).run(events["remove"], ["plan.md"])[0] in (401, 403)  # no login at all
     assert sorted(p.name for p in corpus.iterdir() if p.is_file()) == before
     assert not (corpus / ".trash").exists()
 
@@ -143,7 +114,7 @@ def test_a_readers_raw_calls_to_change_the_documents_are_refused_and_change_noth
 @pytest.mark.slow
 def test_an_editors_raw_removal_runs_and_goes_to_the_trash(chat: tuple[str, Path, dict]) -> None:
     url, corpus, events = chat
-    editor = Session(url, ("anna", "anna-lösen"))
+    editor = RawSession(url, ("anna", "anna-lösen"))
     status, message = editor.run(events["remove"], ["plan.md"])
     assert status == 200 and message is not None and message["success"], message
     assert "Tog bort plan.md" in json.dumps(message, ensure_ascii=False)

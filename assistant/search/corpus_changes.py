@@ -149,8 +149,8 @@ def recover(corpus_dir: Path, index_dir: Path) -> str | None:
 
     Does nothing while another process holds the corpus lock: its change is still under way.
     """
-    if not corpus_dir.is_dir():
-        return None
+    if not corpus_dir.is_dir() or not ((corpus_dir / JOURNAL).exists() or any(corpus_dir.glob(".*.tmp"))):
+        return None  # nothing left behind: not even the lock file is written (a read-only corpus stays untouched)
     with corpus_lock(corpus_dir, wait=False) as held:
         if not held:
             return None
