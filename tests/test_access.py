@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import CORPUS, FakeEmbedder, run_cli
@@ -57,6 +58,8 @@ def test_the_network_without_accounts_is_refused_unless_anonymous_readers_are_al
         Access.for_host("0.0.0.0", None, allow_anonymous=False)
     assert Access.for_host("0.0.0.0", None, allow_anonymous=True).role(None) == "reader"
     assert Access.for_host("127.0.0.1", None, allow_anonymous=False).role(None) == "editor"
+    proxied = SimpleNamespace(username=None, headers={"x-forwarded-for": "192.0.2.7"})
+    assert Access.for_host("127.0.0.1", None, allow_anonymous=False).role(proxied) == "reader"
     result = run_cli("serve", "--host", "0.0.0.0", "--port", "1")
     assert result.returncode == 1 and "--allow-anonymous" in result.stderr
     assert run_cli("serve", "--auth", "anna:hemligt").returncode == 2  # the password-on-argv form is gone

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -96,10 +97,8 @@ def test_the_kind_filter_shows_capitalised_labels_and_sends_the_kinds_own_names(
 def test_editors_controls_are_shown_to_editors_only(events: ChatEvents) -> None:
     page = events.page
 
-    class Request:
-        username = "lisa"
-
-    assert events.show_controls(Request())[page.documents.editing]["visible"] is True
+    request = SimpleNamespace(username="lisa", headers={})
+    assert events.show_controls(request)[page.documents.editing]["visible"] is True
     events.access = Access(None, "reader")
-    assert events.show_controls(Request())[page.documents.editing]["visible"] is False
-    assert events.show_controls(Request())[page.rebuild_button]["visible"] is False
+    assert events.show_controls(request)[page.documents.editing]["visible"] is False
+    assert events.show_controls(request)[page.rebuild_button]["visible"] is False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, get_args
@@ -109,9 +110,17 @@ def add_account(path: Path, name: str, role: Role, password: str) -> bool:
 
 
 class HasUser(Protocol):
-    """What the access check reads of a request (``gr.Request``): the logged-in user's name, if any."""
+    """What the access check reads of a request (``gr.Request``): the logged-in user's name, if any, and the
+    headers (a reverse proxy's ``X-Forwarded-For`` says the sender is not at this computer)."""
 
-    username: str | None
+    @property
+    def username(self) -> str | None: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
 @dataclass(frozen=True)
@@ -134,9 +143,14 @@ class Access:
         return cls(accounts, "reader" if allow_anonymous else "editor")
 
     def role(self, request: HasUser | None) -> Role:
-        """The role of whoever sent ``request``: the account's, else the anonymous one; a reader when unsure."""
+        """The role of whoever sent ``request``: the account's, else the anonymous one; a reader when unsure.
+
+        Without accounts, a request through a reverse proxy (which listens for the network on this computer's
+        behalf) gets a reader's role: only someone at this computer edits without a login.
+        """
         if self.accounts is None:
-            return self.anonymous
+            headers = getattr(request, "headers", None) or {}
+            return "reader" if any(name in headers for name in PROXY_HEADERS) else self.anonymous
         return self.accounts.role(getattr(request, "username", None)) or "reader"
 
     def may_edit(self, request: HasUser | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -47,7 +48,7 @@ class EditorsOnly:
             await self.app(scope, receive, send)
             return
         if path.rstrip("/").endswith("/upload"):
-            refused = not self.access.may_edit(_User(self._username(scope)))
+            refused = not self.access.may_edit(self._sender(scope))
             await (self._refuse(send) if refused else self.app(scope, receive, send))
             return
         if not path.rstrip("/").endswith("/queue/join"):
@@ -62,7 +63,7 @@ class EditorsOnly:
             fn_index = json.loads(body or b"{}").get("fn_index")
         except ValueError:
             fn_index = None
-        if fn_index in self.events and not self.access.may_edit(_User(self._username(scope))):
+        if fn_index in self.events and not self.access.may_edit(self._sender(scope)):
             log.info("Refused an editor's event (function %s) to a non-editor", fn_index)
             await self._refuse(send)
             return
@@ -77,17 +78,18 @@ class EditorsOnly:
 
         await self.app(scope, replay, send)
 
-    def _username(self, scope: Scope) -> str | None:
+    @staticmethod
+    def _sender(scope: Scope) -> _Sender:
+        """Who sent the request: the user of its login cookie (as Gradio reads it) and its headers."""
         app: Any = scope.get("app")
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
         cookies = {}
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                for part in value.decode("latin-1").split(";"):
-                    key, _, item = part.strip().partition("=")
-                    cookies[key] = item
+        for part in headers.get("cookie", "").split(";"):
+            key, _, item = part.strip().partition("=")
+            cookies[key] = item
         cookie_id = getattr(app, "cookie_id", "")
         token = cookies.get(f"access-token-{cookie_id}") or cookies.get(f"access-token-unsecure-{cookie_id}")
-        return getattr(app, "tokens", {}).get(token) if token else None
+        return _Sender(getattr(app, "tokens", {}).get(token) if token else None, headers)
 
     @staticmethod
     async def _refuse(send: Send) -> None:
@@ -97,9 +99,10 @@ class EditorsOnly:
         await send({"type": "http.response.body", "body": body})
 
 
-class _User:
-    def __init__(self, username: str | None) -> None:
-        self.username = username
+@dataclass(frozen=True)
+class _Sender:
+    username: str | None
+    headers: dict[str, str]
 
 
 def serve(
