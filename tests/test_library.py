@@ -12,6 +12,7 @@ from conftest import CORPUS, FakeEmbedder
 
 from assistant.documents.corpus import corpus_fingerprint, document_files
 from assistant.documents.library import BUNDLED_REPORT_FILE, trash_entries
+from assistant.documents.names import DocumentName, resolve_document
 from assistant.engine import Engine
 from assistant.errors import InputError
 from assistant.search.corpus_changes import JOURNAL, Move, _write_journal, empty_the_trash, recover
@@ -114,6 +115,16 @@ def test_restoring_what_the_trash_lacks_names_what_it_holds(own: Engine) -> None
         InputError, match=r"Papperskorgen har inget dokument som heter 'plan'\. Där finns: rapport\.txt"
     ):
         own.restore_document("plan")
+
+
+def test_one_function_finds_a_document_by_file_name_key_or_title_and_a_file_name_wins() -> None:
+    documents = [DocumentName("plan", "plan.md", "Rapport"), DocumentName("rapport", "rapport.txt", TITLE)]
+    assert resolve_document(" RAPPORT ", documents).file == "rapport.txt"
+    assert resolve_document("pa vag mot jamstallda  och attraktiva kommuner", documents).file == "rapport.txt"
+    assert resolve_document("Plan.MD", documents).key == "plan"
+    for nothing in ("", "  ", "okänd"):
+        with pytest.raises(InputError, match=r"Dokument: plan\.md, rapport\.txt"):
+            resolve_document(nothing, [DocumentName("plan", "plan.md", ""), *documents[1:]])
 
 
 def _interrupted_remove(own: Engine) -> Path:

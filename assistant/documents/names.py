@@ -39,7 +39,7 @@ def resolve_document(wanted: str, documents: Iterable[DocumentName]) -> Document
     key = name_key(wanted)
     for names in (lambda d: (d.file, d.key), lambda d: (d.title,)):
         for document in known:
-            if key in (name_key(n) for n in names(document)):
+            if key and key in (name_key(n) for n in names(document)):
                 return document
     listed = ", ".join(sorted(d.file for d in known)) or "inga"
     raise InputError(f"Det finns inget dokument som heter {wanted.strip()[:80]!r}. Dokument: {listed}.")
