@@ -135,7 +135,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.environ["ASSISTANT_CORPUS_DIR"] = str(CORPUS)
     os.environ["HF_HOME"] = str(root / "hf")
     os.environ.pop("ASSISTANT_MODEL", None)
-    os.environ.pop("ASSISTANT_AUTH", None)
+    os.environ.pop("ASSISTANT_ACCOUNTS", None)
+    os.environ.pop("ASSISTANT_LOG_QUESTIONS", None)
     return root
 
 
