@@ -4,6 +4,7 @@ to change the documents (403), whatever the client sends, and asks for a login o
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,3 +154,26 @@ def test_a_reader_sees_the_documents_but_no_controls_to_change_them(
                 expect(page.locator(control)).to_have_count(0)
     finally:
         context.close()
+
+
+def test_the_log_holds_no_question_text_unless_the_coordinator_asks_for_it(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.interfaces.api import AskEndpoint
+
+    class Refusing:
+        def reload_if_changed(self) -> bool:
+            return False
+
+        def ask(self, question: str, **_: object) -> None:
+            raise InputError("Frågan är för lång.")
+
+    endpoint = AskEndpoint(Refusing())  # type: ignore[arg-type]  # only what /ask calls
+    with caplog.at_level(logging.INFO):
+        assert endpoint.ask("Hur mår Anna Andersson?")["error"] == "Frågan är för lång."
+    assert "answering a question through the API failed" in caplog.text and "Anna" not in caplog.text
+    monkeypatch.setenv("ASSISTANT_LOG_QUESTIONS", "1")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        endpoint.ask("Hur mår Anna Andersson?")
+    assert "Anna Andersson" in caplog.text
