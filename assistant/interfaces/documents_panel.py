@@ -25,6 +25,7 @@ from assistant.engine import Engine
 from assistant.errors import user_message
 from assistant.interfaces.accounts import Access
 from assistant.interfaces.document_lists import (
+    ALL_DOCUMENTS,
     document_choices,
     documents_table,
     removal_choices,
@@ -92,7 +93,7 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
             documents_table(summaries),
             gr.update(choices=removal_choices(summaries), value=None),
             gr.update(choices=trash_choices(engine), value=None),
-            gr.update(choices=document_choices(summaries)),
+            gr.update(choices=document_choices(summaries), value=ALL_DOCUMENTS),
         )
 
     def add(files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
