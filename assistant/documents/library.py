@@ -141,10 +141,8 @@ def trash_entries(corpus_dir: Path) -> list[TrashEntry]:
 
 
 def trash_path(corpus_dir: Path, name: str) -> Path:
-    """Where a document removed now goes in the trash (the folder is made when missing)."""
-    folder = trash_dir(corpus_dir)
-    folder.mkdir(exist_ok=True)
-    return folder / f"{datetime.now(UTC).strftime(_STAMP)}_{name}"
+    """Where a document removed now goes in the trash (the folder is made by the move that needs it)."""
+    return trash_dir(corpus_dir) / f"{datetime.now(UTC).strftime(_STAMP)}_{name}"
 
 
 def find_trashed(corpus_dir: Path, name: str) -> TrashEntry:

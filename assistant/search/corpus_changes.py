@@ -120,6 +120,7 @@ def _apply(corpus_dir: Path, operation: str, moves: Sequence[Move], rebuild: Reb
     _write_journal(corpus_dir, operation, moves)
     log.info("Corpus change (%s): %s", operation, ", ".join(f"{m.source.name} -> {m.target.name}" for m in moves))
     for move in moves:
+        move.target.parent.mkdir(exist_ok=True)
         os.replace(move.source, move.target)
     _sync_directory(corpus_dir)
     try:
