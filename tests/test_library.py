@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, FakeEmbedder
 
-from assistant.documents.corpus import corpus_fingerprint, document_files
+from assistant.documents.corpus import corpus_fingerprint, document_files, file_sha256
 from assistant.documents.library import BUNDLED_REPORT_FILE, trash_entries
 from assistant.documents.names import DocumentName, resolve_document
 from assistant.engine import Engine
@@ -177,3 +177,15 @@ def test_a_journal_cut_short_is_dropped(own: Engine) -> None:
     (own.corpus_dir / JOURNAL).write_text('{"operation": "rem', encoding="utf-8")
     assert recover(own.corpus_dir, own.index_dir) == "dropped an unfinished journal"
     assert not (own.corpus_dir / JOURNAL).exists()
+
+
+def test_a_file_is_hashed_again_only_when_it_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(PLAN, encoding="utf-8")
+    first = file_sha256(path)
+    reads: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or original(self))
+    assert file_sha256(path) == first and reads == []  # an upload's duplicate check reads no unchanged file
+    path.write_text(PLAN + "Ny rad.\n", encoding="utf-8")
+    assert file_sha256(path) != first and reads == [path]
