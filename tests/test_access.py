@@ -110,6 +110,9 @@ def test_a_readers_raw_calls_to_change_the_documents_are_refused_and_change_noth
         assert status == 403, name
     upload = reader.http.post("/gradio_api/upload", files={"files": ("plan2.md", PLAN.encode())})
     assert upload.status_code == 403
+    for route in ("run", "api", "call", "call/v2"):  # Gradio runs a private event by its name on these routes
+        for name, data in [("remove", ["plan.md"]), ("rebuild", []), ("add", [None])]:
+            assert reader.http.post(f"/gradio_api/{route}/{name}", json={"data": data}).status_code == 403, route
     assert RawSession(url).run(events["remove"], ["plan.md"])[0] in (401, 403)  # no login at all
     assert sorted(p.name for p in corpus.iterdir() if p.is_file()) == before
     assert not (corpus / ".trash").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -32,20 +33,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+API_ROUTE = re.compile(r"^/gradio_api/(?:run|api|call|call/v2)/(?P<name>[^/]+)/?$")
+"""Gradio's routes that run an event by its API name: they run a private event too, so only public ones pass."""
+
+
 class EditorsOnly:
     """ASGI middleware: a queued event in ``events`` (by Gradio's function index) or a file upload from anyone
-    who is not an editor is answered 403 and never runs.  Who sent it is Gradio's login cookie, read the way
-    Gradio reads it (``app.tokens``)."""
+    who is not an editor is answered 403 and never runs, and so is a call by API name of any event but the
+    ``public`` endpoints (Gradio's "private" only hides an event from its API page and clients).  Who sent a
+    request is Gradio's login cookie, read the way Gradio reads it (``app.tokens``)."""
 
-    def __init__(self, app: ASGIApp, access: Access, events: frozenset[int]) -> None:
+    def __init__(self, app: ASGIApp, access: Access, events: frozenset[int], public: frozenset[str]) -> None:
         self.app = app
         self.access = access
         self.events = events
+        self.public = public
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or scope.get("method") != "POST" or not path.startswith("/gradio_api/"):
             await self.app(scope, receive, send)
+            return
+        if (named := API_ROUTE.match(path)) and named["name"] not in self.public:
+            log.info("Refused a call of the private event %r by its API name", named["name"][:40])
+            await self._refuse(send)
             return
         if path.rstrip("/").endswith("/upload"):
             refused = not self.access.may_edit(self._sender(scope))
@@ -60,9 +71,10 @@ class EditorsOnly:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         try:
-            fn_index = json.loads(body or b"{}").get("fn_index")
+            data = json.loads(body or b"{}")
         except ValueError:
-            fn_index = None
+            data = None
+        fn_index = data.get("fn_index") if isinstance(data, dict) else None
         if fn_index in self.events and not self.access.may_edit(self._sender(scope)):
             log.info("Refused an editor's event (function %s) to a non-editor", fn_index)
             await self._refuse(send)
@@ -93,7 +105,7 @@ class EditorsOnly:
 
     @staticmethod
     async def _refuse(send: Send) -> None:
-        body = json.dumps({"detail": "Bara redaktörer får ändra dokumenten."}, ensure_ascii=False).encode()
+        body = json.dumps({"detail": "Det här får bara en redaktör göra, i chatten."}, ensure_ascii=False).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 403, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -123,7 +135,7 @@ def serve(
     access = Access.for_host(host, accounts, allow_anonymous)
     app, editors_events = build_app(engine, access)
     app.queue(default_concurrency_limit=8, max_size=256)
-    middleware = [Middleware(EditorsOnly, access=access, events=editors_events)]
+    middleware = [Middleware(EditorsOnly, access=access, events=editors_events, public=frozenset({"ask"}))]
     app.launch(
         server_name=host,
         server_port=port,
