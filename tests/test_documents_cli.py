@@ -50,7 +50,7 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     assert (
         "Tog bort rapport-tryck.pdf" in removed.stdout and "Indexet byggt ur 1 dokument: 65 stycken" in removed.stdout
     )
-    assert "Ångra med: assistant corpus restore rapport-tryck.pdf" in removed.stdout
+    assert "den ligger i papperskorgen (assistant corpus restore rapport-tryck.pdf)." in removed.stdout
     trash = json.loads(run_cli("corpus", "trash", "--json", "--corpus", str(corpus)).stdout)
     assert [entry["name"] for entry in trash] == ["rapport-tryck.pdf"]
 
