@@ -40,3 +40,15 @@ def cache_dir() -> Path:
 def model_name() -> str:
     """Embedding model: ``ASSISTANT_MODEL`` or the bundled default."""
     return os.environ.get("ASSISTANT_MODEL", "").strip() or DEFAULT_MODEL
+
+
+def accounts_file() -> Path | None:
+    """The chat's accounts (``ASSISTANT_ACCOUNTS``; none by default: see ``interfaces/accounts.py``)."""
+    value = os.environ.get("ASSISTANT_ACCOUNTS", "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def log_questions() -> bool:
+    """Whether the chat's log may hold question text (``ASSISTANT_LOG_QUESTIONS=1``; off by default: a log
+    then says that a question failed and why, never what was asked)."""
+    return os.environ.get("ASSISTANT_LOG_QUESTIONS", "").strip() == "1"

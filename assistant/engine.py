@@ -18,7 +18,7 @@ from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.documents.corpus import ParsedDocuments
+from assistant.documents.corpus import DocumentSummary, ParsedDocuments
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
@@ -26,7 +26,14 @@ from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
 from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
-from assistant.search.corpus_changes import CorpusChange, Progress, add_documents, remove_documents
+from assistant.search.corpus_changes import (
+    CorpusChange,
+    Progress,
+    add_documents,
+    recover,
+    remove_documents,
+    restore_document,
+)
 from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import load_in_background
@@ -138,9 +145,7 @@ class _Loaded:
         by_document: dict[str, dict[str, None]] = {}
         for document, town in passages.firsts("municipality", by="document"):
             by_document.setdefault(document, {})[town] = None
-        titles: dict[str, str] = {}
-        for document, title in passages.firsts("title", by="document"):
-            titles.setdefault(document, title)
+        titles = {s.document: s.title for s in index.manifest.corpus.summaries}
         covered = union(index.coverage.values())
         bridges = Bridges(index.bridges, covered.forms, embedder.encode_queries)
         return cls(
@@ -191,6 +196,9 @@ class Engine:
         self.learned = learned or learned_values()
         self.parsed = ParsedDocuments()
         """The corpus documents as last read, so an upload's build reads only the new document."""
+        recovered = recover(corpus_dir, index_dir)
+        if recovered:
+            log.warning("A change to the corpus was interrupted; %s", recovered)
         index, self.build_reason = ensure_index(
             index_dir, corpus_dir, self.embedder, progress=progress, say=say, known=self.parsed
         )
@@ -205,10 +213,9 @@ class Engine:
     def retriever(self) -> Retriever:
         return self._loaded.retriever
 
-    def document_titles(self) -> dict[str, str]:
-        """Every indexed document's title (its name when it has none), in index order; no passage is read."""
-        titles = self._loaded.titles
-        return {d: titles.get(d, d) for d in self.retriever.index.passages.values("document")}
+    def documents(self) -> list[DocumentSummary]:
+        """The loaded index's documents (title, format, pages, passages by kind), from its manifest: none is read."""
+        return self.retriever.index.manifest.corpus.summaries
 
     def ask(
         self, question: str, top_k: int = DEFAULT_TOP_K, filters: Filters = Filters(), previous_query: str | None = None
@@ -327,15 +334,6 @@ class Engine:
         finally:
             self._rebuilding.release()
 
-    def document_key(self, name: str) -> str:
-        """The document a user means by its title ("På väg mot …", any case), else ``name`` as given (a file
-        name, checked by the retriever's filter)."""
-        wanted = " ".join(name.split()).casefold()
-        for document, title in self._loaded.titles.items():
-            if " ".join(title.split()).casefold() == wanted:
-                return document
-        return name
-
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
         """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
         load_in_background(self.embedder)  # while the files are read
@@ -349,8 +347,13 @@ class Engine:
         )
 
     def remove_document(self, name: str) -> CorpusChange:
-        """Remove a document and switch to an index without it (see :func:`remove_documents`)."""
-        return remove_documents(self.corpus_dir, name, self.rebuild, self.parsed)
+        """Move a document to the trash and switch to an index without it (see :func:`remove_documents`)."""
+        titles = {summary.name: summary.title for summary in self.documents()}
+        return remove_documents(self.corpus_dir, name, self.rebuild, titles)
+
+    def restore_document(self, name: str) -> CorpusChange:
+        """Bring a document back from the trash and switch to an index with it (see :func:`restore_document`)."""
+        return restore_document(self.corpus_dir, name, self.rebuild)
 
     @property
     def rebuilding(self) -> bool:

@@ -144,7 +144,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.environ["ASSISTANT_CORPUS_DIR"] = str(CORPUS)
     os.environ["HF_HOME"] = str(root / "hf")
     os.environ.pop("ASSISTANT_MODEL", None)
-    os.environ.pop("ASSISTANT_AUTH", None)
+    os.environ.pop("ASSISTANT_ACCOUNTS", None)
+    os.environ.pop("ASSISTANT_LOG_QUESTIONS", None)
     from assistant.interfaces.cli import configure_process
 
     configure_process()  # as every ``assistant`` command does when the process starts
@@ -172,7 +173,7 @@ def retriever(engine):
 @pytest.fixture(scope="session")
 def server(engine) -> Iterator[str]:
     """The real chat, launched on a free loopback port."""
-    from assistant.interfaces.chat import free_port, serve
+    from assistant.interfaces.server import free_port, serve
 
     port = free_port()
     app = serve(engine, port=port, block=False)

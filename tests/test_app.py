@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from gradio_client import Client
-from gradio_client.exceptions import AuthenticationError
 from playwright.sync_api import Page, expect
 
 from assistant.errors import InputError
@@ -97,28 +96,3 @@ def test_load_test_refuses_other_hosts() -> None:
 
     with pytest.raises(InputError, match="bara mot den här datorn"):
         run_load("http://192.0.2.1:7860/", [("x", "y")], 1, 1)
-
-
-def test_login_is_required_when_auth_is_set(engine) -> None:
-    from assistant.interfaces.chat import free_port, serve
-
-    port = free_port()
-    app = serve(engine, port=port, auth="anna:hemligt", block=False)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        with pytest.raises(AuthenticationError, match="credentials were not provided"):
-            Client(url, verbose=False)
-        with pytest.raises(ValueError, match="Could not login"):
-            Client(url, auth=("anna", "fel"), verbose=False)
-        result = Client(url, auth=("anna", "hemligt"), verbose=False).predict("Vad gjorde Kalix?", api_name="/ask")
-        assert result["answered"] is True
-    finally:
-        app.close()
-
-
-def test_malformed_auth_is_a_swedish_error() -> None:
-    from assistant.interfaces.chat import parse_auth
-
-    assert parse_auth("anna:hemligt") == ("anna", "hemligt")
-    with pytest.raises(InputError, match="ANVÄNDARE:LÖSENORD"):
-        parse_auth("anna")

@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, run_cli
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from assistant.interfaces.chat import free_port
+from assistant.interfaces.server import free_port
 from assistant.search.index import current_build, read_manifest
 from assistant.search.lexical import tokenize
 

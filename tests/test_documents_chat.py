@@ -1,4 +1,5 @@
-"""The chat's document panel in a real browser: upload a PDF, filter by it, see its page, remove it."""
+"""The chat's document panel in a real browser: upload a PDF, filter by it, see its page, remove it (confirmed)
+and undo the removal."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
 def documents_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[tuple[str, Path]]:
     """A chat over its own corpus (a copy of the report), so uploads never touch the repository."""
     from assistant.engine import Engine
-    from assistant.interfaces.chat import free_port, serve
+    from assistant.interfaces.server import free_port, serve
 
     root = tmp_path_factory.mktemp("documents-chat")
     corpus = root / "corpus"
@@ -124,5 +125,16 @@ def test_upload_filter_page_view_and_remove(
 
     choose(page, "#remove-choice", "tryckt-rapport.pdf")
     page.click("#remove-document")
-    expect(status).to_contain_text("Tog bort tryckt-rapport.pdf", timeout=120_000)
+    confirm = page.locator("#confirm-removal")
+    expect(confirm).to_contain_text(f"Ta bort {REPORT_TITLE} (tryckt-rapport.pdf)? Dess 65 stycken", timeout=30_000)
+    assert (corpus / "tryckt-rapport.pdf").exists(), "nothing goes before the removal is confirmed"
+    page.click("#confirm-remove")
+    expect(status).to_contain_text("Tog bort tryckt-rapport.pdf (den ligger i papperskorgen)", timeout=120_000)
+    expect(confirm).to_be_hidden()
     assert not (corpus / "tryckt-rapport.pdf").exists()
+
+    page.click("#undo-removal")
+    expect(status).to_contain_text("Återställde tryckt-rapport.pdf", timeout=120_000)
+    expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken")
+    assert (corpus / "tryckt-rapport.pdf").is_file()
+    expect(page.locator("#documents-table")).to_contain_text("tryckt-rapport.pdf")

@@ -10,7 +10,7 @@ import pytest
 from conftest import CORPUS, run_cli
 
 from assistant.devtools.typeset import REPORT_TITLE
-from assistant.documents.corpus import load_corpus
+from assistant.documents.corpus import document_files, load_corpus
 from assistant.search.units import sentence_units
 
 
@@ -31,7 +31,7 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     assert "Fel: inskannad.pdf: PDF-filen" in added.stderr
     assert "Fel: rapport.txt: rapport.txt finns redan i korpusen (samma innehåll som rapport.txt)." in added.stderr
     assert "Indexet byggt ur 2 dokument: 130 stycken" in added.stdout
-    assert sorted(p.name for p in corpus.iterdir()) == ["rapport-tryck.pdf", "rapport.txt"]
+    assert [p.name for p in document_files(corpus)] == ["rapport-tryck.pdf", "rapport.txt"]
 
     listing = json.loads(run_cli("corpus", "--corpus", str(corpus), "list", "--json").stdout)
     assert [(d["name"], d["title"], d["format"], d["passages"]) for d in listing["documents"]] == [
@@ -50,6 +50,19 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     assert (
         "Tog bort rapport-tryck.pdf" in removed.stdout and "Indexet byggt ur 1 dokument: 65 stycken" in removed.stdout
     )
+    assert "den ligger i papperskorgen (assistant corpus restore rapport-tryck.pdf)." in removed.stdout
+    trash = json.loads(run_cli("corpus", "trash", "--json", "--corpus", str(corpus)).stdout)
+    assert [entry["name"] for entry in trash] == ["rapport-tryck.pdf"]
+
+    restored = run_cli("corpus", "restore", "RAPPORT-TRYCK", *places)
+    assert restored.returncode == 0, restored.stderr
+    assert "Återställde rapport-tryck.pdf ur papperskorgen." in restored.stdout
+    assert "Indexet byggt ur 2 dokument: 130 stycken" in restored.stdout
+    assert (corpus / "rapport-tryck.pdf").is_file()
+    assert run_cli("corpus", "remove", "rapport-tryck.pdf", *places).returncode == 0
+    emptied = run_cli("corpus", "empty-trash", "--corpus", str(corpus))
+    assert "Raderade rapport-tryck.pdf" in emptied.stdout
+    assert json.loads(run_cli("corpus", "trash", "--json", "--corpus", str(corpus)).stdout) == []
     report = load_corpus(CORPUS).passages
     reused = len(report) + len(sentence_units(report).texts)
     assert f"(0 nya vektorer, {reused} ur cachen" in removed.stdout

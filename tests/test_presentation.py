@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assistant.documents.corpus import DocumentSummary
 from assistant.documents.passages import Passage
 from assistant.interfaces.presentation import (
     Turn,
@@ -13,6 +14,7 @@ from assistant.interfaces.presentation import (
     build_summary,
     built_text,
     chat_message,
+    documents_described,
     filter_line,
     marked_text,
     passages_text,
@@ -108,11 +110,23 @@ def test_transcript_has_every_question_its_reply_and_filters() -> None:
         Turn("Vad gjorde Kalix?", "Svar [1]\n\n### Källor\n\n[1] rapport, s. 3"),
         Turn("Och i Jokkmokk?", "Svar [1]", "Filtrerat på: Jokkmokk (ur frågan)"),
     ]
-    text = transcript(turns, datetime(2026, 11, 30, 9, 46, tzinfo=UTC))
-    assert text.startswith("# Samtal med Rapportassistenten\n\n")
+    title = "På väg mot jämställda och attraktiva kommuner"
+    report = DocumentSummary("rapport.txt", "rapport", title, "text", 0, "", {})
+    text = transcript(turns, datetime(2026, 11, 30, 9, 46, tzinfo=UTC), [report])
+    assert text.startswith(
+        "# Samtal med Rapportassistenten\n\n"
+        "Rapporten *På väg mot jämställda och attraktiva kommuner* (Norrbottens Kommuner). Sparat"
+    )
     assert "Sparat 30 nov 2026 10:46." in text
     assert "## 1. Vad gjorde Kalix?\n\nSvar [1]\n\n### Källor\n\n[1] rapport, s. 3" in text
     assert "## 2. Och i Jokkmokk?\n\n*Filtrerat på: Jokkmokk (ur frågan)*\n\nSvar [1]\n" in text
+
+
+def test_the_documents_named_follow_what_is_loaded() -> None:
+    plan = DocumentSummary("plan.md", "plan", "Handlingsplan", "markdown", 0, "", {})
+    other = DocumentSummary("rapport.txt", "rapport", "Rapport", "text", 0, "", {})
+    assert documents_described([plan]) == "Dokumentet *Handlingsplan*"
+    assert documents_described([plan, other]) == "Dokumenten *Handlingsplan* och *Rapport*"
 
 
 def test_a_rebuild_is_summed_up_in_swedish_with_a_decimal_comma() -> None:

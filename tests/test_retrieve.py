@@ -112,8 +112,19 @@ def test_unknown_filter_values_get_a_swedish_message(retriever, filters: Filters
         retriever.search("jämställdhet", filters=filters)
 
 
-def test_a_document_is_named_by_its_title_in_any_case_or_by_its_file_name(fake_engine) -> None:
-    title = "På väg mot jämställda och attraktiva kommuner"
-    assert fake_engine.document_key(f"  {title.upper()} ") == "rapport"
-    assert fake_engine.document_key("rapport.txt") == "rapport.txt"  # a file name as given, for the filter
-    assert fake_engine.document_key("okänd.pdf") == "okänd.pdf"  # the retriever's filter says it is unknown
+@pytest.mark.parametrize(
+    "name",
+    [
+        " PÅ VÄG MOT JÄMSTÄLLDA  och attraktiva kommuner ",
+        "rapport.txt",
+        "RAPPORT",
+        "Pa vag mot jamstallda och attraktiva kommuner",
+    ],
+)
+def test_a_document_is_named_by_its_title_file_name_or_key_in_any_case(fake_retriever, name: str) -> None:
+    assert fake_retriever.normalise(Filters(document=name)).document == "rapport"
+
+
+def test_an_unknown_document_names_the_ones_there(fake_retriever) -> None:
+    with pytest.raises(InputError, match=r"Det finns inget dokument som heter 'okänd\.pdf'\. Dokument: rapport\.txt\."):
+        fake_retriever.normalise(Filters(document="okänd.pdf"))

@@ -9,6 +9,7 @@ only when their command runs.
 from __future__ import annotations
 
 import argparse
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from assistant.devtools.evaluate import (
 from assistant.devtools.packages import require
 from assistant.devtools.settings import apply_settings
 from assistant.documents.corpus import load_corpus
-from assistant.engine import neutral_values
+from assistant.engine import Engine, neutral_values
 from assistant.errors import InputError
 from assistant.interfaces.arguments import int_between
 from assistant.interfaces.commands import load_engine, print_json, say
@@ -126,12 +127,34 @@ def run_loadtest(args: argparse.Namespace) -> int:
 
     engine = load_engine(args)
     questions = [q.text for q in load_questions(args.questions, engine.retriever.index.passages)]
+    if args.pages or args.adding:
+        return _run_busy_loadtest(args, engine, questions)
     result = load_test_chat(engine, questions, args.sessions, args.per_session)
     if args.json:
         print_json(asdict(result) | {"sessions": args.sessions})
     else:
         reports.print_load_test(result, args.sessions)
     return 0 if result.failures == 0 else 1
+
+
+def _run_busy_loadtest(args: argparse.Namespace, engine: Engine, questions: list[str]) -> int:
+    """``loadtest --pages N [--adding FIL]``: idle, then while an editor adds a document (default: the report
+    typeset five times over, a 36-page PDF)."""
+    from assistant.devtools.loadtest import load_test_while_adding
+    from assistant.devtools.typeset import typeset_pdf
+
+    with tempfile.TemporaryDirectory(prefix="assistant-loadtest-") as tmp:
+        document = args.adding
+        if document is None:
+            document = Path(tmp) / "rapport-x5.pdf"
+            document.write_bytes(typeset_pdf(load_corpus(args.corpus).passages * 5, columns=2))
+        result = load_test_while_adding(engine, questions, args.sessions, args.per_session, args.pages, document)
+    if args.json:
+        print_json(asdict(result) | {"sessions": args.sessions})
+    else:
+        reports.print_busy_load_test(result, args.sessions)
+    failures = result.idle.failures + result.busy.failures + result.poll_failures
+    return 0 if failures == 0 else 1
 
 
 def _add_questions_option(parser: argparse.ArgumentParser) -> None:
@@ -245,6 +268,19 @@ def add_developer_commands(subcommands: Commands) -> None:
     )
     load.add_argument("--sessions", type=int_between(1), default=32, help="samtidiga sessioner; standard: %(default)s")
     load.add_argument("--per-session", type=int_between(1), default=4, help="frågor per session; standard: %(default)s")
+    load.add_argument(
+        "--pages",
+        type=int_between(0),
+        default=0,
+        help="öppna sidor som frågar efter indexets läge var 5:e sekund som chattens sidor gör; mäter då "
+        "först utan ändringar och sedan medan en redaktör lägger till ett dokument (i en kopia av korpusen)",
+    )
+    load.add_argument(
+        "--adding",
+        type=Path,
+        metavar="FIL",
+        help="dokumentet som läggs till under mätningen; standard: rapporten satt som en 36-sidig PDF",
+    )
     _add_questions_option(load)
     add_engine_options(load)
     add_json_option(load, "skriv mätvärdena som JSON")

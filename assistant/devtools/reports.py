@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # the measuring modules load only for their command
     from assistant.devtools.bench import BenchResult
     from assistant.devtools.documents_bench import DocumentsBenchResult
     from assistant.devtools.evaluate import Evaluation
-    from assistant.devtools.loadtest import LoadResult
+    from assistant.devtools.loadtest import BusyResult, LoadResult
     from assistant.devtools.startup import StartupResult
 
 
@@ -111,6 +111,19 @@ def print_documents_benchmark(result: DocumentsBenchResult) -> None:
             f"sökbart efter {a.searchable_seconds:.1f} s, komplett efter {a.complete_seconds:.1f} s "
             f"({a.embedded} inbäddade)"
         )
+
+
+def print_busy_load_test(result: BusyResult, sessions: int) -> None:
+    for label, load in (("utan ändringar", result.idle), (f"medan {result.added} läggs till", result.busy)):
+        print(
+            f"{label}: {sessions} sessioner, {result.pages} öppna sidor, {load.requests} frågor på {load.seconds:.1f} s"
+        )
+        print(f"  rätt besvarade: {load.answered_correctly}/{load.requests}")
+        print(f"  svarstid: p50 {load.p50_ms:.0f} ms, p95 {load.p95_ms:.0f} ms")
+    ratio = result.busy.p95_ms / result.idle.p95_ms if result.idle.p95_ms else float("nan")
+    print(f"p95 under tillägget / utan: {ratio:.2f}; tillägget tog {result.add_seconds:.1f} s")
+    print(f"sidornas frågor: {result.polls}, misslyckade {result.poll_failures}")
+    print(f"dokument tolkade under tillägget: {result.documents_parsed} (ombyggnaden läser varje dokument en gång)")
 
 
 def print_load_test(result: LoadResult, sessions: int) -> None:

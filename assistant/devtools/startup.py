@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.interfaces.chat import free_port
+from assistant.interfaces.server import free_port
 
 QUESTION = "Vad gjorde Kalix?"
 SERVE_DEADLINE = 300.0

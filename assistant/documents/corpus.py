@@ -126,8 +126,11 @@ class _Fingerprint:
         self._digest = hashlib.sha256()
 
     def add(self, name: str, data: bytes) -> None:
+        self.add_digest(name, hashlib.sha256(data).hexdigest())
+
+    def add_digest(self, name: str, sha256: str) -> None:
         self._digest.update(name.encode() + b"\0")
-        self._digest.update(hashlib.sha256(data).digest())
+        self._digest.update(bytes.fromhex(sha256))
 
     def hexdigest(self) -> str:
         return self._digest.hexdigest()
@@ -150,8 +153,22 @@ def corpus_fingerprint(directory: Path) -> str:
     fingerprint = _Fingerprint()
     fingerprint.add("\0titles", repr(sorted(readme_titles(directory).items())).encode())
     for path in document_files(directory):
-        fingerprint.add(path.name, path.read_bytes())
+        fingerprint.add_digest(path.name, file_sha256(path))
     return fingerprint.hexdigest()
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+"""sha256 by (path, size, modification time): a file is hashed again only when it changed."""
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256, read once per change of its size or modification time (the staleness check and
+    every upload's duplicate check would otherwise read the whole corpus each time)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _DIGESTS[key]
 
 
 def load_corpus(directory: Path, known: ParsedDocuments | None = None) -> Corpus:

@@ -8,6 +8,7 @@ for output and loading the engine are shared with the developer commands.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections import Counter
@@ -16,13 +17,22 @@ from pathlib import Path
 
 from assistant.documents.corpus import Corpus, ParsedDocuments, load_corpus
 from assistant.documents.formats import FORMAT_LABELS
+from assistant.documents.library import BUNDLED_REPORT_FILE, trash_dir, trash_entries
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.errors import CorpusError, user_message
+from assistant.errors import CorpusError, InputError, user_message
+from assistant.interfaces.accounts import ROLE_LABELS, Access, Accounts, add_account
 from assistant.interfaces.presentation import build_figures, passages_text, sentences_text
 from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index, complete_sentences
-from assistant.search.corpus_changes import CorpusChange, add_documents, remove_documents
+from assistant.search.corpus_changes import (
+    CorpusChange,
+    add_documents,
+    empty_the_trash,
+    recover,
+    remove_documents,
+    restore_document,
+)
 from assistant.search.embeddings import Embedder
 from assistant.search.encoder import load_in_background
 from assistant.search.index import current_build, footprint, read_manifest
@@ -76,7 +86,15 @@ def corpus_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover(args: argparse.Namespace) -> None:
+    """Finish or undo a change to the corpus that a killed process left, before anything reads the corpus."""
+    done = recover(args.corpus, args.index)
+    if done:
+        say(f"Obs! En avbruten ändring av korpusen togs om hand ({done}).")
+
+
 def index_rebuild(args: argparse.Namespace) -> int:
+    _recover(args)
     embedder = Embedder(args.model, say=say)
     report = build_index(args.corpus, args.index, embedder, progress=not args.json and sys.stderr.isatty(), say=say)
     if args.json:
@@ -139,6 +157,7 @@ def corpus_list(args: argparse.Namespace) -> int:
 
 
 def corpus_add(args: argparse.Namespace) -> int:
+    _recover(args)
     """Add the files; the index is switched as soon as their passages are embedded (a running chat answers
     from it), then their sentences are embedded before the command returns."""
     known, embedder = ParsedDocuments(), Embedder(args.model)
@@ -146,6 +165,8 @@ def corpus_add(args: argparse.Namespace) -> int:
     change = add_documents(args.corpus, args.files, lambda: _build(args, embedder, known, True), None, known)
     for failure in change.failures:
         print(f"Fel: {failure}", file=sys.stderr)
+    for asked, stored in change.renamed:
+        print(f"Obs! {asked} sparades som {stored}: namnet var upptaget.")
     for summary in change.added:
         print(
             f"Lade till {summary.name}: ”{summary.title}” ({FORMAT_LABELS[summary.format]}, "
@@ -170,13 +191,52 @@ def corpus_add(args: argparse.Namespace) -> int:
 
 
 def corpus_remove(args: argparse.Namespace) -> int:
-    change = remove_documents(args.corpus, args.name, lambda: _build(args, Embedder(args.model)))
+    _recover(args)
+    manifest = read_manifest(args.index)
+    titles = {s.name: s.title for s in manifest.corpus.summaries} if manifest else {}
+    change = remove_documents(args.corpus, args.name, lambda: _build(args, Embedder(args.model)), titles)
     for path in change.removed:
-        print(f"Tog bort {path.name} ur {args.corpus}.")
+        print(
+            f"Tog bort {path.name} ur {args.corpus}; den ligger i papperskorgen (assistant corpus restore {path.name})."
+        )
     if change.empty:
         print("Korpusen är tom nu; indexet byggs om när ett dokument har lagts till.", file=sys.stderr)
     _print_change_build(change)
     return 1 if change.build_error else 0
+
+
+def corpus_restore(args: argparse.Namespace) -> int:
+    _recover(args)
+    change = restore_document(args.corpus, args.name, lambda: _build(args, Embedder(args.model)))
+    for path in change.restored:
+        print(f"Återställde {path.name} ur papperskorgen.")
+    for asked, stored in change.renamed:
+        print(f"Obs! {asked} sparades som {stored}: namnet var upptaget.")
+    _print_change_build(change)
+    return 1 if change.build_error else 0
+
+
+def corpus_trash(args: argparse.Namespace) -> int:
+    entries = trash_entries(args.corpus)
+    if args.json:
+        print_json([{"name": e.name, "removed_at": e.removed_at.isoformat(), "path": str(e.path)} for e in entries])
+        return 0
+    if not entries:
+        print(f"Papperskorgen ({trash_dir(args.corpus)}) är tom.")
+    for entry in entries:
+        print(f"{entry.removed_at:%Y-%m-%d %H:%M} UTC  {entry.name}")
+    return 0
+
+
+def corpus_empty_trash(args: argparse.Namespace) -> int:
+    deleted = empty_the_trash(args.corpus)
+    for entry in deleted:
+        print(f"Raderade {entry.name} (borttagen {entry.removed_at:%Y-%m-%d %H:%M} UTC) för gott.")
+    if not deleted:
+        print("Papperskorgen hade inget att radera.")
+    if trash_entries(args.corpus):
+        print(f"{BUNDLED_REPORT_FILE} ligger kvar: rapporten som följer med programmet kan alltid återställas.")
+    return 0
 
 
 def _build(
@@ -231,14 +291,9 @@ def _megabytes(count: int) -> str:
     return f"{count / 1e6:,.1f} MB".replace(",", " ").replace(".", ",")
 
 
-def _filters(args: argparse.Namespace, engine: Engine) -> Filters:
-    document = engine.document_key(args.document) if args.document else args.document  # a title or a file name
-    return Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=document)
-
-
 def ask(args: argparse.Namespace) -> int:
     engine = load_engine(args)
-    filters = _filters(args, engine)
+    filters = Filters(municipality=args.municipality, role=args.role, kind=args.kind, document=args.document)
     if args.question == "-":
         return _ask_lines(engine, filters, args)
     reply = engine.ask(args.question, top_k=args.top_k, filters=filters)
@@ -281,10 +336,35 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
 
 
 def serve(args: argparse.Namespace) -> int:
-    from assistant.interfaces import chat  # Gradio loads only for the chat: ``ask`` starts fast
+    from assistant.interfaces import server  # Gradio loads only for the chat: ``ask`` starts fast
 
-    chat.parse_auth(args.auth)  # a malformed --auth fails before the index is loaded
+    accounts = Accounts.read(args.accounts) if args.accounts else None
+    Access.for_host(args.host, accounts, args.allow_anonymous)  # refused before the index is loaded
     engine = load_engine(args)
     engine.complete_sentences_in_background()  # an upload whose ``corpus add`` was stopped before it finished
-    chat.serve(engine, host=args.host, port=args.port, auth=args.auth)
+    server.serve(engine, args.host, args.port, accounts, args.allow_anonymous)
+    return 0
+
+
+def users_add(args: argparse.Namespace) -> int:
+    """Add a user (or set one's role and password); the password from a prompt, or standard input's first line."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Lösenord för {args.name}: ")
+        if getpass.getpass("Samma lösenord igen: ") != password:
+            raise InputError("Lösenorden var olika; inget ändrades.")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    new = add_account(args.accounts, args.name, args.role, password)
+    verb = "Lade till" if new else "Uppdaterade"
+    print(f"{verb} {args.name} ({ROLE_LABELS[args.role]}) i {args.accounts}.")
+    return 0
+
+
+def users_list(args: argparse.Namespace) -> int:
+    accounts = Accounts.read(args.accounts)
+    if args.json:
+        print_json([{"name": name, "role": role} for name, role in accounts.names()])
+        return 0
+    for name, role in accounts.names():
+        print(f"{name}  {ROLE_LABELS[role]}")
     return 0

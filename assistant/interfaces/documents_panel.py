@@ -1,165 +1,178 @@
-"""The chat's document panel: upload, list and remove corpus documents; a PDF source's page, rendered.
+"""The chat's documents panel: the documents table for everyone; uploading, removing and restoring for editors.
 
-Called from :func:`assistant.interfaces.chat.build_app` inside its layout.  Every
-action here is a private event behind the chat's login (``--auth``).  An upload
-is read in full (:meth:`~assistant.engine.Engine.add_documents`, shared with ``corpus add``) before it
-enters the corpus, then the index is rebuilt — only the new passages are
-embedded (the vector cache) — while the running index keeps serving.
+Called from :func:`assistant.interfaces.page.lay_out`.  The editors' controls start hidden and are shown by
+the page's load event to an editor only (:mod:`assistant.interfaces.accounts`); every handler here checks the
+sender's role again, and the server refuses these events to readers before they run
+(:mod:`assistant.interfaces.server`), whatever a client sends.  An upload is read in full
+(:meth:`~assistant.engine.Engine.add_documents`, shared with ``corpus add``) before it enters the corpus, then
+the index is rebuilt while the running index keeps serving.  A removal asks first, naming the document and
+its passages, moves the file to the trash, and offers "Ångra".
 """
 
 from __future__ import annotations
 
 import html
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from gradio.events import Dependency
 
-from assistant.documents.corpus import DocumentSummary, ParsedDocuments, document_files, load_corpus
-from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import MAX_DOCUMENT_BYTES
-from assistant.documents.pages import render_passage_page
-from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import user_message
+from assistant.interfaces.accounts import Access
+from assistant.interfaces.document_lists import (
+    ALL_DOCUMENTS,
+    document_choices,
+    documents_table,
+    removal_choices,
+    trash_choices,
+)
 from assistant.interfaces.presentation import build_summary, passages_text, pending_text
 from assistant.search.corpus_changes import CorpusChange
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
-ALL_DOCUMENTS = "Alla dokument"
-
-
-def documents_table(summaries: list[DocumentSummary]) -> str:
-    """The corpus as an HTML table: title (file, quotes, tips beneath), format, pages, passages."""
-    cell = 'style="padding:4px 6px;white-space:nowrap"'
-    rows = [
-        f'<tr><td style="padding:4px 6px"><strong>{html.escape(s.title)}</strong><br><small>'
-        f"{html.escape(s.name)} · {s.kinds.get('quote', 0)} citat · {s.kinds.get('tip', 0)} tips</small></td>"
-        f"<td {cell}>{FORMAT_LABELS[s.format]}</td><td {cell}>{s.pages or '–'}</td><td {cell}>{s.passages}</td></tr>"
-        for s in summaries
-    ]
-    head = "".join(f"<th {cell}>{name}</th>" for name in ("Dokument", "Format", "Sidor", "Stycken"))
-    return (
-        f'<table style="width:100%;font-size:0.9em;border-collapse:collapse"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def document_choices(titles: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, value) pairs for the document filter from document key → title: the title shown, the key sent."""
-    return [(ALL_DOCUMENTS, ALL_DOCUMENTS)] + [(title, document) for document, title in titles.items()]
-
-
-def _corpus_state(summaries: list[DocumentSummary]) -> tuple[str, dict, dict]:
-    """Table, removal choices and document filter choices for the corpus as it is now."""
-    return (
-        documents_table(summaries),
-        gr.update(choices=[s.name for s in summaries], value=None),
-        gr.update(choices=document_choices({s.document: s.title for s in summaries}), value=ALL_DOCUMENTS),
-    )
+EDITORS_ONLY = "Obs! Bara redaktörer får ändra dokumenten."
+"""What a reader's client reads if it sends an editor's event anyway (the server normally refuses it first)."""
+EDIT: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": 1, "concurrency_id": "rebuild"}
+"""A change to the documents: not an API endpoint, one at a time (with the rebuild button)."""
 
 
 @dataclass(frozen=True)
 class DocumentsPanel:
-    """The panel's components that show the corpus: the chat refills them when a page opens or the index changes."""
+    """The panel's components that the chat refills or shows: the lists when the index changes, the editors'
+    controls when an editor opens the page."""
 
     listing: gr.HTML
     removal: gr.Dropdown
+    trash: gr.Dropdown
+    editing: gr.Column
     changes: tuple[Dependency, ...]
-    """The upload's and the removal's events, for what the page does once they are done."""
+    """The events that change the documents, for what the page does once they are done."""
+    handlers: tuple[Callable[..., Any], ...]
+    """The functions behind those events: the server refuses them to readers (``server.editor_events``)."""
 
 
-def corpus_listing(engine: Engine) -> tuple[str, dict]:
-    """The table and the removal choices for the corpus on disk now (the chosen document kept if still there)."""
-    summaries = _summaries(engine)
-    return documents_table(summaries), gr.update(choices=[s.name for s in summaries])
-
-
-def documents_panel(engine: Engine, document_filter: gr.Dropdown) -> DocumentsPanel:
+def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown) -> DocumentsPanel:
     """The panel's components and events; ``document_filter`` is the chat's document dropdown, kept in step."""
-    summaries = _summaries(engine)
+    documents = engine.documents()
     with gr.Accordion("Dokument", open=False, elem_id="documents"):
-        listing = gr.HTML(documents_table(summaries), elem_id="documents-table")
-        upload = gr.File(
-            label=f"Lägg till dokument (PDF, Word, webbsida, text; högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB)",
-            file_count="multiple",
-            file_types=UPLOAD_TYPES,
-            elem_id="upload",
-        )
-        add_button = gr.Button("Lägg till och indexera", size="sm", variant="primary", elem_id="add-documents")
-        status = gr.Markdown(elem_id="documents-status")  # just below the button, not below the removal
-        with gr.Row():
-            chosen = gr.Dropdown(
-                [s.name for s in summaries], value=None, label="Dokument", scale=3, elem_id="remove-choice"
+        listing = gr.HTML(documents_table(documents), elem_id="documents-table")
+        with gr.Column(visible=False, elem_id="documents-editing") as editing:
+            upload = gr.File(
+                label=f"Lägg till dokument (PDF, Word, webbsida, text; högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB)",
+                file_count="multiple",
+                file_types=UPLOAD_TYPES,
+                elem_id="upload",
             )
-            remove_button = gr.Button("Ta bort", size="sm", variant="stop", scale=1, elem_id="remove-document")
+            add_button = gr.Button("Lägg till och indexera", size="sm", variant="primary", elem_id="add-documents")
+            status = gr.Markdown(elem_id="documents-status")  # just below the button, not below the removal
+            undo_button = gr.Button("Ångra", size="sm", visible=False, elem_id="undo-removal")
+            with gr.Row():
+                chosen = gr.Dropdown(
+                    removal_choices(documents), value=None, label="Dokument", scale=3, elem_id="remove-choice"
+                )
+                remove_button = gr.Button("Ta bort …", size="sm", variant="stop", scale=1, elem_id="remove-document")
+            with gr.Row(visible=False, elem_id="confirm-removal") as confirm_row:
+                question = gr.Markdown(elem_id="confirm-text")
+                confirm_button = gr.Button("Ja, ta bort", size="sm", variant="stop", scale=0, elem_id="confirm-remove")
+                cancel_button = gr.Button("Avbryt", size="sm", scale=0, elem_id="cancel-remove")
+            with gr.Row():
+                trashed = gr.Dropdown(
+                    trash_choices(engine), value=None, label="Papperskorgen", scale=3, elem_id="trash-choice"
+                )
+                restore_button = gr.Button("Återställ", size="sm", scale=1, elem_id="restore-document")
+    last_removed = gr.State(None)
 
-    def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
+    def lists() -> tuple:
+        summaries = engine.documents()
+        return (
+            documents_table(summaries),
+            gr.update(choices=removal_choices(summaries), value=None),
+            gr.update(choices=trash_choices(engine), value=None),
+            gr.update(choices=document_choices(summaries), value=ALL_DOCUMENTS),
+        )
+
+    def add(files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+        if not access.may_edit(request):
+            return EDITORS_ONLY, *lists(), None
         if not files:
-            return "Obs! Välj en eller flera filer först.", *_corpus_state(_summaries(engine)), None
+            return "Obs! Välj en eller flera filer först.", *lists(), None
         try:
             change = engine.add_documents([Path(file) for file in files], lambda done, what: progress(done, desc=what))
         except Exception as error:  # a rebuild already running, or an internal error
-            return (
-                f"Obs! {html.escape(user_message(error, 'adding documents'))}",
-                *_corpus_state(_summaries(engine)),
-                None,
-            )
-        return _change_message(change), *_corpus_state(_summaries(engine)), None
+            return f"Obs! {html.escape(user_message(error, 'adding documents'))}", *lists(), None
+        return change_message(change), *lists(), None
 
-    def remove(name: str | None) -> tuple:
+    def ask_removal(name: str | None, request: gr.Request) -> tuple:
+        if not access.may_edit(request):
+            return EDITORS_ONLY, gr.update(visible=False), ""
+        summary = next((s for s in engine.documents() if s.name == name), None)
+        if summary is None:
+            return "Obs! Välj ett dokument att ta bort.", gr.update(visible=False), ""
+        text = (
+            f"Ta bort **{html.escape(summary.title)}** ({html.escape(summary.name)})? "
+            f"Dess {passages_text(summary.passages)} försvinner ur svaren; filen läggs i papperskorgen."
+        )
+        return "", gr.update(visible=True), text
+
+    def remove(name: str | None, request: gr.Request) -> tuple:
+        hidden = gr.update(visible=False)
+        if not access.may_edit(request):
+            return EDITORS_ONLY, *lists(), hidden, hidden, None
         if not name:
-            return "Obs! Välj ett dokument att ta bort.", *_corpus_state(_summaries(engine))
+            return "Obs! Välj ett dokument att ta bort.", *lists(), hidden, hidden, None
         try:
             change = engine.remove_document(name)
         except Exception as error:
-            return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *_corpus_state(_summaries(engine))
-        return _change_message(change), *_corpus_state(_summaries(engine))
+            return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *lists(), hidden, hidden, None
+        removed = change.removed[0].name
+        return change_message(change), *lists(), hidden, gr.update(visible=True), removed
 
-    outputs = [status, listing, chosen, document_filter]
-    added = add_button.click(
-        add, upload, [*outputs, upload], api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
+    def restore(name: str | None, request: gr.Request) -> tuple:
+        hidden = gr.update(visible=False)
+        if not access.may_edit(request):
+            return EDITORS_ONLY, *lists(), hidden, None
+        if not name:
+            return "Obs! Välj ett dokument i papperskorgen.", *lists(), hidden, None
+        try:
+            change = engine.restore_document(name)
+        except Exception as error:
+            return f"Obs! {html.escape(user_message(error, f'restoring {name}'))}", *lists(), hidden, None
+        return change_message(change), *lists(), hidden, None
+
+    shown = [listing, chosen, trashed, document_filter]
+    added = add_button.click(add, upload, [status, *shown, upload], **EDIT)
+    remove_button.click(ask_removal, chosen, [status, confirm_row, question], **EDIT)
+    cancel_button.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
+    removed = confirm_button.click(remove, chosen, [status, *shown, confirm_row, undo_button, last_removed], **EDIT)
+    undone = undo_button.click(restore, last_removed, [status, *shown, undo_button, last_removed], **EDIT)
+    restored = restore_button.click(restore, trashed, [status, *shown, undo_button, last_removed], **EDIT)
+    return DocumentsPanel(
+        listing=listing,
+        removal=chosen,
+        trash=trashed,
+        editing=editing,
+        changes=(added, removed, undone, restored),
+        handlers=(add, ask_removal, remove, restore),
     )
-    removed = remove_button.click(
-        remove, chosen, outputs, api_visibility="private", concurrency_limit=1, concurrency_id="rebuild"
-    )
-    return DocumentsPanel(listing=listing, removal=chosen, changes=(added, removed))
 
 
-def _summaries(engine: Engine) -> list[DocumentSummary]:
-    """The corpus documents as they are on disk: read again only when a file (or the README's titles) changed."""
-    directory = engine.corpus_dir
-    files = [*document_files(directory), directory / "README.md"]
-    stamps = tuple((path.name, stat.st_size, stat.st_mtime_ns) for path in files if (stat := _stat(path)) is not None)
-    return _read_summaries(directory, stamps, engine.parsed)
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:  # removed since it was listed
-        return None
-
-
-@lru_cache(maxsize=8)
-def _read_summaries(
-    directory: Path, stamps: tuple[tuple[str, int, int], ...], known: ParsedDocuments
-) -> list[DocumentSummary]:
-    """``stamps`` (name, size, modification time of each file) is the cache key: a page load reads no document,
-    and after an upload only documents the engine has not read (``known``) are read."""
-    return load_corpus(directory, known).summaries
-
-
-def _change_message(change: CorpusChange) -> str:
-    """What an upload or a removal did, as the panel's status (Markdown, user text escaped)."""
+def change_message(change: CorpusChange) -> str:
+    """What an upload, a removal or a restore did, as the panel's status (Markdown, user text escaped)."""
     lines = [f"Obs! {html.escape(failure)}" for failure in change.failures]
     for summary in change.added:
         lines.append(f"Klart: {html.escape(summary.title)}: {passages_text(summary.passages)}.")
         lines.extend(f"Obs! {html.escape(summary.name)}: {html.escape(note)}." for note in summary.notes)
-    lines.extend(f"Tog bort {html.escape(path.name)}." for path in change.removed)
+    lines.extend(
+        f"Obs! {html.escape(asked)} sparades som {html.escape(stored)}: namnet var upptaget."
+        for asked, stored in change.renamed
+    )
+    lines.extend(f"Tog bort {html.escape(path.name)} (den ligger i papperskorgen)." for path in change.removed)
+    lines.extend(f"Återställde {html.escape(path.name)}." for path in change.restored)
     if change.empty:
         lines.append("Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till.")
     if change.build:
@@ -171,47 +184,3 @@ def _change_message(change: CorpusChange) -> str:
             f"Obs! Omindexeringen misslyckades: {html.escape(change.build_error)} Det gamla indexet svarar fortfarande."
         )
     return "\n\n".join(lines)
-
-
-def page_viewer(engine: Engine, cited: gr.State) -> None:
-    """A picker of the last reply's PDF sources and the chosen one's page, rendered, the passage highlighted."""
-    with gr.Accordion("Sidan i dokumentet", open=False, elem_id="page-view"):
-        source = gr.Dropdown([], value=None, label="Källa (PDF)", elem_id="page-source")
-        image = gr.Image(label="Sidan", type="pil", interactive=False, elem_id="page-image", buttons=["download"])
-        note = gr.Markdown()
-
-    def choices(passages: list[dict] | None) -> dict:
-        options = [
-            (f"[{number}] {p['citation']}", str(number - 1))
-            for number, p in enumerate(passages or [], start=1)
-            if _pdf_file(engine, p["document"]) is not None and p.get("page") is not None
-        ]
-        return gr.update(choices=options, value=None)
-
-    def show(position: str | None, passages: list[dict] | None) -> tuple:
-        if position is None or not passages:
-            return None, ""
-        passage = Passage.from_dict(passages[int(position)])
-        path = _pdf_file(engine, passage.document)
-        if path is None:
-            return None, "Obs! Dokumentet finns inte längre i korpusen."
-        try:
-            view = render_passage_page(path.read_bytes(), passage.text, passage.page)
-        except Exception as error:
-            return None, f"Obs! {html.escape(user_message(error, f'rendering page {passage.page} of {path.name}'))}"
-        return (
-            view.image,
-            f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",
-        )
-
-    cited.change(choices, cited, source, api_visibility="private")
-    source.change(show, [source, cited], [image, note], api_visibility="private")
-
-
-def _pdf_file(engine: Engine, document: str) -> Path | None:
-    """The corpus PDF a passage's document key names, if that document is a PDF."""
-    for path in document_files(engine.corpus_dir):
-        if path.stem == document:
-            with path.open("rb") as handle:
-                return path if handle.read(5) == b"%PDF-" else None
-    return None

@@ -17,17 +17,20 @@ import gradio as gr
 
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import Engine
-from assistant.interfaces.documents_panel import (
+from assistant.interfaces.accounts import Access
+from assistant.interfaces.document_lists import (
+    ALL,
     ALL_DOCUMENTS,
-    DocumentsPanel,
     document_choices,
-    documents_panel,
-    page_viewer,
+    municipality_choices,
+    role_choices,
+    title_line,
 )
+from assistant.interfaces.documents_panel import DocumentsPanel, documents_panel
+from assistant.interfaces.page_viewer import page_viewer
 from assistant.interfaces.presentation import index_status, sources_html
 from assistant.search.retrieve import DEFAULT_KINDS
 
-ALL = "Alla"
 EXAMPLES = [
     "Hur får man med politikerna?",
     "Vad gjorde Kalix?",
@@ -36,7 +39,8 @@ EXAMPLES = [
     "Vad säger verksamheterna om att driva arbetet i grupp?",
 ]
 INDEX_POLL_SECONDS = 5
-"""How often an open page asks whether the index on disk changed (a symlink lookup; cheap)."""
+"""How often an open page asks whether the index on disk changed: a symlink lookup and the status line; the
+lists are sent again only when the engine has loaded another build (``ChatEvents.refresh``)."""
 CHAT_HEIGHT = "max(22rem, calc(100dvh - 19rem))"
 """The conversation takes the window's height less the title, question box and examples below it."""
 UI_STRINGS = {
@@ -92,6 +96,7 @@ def status_text(engine: Engine) -> str:
 class Page:
     """The components the chat's events read and write."""
 
+    title: gr.Markdown
     chat: gr.Chatbot
     question: gr.Textbox
     send: gr.Button
@@ -124,20 +129,17 @@ class Page:
     """The last reply's cited passages, for the page viewer."""
 
 
-def lay_out(engine: Engine) -> Page:
-    """Place the page's components (inside an open ``gr.Blocks``): the conversation left, filters and sources right."""
-    passages = engine.retriever.index.passages
-    municipalities = [ALL, *sorted(filter(None, passages.values("municipality")))]
-    roles = [ALL, *sorted(filter(None, passages.values("role")))]
+def lay_out(engine: Engine, access: Access) -> Page:
+    """Place the page's components (inside an open ``gr.Blocks``): the conversation left, filters and sources right.
+
+    The lists (documents, municipalities, roles) and the title are those of the index loaded now; the chat
+    refills them when the engine loads another build.  The editors' controls start hidden (``access``).
+    """
+    municipalities = municipality_choices(engine)
+    roles = role_choices(engine)
     kinds = [(ALL, ALL), *[(KIND_LABELS[k].capitalize(), KIND_LABELS[k]) for k in DEFAULT_KINDS]]  # value: citat
-    documents = document_choices(engine.document_titles())
-    gr.Markdown(
-        "# Rapportassistenten\n"
-        "Fråga om rapporten *På väg mot jämställda och attraktiva kommuner* (Norrbottens Kommuner). "
-        "Svaren är rapportens egna ord: citat med vem som sa dem, tips och stycken – "
-        "alltid med källa (avsnitt, sida).",
-        elem_id="title",
-    )
+    documents = document_choices(engine.documents())
+    title = gr.Markdown(title_line(engine), elem_id="title")
     previous_query = gr.State(None)
     undo_query = gr.State(None)
     turns = gr.State([])
@@ -184,13 +186,14 @@ def lay_out(engine: Engine) -> Page:
                 document = gr.Dropdown(documents, value=ALL_DOCUMENTS, label="Dokument", elem_id="document-filter")
             with gr.Accordion("Index", open=False):
                 status = gr.Markdown(status_text(engine), elem_id="index-status")
-                rebuild_button = gr.Button("Bygg om indexet", size="sm", elem_id="rebuild")
+                rebuild_button = gr.Button("Bygg om indexet", size="sm", visible=False, elem_id="rebuild")
                 note = gr.Markdown(elem_id="index-note")
-            panel = documents_panel(engine, document)
+            panel = documents_panel(engine, access, document)
             gr.Markdown("### Källor")
             sources = gr.HTML(sources_html(None, ""), elem_id="sources")
             page_viewer(engine, cited)
     return Page(
+        title=title,
         chat=chat,
         question=question,
         send=send,

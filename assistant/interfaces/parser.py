@@ -9,7 +9,6 @@ one.  The option helpers are shared with them.
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -19,6 +18,7 @@ from assistant.documents.library import MAX_DOCUMENT_BYTES
 from assistant.documents.passages import KIND_LABELS
 from assistant.engine import DEFAULT_TOP_K, MAX_TOP_K
 from assistant.interfaces import commands
+from assistant.interfaces.accounts import ROLES
 from assistant.interfaces.arguments import SwedishArgumentParser, int_between, passage_kind
 
 Commands: TypeAlias = "argparse._SubParsersAction[SwedishArgumentParser]"
@@ -113,13 +113,40 @@ def _add_corpus_commands(subcommands: Commands) -> None:
     add.set_defaults(handler=commands.corpus_add)
     remove = actions.add_parser(
         "remove",
-        help="ta bort ett dokument och bygg om indexet",
-        description="Tar bort ett dokument ur korpusen (filnamn, namn utan filändelse eller titel) "
-        "och bygger om indexet utan dess stycken.",
+        help="flytta ett dokument till papperskorgen och bygg om indexet",
+        description="Flyttar ett dokument ur korpusen (filnamn, namn utan filändelse eller titel) till "
+        "papperskorgen (.trash/ i korpusmappen) och bygger om indexet utan dess stycken. "
+        "Ångra med: assistant corpus restore NAMN",
     )
     remove.add_argument("name", metavar="NAMN", help="dokumentets filnamn, namn eller titel")
     add_engine_options(remove, inherited=True)
     remove.set_defaults(handler=commands.corpus_remove)
+    restore = actions.add_parser(
+        "restore",
+        help="hämta tillbaka ett dokument ur papperskorgen och bygg om indexet",
+        description="Flyttar det senast borttagna dokumentet med det namnet (filnamn eller namn utan filändelse) "
+        "tillbaka till korpusen och bygger om indexet. Rapporten som följer med programmet finns alltid kvar "
+        "att återställa.",
+    )
+    restore.add_argument("name", metavar="NAMN", help="dokumentets filnamn eller namn (se: assistant corpus trash)")
+    add_engine_options(restore, inherited=True)
+    restore.set_defaults(handler=commands.corpus_restore)
+    trash = actions.add_parser(
+        "trash",
+        help="visa papperskorgen",
+        description="Visar de borttagna dokumenten i papperskorgen (.trash/ i korpusmappen), senast borttagna först.",
+    )
+    add_corpus_option(trash, inherited=True)
+    add_json_option(trash, "skriv listan som JSON", inherited=True)
+    trash.set_defaults(handler=commands.corpus_trash)
+    empty = actions.add_parser(
+        "empty-trash",
+        help="töm papperskorgen för gott",
+        description="Raderar dokumenten i papperskorgen för gott (rapporten som följer med programmet behålls). "
+        "Går inte att ångra.",
+    )
+    add_corpus_option(empty, inherited=True)
+    empty.set_defaults(handler=commands.corpus_empty_trash)
 
 
 def _add_index_commands(subcommands: Commands) -> None:
@@ -172,12 +199,51 @@ def _add_serve_command(subcommands: Commands) -> None:
     add_engine_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på; standard: %(default)s")
     serve.add_argument("--port", type=int_between(1, 65535), default=7860, help="port; standard: %(default)s")
+    add_accounts_option(serve)
     serve.add_argument(
-        "--auth",
-        default=os.environ.get("ASSISTANT_AUTH"),
-        help="inloggning som ANVÄNDARE:LÖSENORD (eller miljövariabeln ASSISTANT_AUTH); krävs då även för omindexering",
+        "--allow-anonymous",
+        action="store_true",
+        help="utan kontofil: alla får läsa och fråga utan inloggning, ingen får ändra dokumenten "
+        "(krävs för en annan --host än den här datorn utan --accounts)",
     )
     serve.set_defaults(handler=commands.serve)
+
+
+def add_accounts_option(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    default = config.accounts_file()
+    parser.add_argument(
+        "--accounts",
+        type=Path,
+        default=default,
+        required=required and default is None,
+        metavar="FIL",
+        help="kontofil med användare, roller (reader, editor) och lösenord som argon2-hashar "
+        "(eller miljövariabeln ASSISTANT_ACCOUNTS); standard: %(default)s",
+    )
+
+
+def _add_users_commands(subcommands: Commands) -> None:
+    users = subcommands.add_parser(
+        "users",
+        help="hantera chattens konton",
+        description="Konton för chatten: läsare (reader) frågar, redaktörer (editor) lägger också till, tar bort "
+        "och återställer dokument och bygger om indexet.",
+    )
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ÅTGÄRD")
+    add = actions.add_parser(
+        "add",
+        help="lägg till en användare (eller byt roll och lösenord)",
+        description="Lägger till en användare i kontofilen. Lösenordet (minst 8 tecken) frågas efter, eller läses "
+        "från första raden på standard in; det står aldrig på kommandoraden, och bara dess argon2-hash sparas.",
+    )
+    add.add_argument("name", metavar="NAMN", help="användarnamnet")
+    add.add_argument("--role", choices=ROLES, default="reader", help="roll; standard: %(default)s")
+    add_accounts_option(add, required=True)
+    add.set_defaults(handler=commands.users_add)
+    listing = actions.add_parser("list", help="visa användarna", description="Visar kontofilens användare och roller.")
+    add_accounts_option(listing, required=True)
+    add_json_option(listing, "skriv listan som JSON")
+    listing.set_defaults(handler=commands.users_list)
 
 
 def build_parser(developer_commands: Callable[[Commands], None] | None = None) -> argparse.ArgumentParser:
@@ -196,4 +262,5 @@ def build_parser(developer_commands: Callable[[Commands], None] | None = None) -
     if developer_commands is not None:
         developer_commands(subcommands)
     _add_serve_command(subcommands)
+    _add_users_commands(subcommands)
     return parser

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from assistant.documents.corpus import DocumentSummary
 from assistant.documents.passages import KIND_LABELS
+from assistant.engine import BUNDLED_REPORT
 from assistant.reply.answer import Answer
 from assistant.reply.render import escape, to_markdown
 from assistant.search.build import BuildReport
@@ -206,13 +208,24 @@ class Turn:
     filters: str = ""
 
 
-def transcript(turns: list[Turn], now: datetime) -> str:
+def documents_described(documents: list[DocumentSummary]) -> str:
+    """What the chat answers from, as the page's title line and the saved conversation name it: "Rapporten *På väg
+    mot …* (Norrbottens Kommuner)", "Dokumentet *…*" or "Dokumenten *…*, *…* och *…*"."""
+    titles = [f"*{escape(d.title)}*" for d in documents]
+    if [d.document for d in documents] == [BUNDLED_REPORT]:
+        return f"Rapporten {titles[0]} (Norrbottens Kommuner)"
+    if len(titles) == 1:
+        return f"Dokumentet {titles[0]}"
+    shown = titles if len(titles) <= 5 else [*titles[:4], f"{len(titles) - 4} till"]
+    return f"Dokumenten {', '.join(shown[:-1])} och {shown[-1]}"
+
+
+def transcript(turns: list[Turn], now: datetime, documents: list[DocumentSummary]) -> str:
     """The whole conversation as one Markdown document, every reply with its numbered sources."""
     stamp = now.astimezone(LOCAL_TIME)
     parts = [
         "# Samtal med Rapportassistenten",
-        f"Rapporten *På väg mot jämställda och attraktiva kommuner* (Norrbottens Kommuner). "
-        f"Sparat {stamp.day} {MONTHS[stamp.month - 1]} {stamp.year} {stamp:%H:%M}.",
+        f"{documents_described(documents)}. Sparat {stamp.day} {MONTHS[stamp.month - 1]} {stamp.year} {stamp:%H:%M}.",
     ]
     for number, turn in enumerate(turns, start=1):
         parts.append(f"## {number}. {turn.question}")

@@ -151,6 +151,7 @@ def build_index(
                     sha256=corpus.fingerprint,
                     documents=corpus.documents,
                     skipped=[e.name for e in corpus.errors],
+                    summaries=corpus.summaries,
                 ),
                 model=ModelRecord(
                     name=embedder.info.name,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from typing import Any
 
+from assistant.documents.corpus import DocumentSummary
+from assistant.documents.names import DocumentName
 from assistant.search import dense as dense_index
 
 FORMAT_VERSION = 7
 """The on-disk layout's version; a build of another one is rebuilt, never read.  6: passages by column
-(passage_store.py), sentences as ``.npy`` files, the speller's words stored; 7: a passage's ``reading`` (OCR) and
-the bridges (bridges.py)."""
+(passage_store.py), sentences as ``.npy`` files, the speller's words stored.  7: a passage's ``reading`` (OCR),
+the bridges (bridges.py), and each document's summary in the manifest, so pages and handlers list the
+documents without parsing them."""
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
@@ -24,6 +27,13 @@ class CorpusRecord:
     sha256: str
     documents: list[str]
     skipped: list[str]
+    summaries: list[DocumentSummary] = field(default_factory=list)
+    """Each document read: title, format, pages, passages by kind, sha256 (the documents panel, ``corpus list``)."""
+
+    @property
+    def names(self) -> list[DocumentName]:
+        """The indexed documents' names, for :func:`~assistant.documents.names.resolve_document`."""
+        return [DocumentName(s.document, s.name, s.title) for s in self.summaries]
 
 
 @dataclass(frozen=True)
@@ -65,13 +75,17 @@ class Manifest:
         return cls(
             format=data["format"],
             built_at=data["built_at"],
-            corpus=CorpusRecord(**data["corpus"]),
+            corpus=CorpusRecord(**data["corpus"] | {"summaries": [_summary(s) for s in data["corpus"]["summaries"]]}),
             model=ModelRecord(**data["model"]),
             passages=data["passages"],
             libraries=data["libraries"],
             dense=data["dense"],
             pending_sentences=data.get("pending_sentences", 0),
         )
+
+
+def _summary(data: dict[str, Any]) -> DocumentSummary:
+    return DocumentSummary(**data | {"notes": tuple(data["notes"])})
 
 
 def library_versions() -> dict[str, str]:

@@ -18,6 +18,7 @@ from typing import Literal, get_args
 import faiss
 import numpy as np
 
+from assistant.documents.names import resolve_document
 from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.bm25 import bm25_scores
@@ -157,7 +158,7 @@ class Retriever:
         kinds = set(passages.values("kind"))
         self.kinds = {name_key(k): k for k in kinds}
         self.kinds.update({name_key(label): kind for kind, label in KIND_LABELS.items() if kind in kinds})
-        self.documents = {name_key(d): d for d in passages.values("document")}
+        self.documents = index.manifest.corpus.names
         self.facts = PassageFacts.of(passages, index.text_facts)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
@@ -168,8 +169,12 @@ class Retriever:
             municipality=_resolve(filters.municipality, self.municipalities, "Okänd kommun"),
             role=_resolve(filters.role, self.roles, "Okänd roll"),
             kind=_resolve(filters.kind, self.kinds, "Okänd typ"),
-            document=_resolve(filters.document, self.documents, "Okänt dokument"),
+            document=self._document(filters.document),
         )
+
+    def _document(self, name: str | None) -> str | None:
+        """The document key a filter names (file name, key or title: ``resolve_document``); None for any."""
+        return resolve_document(name, self.documents).key if name and name.strip() else None
 
     def _allowed_mask(self, filters: Filters) -> np.ndarray:
         """Which passages pass the (normalised) filters; computed once per combination, from the columns."""

@@ -1,0 +1,71 @@
+"""The chat's one public API endpoint, ``/ask``: a question in, the reply as JSON out.
+
+With accounts (``--accounts``) every API call needs a login, as the page does: Gradio refuses a call
+without one (401) before it reaches this function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.engine import DEFAULT_TOP_K, Engine, Reply
+from assistant.errors import InputError, user_message
+from assistant.interfaces.chat_events import asked
+from assistant.search.retrieve import Filters
+
+
+class AskEndpoint:
+    """``/ask`` for one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _answer(self, question: str, **options: Any) -> Reply | str:
+        try:
+            return self.engine.ask(question, **options)
+        except Exception as error:
+            return user_message(error, f"answering {asked(question)} through the API")
+
+    def ask(
+        self,
+        question: str,
+        municipality: str = "",
+        role: str = "",
+        kind: str = "",
+        top_k: int = DEFAULT_TOP_K,
+        document: str = "",
+        previous_query: str = "",
+    ) -> dict[str, Any]:
+        """Ask the report a question in Swedish.
+
+        Returns the reply as Markdown and the ranked passages with citations.
+        Empty filters mean any municipality, role, kind and document.  To hold a conversation, pass
+        the previous reply's ``query`` as ``previous_query``: "Och i Kalix?" is then a follow-up.
+        """
+        self.engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
+        try:
+            count = _whole_number(top_k)
+        except InputError as error:
+            return {"question": str(question)[:500], "error": str(error)}
+        reply = self._answer(
+            question,
+            top_k=count,
+            filters=Filters(
+                municipality or None,
+                role or None,
+                kind or None,
+                document or None,  # a file name, a name or a title
+            ),
+            previous_query=str(previous_query or "").strip()[:2000] or None,
+        )
+        if isinstance(reply, str):
+            return {"question": str(question)[:500], "error": reply}
+        return reply.to_dict()
+
+
+def _whole_number(value: object) -> int:
+    """``top_k`` as sent by an API client; InputError (Swedish) when it is no whole number."""
+    try:
+        return int(str(value))
+    except ValueError as error:
+        raise InputError(f"Antal träffar måste vara ett heltal, inte {str(value)[:20]!r}.") from error
