@@ -151,14 +151,14 @@ def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
 
 
 def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: Path) -> None:
-    from assistant.interfaces.documents_panel import _change_message
+    from assistant.interfaces.documents_panel import change_message
     from assistant.interfaces.page import status_text
 
     embedder = HeldEmbedder()
     engine = _engine(tmp_path, embedder)
     change = engine.add_documents([bath])
 
-    assert "Sökbart nu. Vektorerna för 4 meningar i nya dokument beräknas i bakgrunden" in _change_message(change)
+    assert "Sökbart nu. Vektorerna för 4 meningar i nya dokument beräknas i bakgrunden" in change_message(change)
     assert "beräknas i bakgrunden; svaren använder styckenas vektorer under tiden." in status_text(engine)
     embedder.release.set()
     engine.wait_for_sentences()
