@@ -5,39 +5,40 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.devtools.evaluate import DEFAULT_QUESTIONS, HOLDOUT_QUESTIONS, Evaluation, evaluate, load_questions
+from assistant.devtools.evaluate import HOLDOUT_QUESTIONS, Evaluation, evaluate, load_questions
 from assistant.errors import InputError
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.retrieve import Filters
 
-FLOOR = {"hit@1": 0.55, "hit@5": 0.85, "mrr": 0.68, "answered": 0.80, "near-oos": 0.70, "far-oos": 0.90}
-"""Regression floors, set a little under the figures measured with `assistant eval` (README)."""
+FLOOR = {"hit@1": 0.695, "hit@5": 0.90, "mrr": 0.78, "answered": 0.65, "near-oos": 0.92, "far-oos": 0.95}
+"""Regression floors on the held-out questions (never trained on), a little under the figures measured with
+`assistant eval` on 2026-12-07 (hit@1 0.735, hit@5 0.936, MRR 0.816, in-scope answered 0.685, near- and
+far-topic declined 0.965 / 1.000; docs/evaluation.md): hit@1 sits 4 points under, so a drop of 5 fails."""
 
 
 @pytest.fixture(scope="module")
-def evaluation(engine) -> Evaluation:
-    questions = load_questions(DEFAULT_QUESTIONS, engine.retriever.index.passages)
-    assert sum(1 for q in questions if q.gold) >= 250
-    assert sum(1 for q in questions if q.type == "near-oos") >= 60
+def held_out(engine) -> Evaluation:
+    questions = load_questions(HOLDOUT_QUESTIONS, engine.retriever.index.passages)
+    assert sum(1 for q in questions if q.gold) >= 200
+    assert sum(1 for q in questions if q.type == "near-oos") >= 50
     return evaluate(engine, questions)
 
 
-def test_the_learned_ranking_is_no_worse_than_either_side_on_new_questions(engine) -> None:
+def test_the_learned_ranking_is_no_worse_than_either_side_on_new_questions(held_out: Evaluation) -> None:
     """On held-out questions (the development ones are in-sample for the adapter: both sides near 1.0).
 
-    Measured 2026-12-03: MRR fused 0.851, dense 0.849, BM25 0.560 — the adapted dense side alone ranks about
-    as well; the ranker's speaker, kind and intent features must not cost anything on top."""
-    questions = load_questions(HOLDOUT_QUESTIONS, engine.retriever.index.passages)
-    fused, dense, bm25 = evaluate(engine, questions).methods
+    Measured 2026-12-07 on the paraphrase split: MRR fused 0.816, dense 0.782, BM25 0.550 — the adapted dense side
+    ranks a little below; the ranker's speaker, kind and intent features must not cost anything on top."""
+    fused, dense, bm25 = held_out.methods
     assert fused.mrr >= dense.mrr - 0.01 and fused.mrr > bm25.mrr + 0.2
     assert fused.hits[5] >= dense.hits[5] - 0.01
 
 
-def test_quality_floor(evaluation: Evaluation) -> None:
-    """Floors a little under the measured figures (README), to catch regressions."""
-    fused = evaluation.methods[0]
+def test_quality_floor(held_out: Evaluation) -> None:
+    """Floors a little under the measured held-out figures, to catch regressions."""
+    fused = held_out.methods[0]
     assert fused.hits[1] >= FLOOR["hit@1"] and fused.hits[5] >= FLOOR["hit@5"] and fused.mrr >= FLOOR["mrr"]
-    replies = evaluation.replies
+    replies = held_out.replies
     assert replies.answered_in_scope >= FLOOR["answered"]
     assert replies.declined["near-oos"] >= FLOOR["near-oos"] and replies.declined["far-oos"] >= FLOOR["far-oos"]
     assert replies.median_reply_chars <= 1200

@@ -17,8 +17,11 @@ from assistant.devtools import reports
 from assistant.devtools.evaluate import (
     DEFAULT_CONVERSATIONS,
     DEFAULT_QUESTIONS,
+    FINAL_CONVERSATIONS,
+    FINAL_QUESTIONS,
     HOLDOUT_CONVERSATIONS,
     HOLDOUT_QUESTIONS,
+    NEVER_LEARNED_FROM,
     evaluate,
     load_conversations,
     load_questions,
@@ -36,16 +39,23 @@ from assistant.search.learned import LEARNED_DIR
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    engine = load_engine(args)
-    engine.use(settings=apply_settings(engine.settings, args.set or []))
-    passages = engine.retriever.index.passages
-    if args.questions is None:
+    if args.final:
+        if args.questions is not None:
+            raise InputError("Ange antingen en frågefil eller --final, inte båda.")
+        if not FINAL_QUESTIONS.exists():
+            raise InputError(f"Den slutliga testmängden {FINAL_QUESTIONS} finns inte.")
+        final_talk = FINAL_CONVERSATIONS if FINAL_CONVERSATIONS.exists() else None
+        sets = [("slutliga testfrågor", FINAL_QUESTIONS, final_talk)]
+    elif args.questions is None:
         sets = [
             ("utvecklingsfrågor", DEFAULT_QUESTIONS, DEFAULT_CONVERSATIONS),
             ("undanhållna frågor", HOLDOUT_QUESTIONS, HOLDOUT_CONVERSATIONS),
         ]
     else:
         sets = [("frågor", args.questions, args.conversations)]
+    engine = load_engine(args)
+    engine.use(settings=apply_settings(engine.settings, args.set or []))
+    passages = engine.retriever.index.passages
     results = []
     for name, questions, conversations in sets:
         talk = load_conversations(conversations, passages) if conversations else None
@@ -61,9 +71,12 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_tune(args: argparse.Namespace) -> int:
     from assistant.devtools.tune import tune
 
-    held_out = {HOLDOUT_QUESTIONS.resolve(), HOLDOUT_CONVERSATIONS.resolve()}
+    held_out = {path.resolve() for path in NEVER_LEARNED_FROM}
     if {args.questions.resolve(), args.conversations.resolve()} & held_out:
-        raise InputError("De undanhållna frågorna mäter det inlärda och får aldrig läras av; välj en annan fil.")
+        raise InputError(
+            "De undanhållna frågorna och den slutliga testmängden mäter det inlärda och får aldrig läras av; "
+            "välj en annan fil."
+        )
     engine = load_engine(args, learned=neutral_values())
     learned = tune(engine, args.questions, args.conversations, args.output)
     if args.json:
@@ -182,6 +195,12 @@ def add_developer_commands(subcommands: Commands) -> None:
         type=Path,
         metavar="SAMTAL",
         help="JSON Lines-fil med samtal (en lista med frågor per rad) att mäta tillsammans med FRÅGOR",
+    )
+    evaluation.add_argument(
+        "--final",
+        action="store_true",
+        help="mät i stället den slutliga testmängden (questions_final.jsonl, med conversations_final.jsonl om "
+        "den finns); läses av inget annat, så mät den bara när en ändring är bestämd",
     )
     evaluation.add_argument(
         "--set",

@@ -36,6 +36,11 @@ DEFAULT_QUESTIONS = DATA / "questions.jsonl"
 HOLDOUT_QUESTIONS = DATA / "questions_holdout.jsonl"
 DEFAULT_CONVERSATIONS = DATA / "conversations.jsonl"
 HOLDOUT_CONVERSATIONS = DATA / "conversations_holdout.jsonl"
+FINAL_QUESTIONS = DATA / "questions_final.jsonl"
+FINAL_CONVERSATIONS = DATA / "conversations_final.jsonl"
+"""The final test set: read only by ``assistant eval --final``, once a change is decided."""
+NEVER_LEARNED_FROM = (HOLDOUT_QUESTIONS, HOLDOUT_CONVERSATIONS, FINAL_QUESTIONS, FINAL_CONVERSATIONS)
+"""Files that measure what was learned; ``assistant tune`` refuses them."""
 CUTOFFS = (1, 3, 5)
 MRR_DEPTH = 10
 LEAD_CHARS = 400
