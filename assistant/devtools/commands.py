@@ -16,6 +16,7 @@ from assistant.devtools import reports
 from assistant.devtools.evaluate import (
     DEFAULT_CONVERSATIONS,
     DEFAULT_QUESTIONS,
+    FINAL_CONVERSATIONS,
     HOLDOUT_CONVERSATIONS,
     HOLDOUT_QUESTIONS,
     evaluate,
@@ -59,7 +60,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_tune(args: argparse.Namespace) -> int:
     from assistant.devtools.tune import tune
 
-    held_out = {HOLDOUT_QUESTIONS.resolve(), HOLDOUT_CONVERSATIONS.resolve()}
+    held_out = {HOLDOUT_QUESTIONS.resolve(), HOLDOUT_CONVERSATIONS.resolve(), FINAL_CONVERSATIONS.resolve()}
     if {args.questions.resolve(), args.conversations.resolve()} & held_out:
         raise InputError("De undanhållna frågorna mäter det inlärda och får aldrig läras av; välj en annan fil.")
     engine = load_engine(args, learned=neutral_values())

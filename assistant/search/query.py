@@ -90,7 +90,9 @@ class Query:
     ``text`` is the mended question; ``searched`` what retrieval searches (a follow-up's text after the
     previous question's topic).  ``role`` and ``municipality`` are the speaker the question is about
     (named, or carried over from the previous question); ``places`` every place name a Swedish question
-    names, covered or not; ``implied`` the role and municipality a follow-up asks to filter on.
+    names, covered or not; ``implied`` the role and municipality a follow-up asks to filter on.  A question
+    read in its conversation also carries the passages the previous reply ``cited`` and what it ``follows``
+    up on ("example", "next"; ``conversation.follows_kind``), which ranking features read.
     """
 
     typed: str
@@ -106,6 +108,8 @@ class Query:
     searched: str = ""
     implied_role: str | None = None
     implied_municipality: str | None = None
+    cited: tuple[str, ...] = ()
+    follows: str = ""
 
     @property
     def changed(self) -> bool:
