@@ -29,10 +29,12 @@ from assistant.interfaces.presentation import (
     build_summary,
     chat_message,
     filter_line,
+    reading_line,
     sources_html,
     transcript,
 )
 from assistant.reply.render import escape, to_markdown
+from assistant.search.conversation import Conversation
 from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,15 @@ REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och räk
 """Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 """The page's own events are not API endpoints; only ``/ask`` is."""
+
+
+def _conversation(state: Any) -> Conversation | None:
+    """The conversation a page or API client kept; an unreadable one is logged and the question asked anew."""
+    try:
+        return Conversation.from_dict(state) if state else None
+    except InputError as error:
+        log.warning("Asking without the conversation state given: %s", error)
+        return None
 
 
 def _filters(municipality: str | None, role: str | None, kind: str | None, document: str | None = None) -> Filters:
@@ -71,7 +82,7 @@ class ChatEvents:
         message: str,
         history: list[dict],
         done: list[Turn],
-        previous: str | None,
+        previous: dict | None,
         municipality: str,
         role: str,
         kind: str,
@@ -83,22 +94,27 @@ class ChatEvents:
             return {page.question: gr.update()}  # an empty dict reads to Gradio as one missing value
         history = list(history or [])
         reply = self._answer(
-            message, "in the chat", filters=_filters(municipality, role, kind, document), previous_query=previous
+            message,
+            "in the chat",
+            filters=_filters(municipality, role, kind, document),
+            conversation=_conversation(previous),
         )
         if isinstance(reply, str):
             return self._notice(history, message, reply)
         applied = applied_filters(reply.filters, reply.inferred)
         line = filter_line(applied)
+        reading = reading_line(reply.follows, bool(previous))
         done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]
         return {
             page.chat: [
                 *history,
                 {"role": "user", "content": escape(reply.answer.question)},
-                {"role": "assistant", "content": chat_message(reply.answer, line)},
+                {"role": "assistant", "content": chat_message(reply.answer, line, reading)},
             ],
             page.question: "",
-            page.previous_query: reply.query,
-            page.undo_query: previous if any(f.inferred for f in applied) else reply.query,
+            page.previous_query: reply.conversation.to_dict(),
+            page.undo_query: previous if any(f.inferred for f in applied) else reply.conversation.to_dict(),
+            page.ask_anew: gr.update(visible=bool(reply.follows)),
             page.sources: sources_html(reply.answer, reply.query),
             page.cited: [hit.passage.to_dict() for hit in reply.answer.cited],
             page.turns: done,
@@ -127,7 +143,15 @@ class ChatEvents:
 
         return run
 
-    def forget_filters(self, undo: str | None) -> dict:
+    def ask_anew(
+        self, history: list[dict], done: list[Turn], municipality: str, role: str, kind: str, document: str
+    ) -> dict:
+        """The last question asked again as a new one, in place of its reply read as a follow-up."""
+        if not done or len(history or []) < 2:
+            return {self.page.ask_anew: gr.update(visible=False)}
+        return self.respond(done[-1].question, history[:-2], done[:-1], None, municipality, role, kind, document)
+
+    def forget_filters(self, undo: dict | None) -> dict:
         """The next question runs without the filters shown: read ones forgotten, chosen ones reset."""
         page = self.page
         return {
@@ -146,6 +170,7 @@ class ChatEvents:
             page.chat: [],
             page.previous_query: None,
             page.undo_query: None,
+            page.ask_anew: gr.update(visible=False),
             page.turns: [],
             page.transcript_text: "",
             page.download: gr.update(interactive=False),
@@ -203,12 +228,15 @@ class ChatEvents:
         top_k: int = DEFAULT_TOP_K,
         document: str = "",
         previous_query: str = "",
+        conversation: dict | None = None,
     ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
         Empty filters mean any municipality, role, kind and document.  To hold a conversation, pass
-        the previous reply's ``query`` as ``previous_query``: "Och i Kalix?" is then a follow-up.
+        the previous reply's ``conversation`` back as ``conversation`` ("Och i Kalix?" is then read in it;
+        the reply's ``follows``, ``topic`` and ``follow_up_probability`` say how); the previous reply's
+        ``query`` as ``previous_query`` still works, carrying that question only.
         """
         self.engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
         try:
@@ -226,6 +254,7 @@ class ChatEvents:
                 self.engine.document_key(document) if document else None,  # a title as well as a file name
             ),
             previous_query=str(previous_query or "").strip()[:2000] or None,
+            conversation=_conversation(conversation),
         )
         if isinstance(reply, str):
             return {"question": str(question)[:500], "error": reply}
@@ -241,6 +270,7 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         page.question,
         page.previous_query,
         page.undo_query,
+        page.ask_anew,
         page.sources,
         page.cited,
         page.turns,
@@ -256,6 +286,9 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         button.click(events.ask_example(button.value), [page.chat, page.turns, *filters], answered, **PRIVATE).then(
             None, js=after_reply, **PRIVATE
         )
+    page.ask_anew.click(events.ask_anew, [page.chat, page.turns, *filters], answered, **PRIVATE).then(
+        None, js=after_reply, **PRIVATE
+    )
     page.clear_filters.click(
         events.forget_filters,
         [page.undo_query],
