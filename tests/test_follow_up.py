@@ -88,3 +88,17 @@ def test_the_split_keeps_conversations_that_share_a_turn_together_and_never_move
     backwards = split(list(reversed(fresh)), [None] * 200)
     for side, found in split(fresh, [None] * 200).items():
         assert sorted(map(str, found)) == sorted(map(str, backwards[side]))  # reproducible, whatever the order
+
+
+def test_eval_reports_conversations_by_kind(fake_engine, tmp_path) -> None:
+    from assistant.devtools.evaluate import evaluate_conversations, load_conversations
+
+    rows = _rows(DEFAULT_CONVERSATIONS)
+    chosen = [r for r in rows if any(t["kind"] == "topic-change" for t in r["conversation"])][:3]
+    path = tmp_path / "talk.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen), encoding="utf-8")
+    scores = evaluate_conversations(fake_engine, load_conversations(path, fake_engine.retriever.index.passages))
+    kinds = {t["kind"] for r in chosen for t in r["conversation"][1:] if t["gold"]}
+    assert {s.method for s in scores.kinds} == kinds and scores.first_turns.questions == 3
+    changes = sum(1 for r in chosen for t in r["conversation"][1:] if t["kind"] == "topic-change" and t["gold"])
+    assert scores.topic_changes == changes and 0 <= scores.topic_change_alone <= 1

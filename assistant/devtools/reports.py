@@ -61,6 +61,11 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
         )
     cv = ranker["cross_validated"]
     print(f"  rankning (korsvaliderad): hit@1 {cv['hit@1']:.3f}, hit@5 {cv['hit@5']:.3f}, MRR {cv['mrr']:.3f}")
+    for kind, figures in ranker.get("follow_ups_cross_validated", {}).items():
+        at = f"hit@1 {figures['hit@1']:.3f}, hit@5 {figures['hit@5']:.3f}"
+        print(f"    samtalsturer, {kind}: {at} ({figures['questions']})")
+    for kind, figures in report.get("follow_up", {}).get("cross_validated", {}).items():
+        print(f"  följdfråga eller ej rätt läst, {kind}: {figures['read_right']:.3f} ({figures['turns']} turer)")
     cv, base = lead["cross_validated"], lead["cosine_only"]
     print(f"  inledande mening rätt först: {cv['hit@1']:.3f} (bara cosinus: {base['hit@1']:.3f})")
     cv = decision["cross_validated"]

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from assistant.devtools.adapter_fit import ADAPTER_MAX_STEPS, AdapterFit
-from assistant.devtools.evaluate import load_conversations, load_questions
+from assistant.devtools.evaluate import FOLLOWING_KINDS, load_conversations, load_questions
 from assistant.devtools.examples import FOLDS, Example, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
 from assistant.engine import Engine
@@ -108,6 +108,20 @@ def fit_lead(
         "cosine_only": ranking_metrics([d[2] for d in data], labels),
     }
     return LinearModel(LEAD_FEATURES, fit_listwise(groups, labels, LEAD_L2).astype(np.float32)), report
+
+
+def _by_kind(scores: list[np.ndarray | None], labels: list[np.ndarray], kinds: list[str]) -> dict[str, Any]:
+    """Out-of-fold ranking figures of the conversation turns that follow the thread, together and by kind."""
+    groups = {"all": [k in FOLLOWING_KINDS for k in kinds]} | {
+        kind: [k == kind for k in kinds] for kind in (*FOLLOWING_KINDS, "topic-change")
+    }
+    return {
+        name: ranking_metrics(
+            [s for s, keep in zip(scores, chosen, strict=True) if keep],
+            [y for y, keep in zip(labels, chosen, strict=True) if keep],
+        )
+        for name, chosen in groups.items()
+    }
 
 
 # -- the follow-up probability ---------------------------------------------------------------------
@@ -210,7 +224,7 @@ def tune(
     steps, adapter_report = adapters.chosen_steps(max_steps)
     ranker_scores: list[np.ndarray | None] = []
     ranker_labels: list[np.ndarray] = []
-    ranker_turns: list[bool] = []  # which are conversation turns that follow the thread
+    ranker_turns: list[str] = []  # each group's conversation turn kind ("" for a single question)
     lead_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     lead_folds, decision_rows, decision_labels, decision_folds = [], [], [], []
     for fold in [*range(folds), None]:
@@ -226,7 +240,7 @@ def tune(
             break
         ranker_scores += [ranker.score(g) for g, f in zip(groups, group_folds, strict=True) if f == fold]
         ranker_labels += [y for y, f in zip(labels, group_folds, strict=True) if f == fold]
-        ranker_turns += [e.question.follows for e, f in zip(kept, group_folds, strict=True) if f == fold]
+        ranker_turns += [e.question.kind for e, f in zip(kept, group_folds, strict=True) if f == fold]
         for example in (e for e in chosen if e.fold == fold):
             lead = lead_data(engine, example)
             if lead is not None:
@@ -248,10 +262,7 @@ def tune(
         "adapter": adapter_report,
         "ranker": {
             "cross_validated": ranking_metrics(ranker_scores, ranker_labels),
-            "follow_ups_cross_validated": ranking_metrics(
-                [s for s, t in zip(ranker_scores, ranker_turns, strict=True) if t],
-                [y for y, t in zip(ranker_labels, ranker_turns, strict=True) if t],
-            ),
+            "follow_ups_cross_validated": _by_kind(ranker_scores, ranker_labels, ranker_turns),
         },
         "follow_up": follow_up_report,
         "lead": lead_report,

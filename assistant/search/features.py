@@ -54,6 +54,8 @@ PASSAGE_FEATURES = (
     "example_beside",
     "next_after",
     "reason_section",
+    "own_cos",
+    "cited_cos",
 )
 """The ranker's inputs, in the order of its weights (``assistant/learned/weights.json``)."""
 
@@ -139,8 +141,14 @@ def passage_features(
     passage_cos: np.ndarray,
     sentence_cos: list[np.ndarray],
     bm25: np.ndarray,
+    own_cos: np.ndarray | None = None,
+    cited_cos: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores)."""
+    """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores).
+
+    A question read in its conversation also gives ``own_cos``, the candidates' dense score for the question
+    alone (the topic in front can drown "Hur gick det sen?"), and ``cited_cos``, their passage cosine to the
+    passage the previous reply led with; both are 0 otherwise."""
     best = np.array([c.max() if len(c) else p for c, p in zip(sentence_cos, passage_cos, strict=True)])
     second = np.array(
         [np.sort(c)[-2] if len(c) > 1 else b for c, b in zip(sentence_cos, best, strict=True)], dtype=np.float32
@@ -184,5 +192,7 @@ def passage_features(
         "example_beside": (query.follows == "example") & quote & (cited["cited_beside"] | cited["cited_section"]),
         "next_after": (query.follows == "next") & cited["cited_next"],
         "reason_section": (intent == "reason") & (cited["cited_section"] | cited["cited_next"]),
+        "own_cos": np.zeros(len(candidates)) if own_cos is None else own_cos,
+        "cited_cos": np.zeros(len(candidates)) if cited_cos is None else cited_cos,
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])

@@ -209,7 +209,8 @@ class Retriever:
         positions = self._candidates(vector, lexical.astype(np.float32), mask) if among is None else among
         passage, sentences = self._dense_scores(vector, positions)
         bm25 = lexical[positions].astype(np.float32)
-        features = passage_features(query, self.facts, positions, passage, sentences, bm25)
+        own, near = self._conversation_scores(query, positions)
+        features = passage_features(query, self.facts, positions, passage, sentences, bm25, own, near)
         return Candidates(positions, features, passage, sentences, bm25)
 
     def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
@@ -275,6 +276,18 @@ class Retriever:
         if len(candidates) == 0:
             candidates = np.flatnonzero(mask)[:wanted]
         return candidates[mask[candidates]].astype(np.int64)
+
+    def _conversation_scores(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """For a question read in its conversation: the candidates' dense score for the question alone, and their
+        passage cosine to the passage the previous reply led with (None for a question read alone)."""
+        if not query.follow_up:
+            return None, None
+        passage, sentences = self._dense_scores(self.encode(query.text), candidates)
+        best = np.array([c.max() if len(c) else p for c, p in zip(sentences, passage, strict=True)])
+        own = (PASSAGE_VECTOR_WEIGHT * passage + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
+        lead = self.index.passages.position(query.cited[0]) if query.cited else None
+        near = None if lead is None else (self.index.vectors[candidates] @ self.index.vectors[lead : lead + 1].T)[:, 0]
+        return own, near
 
     def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each candidate's passage cosine, and its sentences' cosines."""
