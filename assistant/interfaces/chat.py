@@ -103,7 +103,7 @@ class ChatEvents:
             return self._notice(history, message, reply)
         applied = applied_filters(reply.filters, reply.inferred)
         line = filter_line(applied)
-        reading = reading_line(reply.follows, bool(previous))
+        reading = reading_line(reply.follows, bool(previous or done))
         done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]
         return {
             page.chat: [
