@@ -18,6 +18,8 @@ from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.documents.corpus import DocumentSummary, ParsedDocuments
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
@@ -26,6 +28,7 @@ from assistant.reply.answerability import DECISION_FEATURES, decide
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
 from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
+from assistant.search.conversation import Conversation
 from assistant.search.corpus_changes import (
     CorpusChange,
     Progress,
@@ -38,11 +41,12 @@ from assistant.search.coverage import Coverage, union
 from assistant.search.embeddings import Embedder, Say
 from assistant.search.encoder import load_in_background
 from assistant.search.features import PASSAGE_FEATURES
+from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD, follow_up_features
 from assistant.search.index import Index, current_build, load_index
 from assistant.search.learned import Learned, load_learned
 from assistant.search.query import Query, Speller
 from assistant.search.retrieve import Filters, Retriever, SearchSettings
-from assistant.search.understanding import Reader
+from assistant.search.understanding import Reader, Reading
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,10 @@ class Reply:
 
     ``filters`` are all filters applied; ``inferred`` holds only those the
     assistant read from the question itself (a follow-up's "Och i Jokkmokk?"),
-    so an interface can show them and let the user clear them.
+    so an interface can show them and let the user clear them.  ``conversation`` is the state to pass
+    with the next question; ``follows`` the question that opened the topic this one was read as a follow-up
+    to and ``topic`` the topic text searched in front of it (both "" for a new question), with the
+    ``follow_up_probability``.
     """
 
     answer: Answer
@@ -70,19 +77,29 @@ class Reply:
     filters: Filters = Filters()
     inferred: Filters = Filters()
     understood: Query | None = None
+    conversation: Conversation = field(default_factory=Conversation)
+    follows: str = ""
+    topic: str = ""
+    follow_up_probability: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``assistant ask --json`` and the ``/ask`` API: the answer, and how it was searched.
 
-        ``query`` is what to pass back as the previous turn for a follow-up; ``filters`` are all that
-        applied, ``implied_filters`` those the conversation implied ("Och i Kalix?").
+        ``conversation`` is what to pass back with the next question (``query``, the older way, still works
+        as ``previous_query``); ``topic`` is the topic the question was searched with ("" when it was read
+        as a new question); ``filters`` are all that applied, ``implied_filters`` those the conversation
+        implied ("Och i Kalix?").
         """
         understood = self.understood
         return self.answer.to_dict() | {
             "query": self.query,
             "follow_up": bool(understood and understood.follow_up),
+            "follow_up_probability": round(self.follow_up_probability, 3),
+            "follows": self.follows,
+            "topic": self.topic,
             "filters": _filter_dict(self.filters),
             "implied_filters": _filter_dict(self.inferred),
+            "conversation": self.conversation.to_dict(),
         }
 
 
@@ -106,12 +123,12 @@ def clean_question(text: str) -> str:
 
 def learned_values() -> Learned:
     """The shipped learned weights, checked against the features the code computes."""
-    return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+    return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES)
 
 
 def neutral_values() -> Learned:
     """Zero weights for the features the code computes (``assistant tune`` fits from these)."""
-    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES)
+    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -218,20 +235,31 @@ class Engine:
         return self.retriever.index.manifest.corpus.summaries
 
     def ask(
-        self, question: str, top_k: int = DEFAULT_TOP_K, filters: Filters = Filters(), previous_query: str | None = None
+        self,
+        question: str,
+        top_k: int = DEFAULT_TOP_K,
+        filters: Filters = Filters(),
+        previous_query: str | None = None,
+        conversation: Conversation | None = None,
     ) -> Reply:
-        """Answer one question (a follow-up of ``previous_query``, the previous reply's ``query``)."""
+        """Answer one question in ``conversation`` (the previous reply's ``conversation``; or, as older clients
+        do, a follow-up of ``previous_query``, the previous reply's ``query``)."""
         question = clean_question(question)
         if not 1 <= top_k <= MAX_TOP_K:
             raise InputError(f"Antal träffar måste vara mellan 1 och {MAX_TOP_K}.")
         loaded = self._loaded
         retriever = loaded.retriever
         given = filters
-        query, filters = _understood(loaded, question, filters, previous_query)
-        ranking = retriever.rank(query, filters)
+        talk = conversation or (loaded.reader.opened_by(previous_query) if previous_query else Conversation())
+        reading = loaded.reader.read(question, talk)
+        probability = _follow_up_probability(loaded, self.learned, reading)
+        follows = probability >= FOLLOW_UP_THRESHOLD
+        query = reading.query(follows)
+        filters = implied_filters(query, filters)
+        ranking = retriever.rank_conversation(reading.alone, reading.together, probability, filters)
         if len(ranking.score) == 0 and filters != given:
             filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
-            ranking = retriever.rank(query, filters)
+            ranking = retriever.rank_conversation(reading.alone, reading.together, probability, filters)
         hits = ranking.top(max(top_k, DECIDING_HITS))
         wants_tips = query.asks_tips or query.intent == "advice"
         tips = ranking.top(self.settings.reply.max_tips_asked, kind="tip") if wants_tips else None
@@ -248,13 +276,27 @@ class Engine:
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
-        return Reply(answer, query.search_text, filters, inferred, query)
+        after = talk.after(
+            reading.topic_after(follows, loaded.reader.municipalities, given.document),
+            follows,
+            question,
+            tuple(hit.passage.id for hit in answer.cited),
+            tuple(sentence.text for sentence in answer.lead),
+        )
+        opening, topic = (reading.topic.opening, reading.topic_text) if follows and reading.topic else ("", "")
+        return Reply(answer, query.search_text, filters, inferred, query, after, opening, topic, probability)
 
-    def understand(
-        self, question: str, filters: Filters = Filters(), previous_query: str | None = None
-    ) -> tuple[Query, Filters]:
-        """The question understood, and the filters with those a follow-up implies ("Och i Kalix?") added."""
-        return _understood(self._loaded, question, filters, previous_query)
+    def understand(self, question: str, filters: Filters = Filters()) -> tuple[Query, Filters]:
+        """A question understood on its own, and its filters."""
+        return self._loaded.reader.understand(question), filters
+
+    def read(self, question: str, conversation: Conversation) -> Reading:
+        """A question read alone and in ``conversation`` (see :class:`Reading`)."""
+        return self._loaded.reader.read(question, conversation)
+
+    def follow_up_row(self, reading: Reading) -> np.ndarray:
+        """The follow-up model's features of a question read in a conversation with a topic."""
+        return _follow_up_row(self._loaded, reading)
 
     def use(self, learned: Learned | None = None, settings: Settings | None = None) -> None:
         """Answer with other learned values or settings from now on (``tune`` while it fits, ``eval --set``)."""
@@ -391,14 +433,31 @@ class Engine:
             self._rebuilding.release()
 
 
-def _understood(loaded: _Loaded, question: str, filters: Filters, previous_query: str | None) -> tuple[Query, Filters]:
-    """``question`` understood by one loaded index, and ``filters`` with those a follow-up implies added."""
-    query = loaded.reader.understand(question, previous_query)
-    return query, Filters(
+def implied_filters(query: Query, filters: Filters) -> Filters:
+    """``filters`` with those a follow-up implies ("Och i Kalix?") added."""
+    return Filters(
         municipality=filters.municipality or query.implied_municipality,
         role=filters.role or query.implied_role,
         kind=filters.kind,
         document=filters.document,
+    )
+
+
+def _follow_up_probability(loaded: _Loaded, learned: Learned, reading: Reading) -> float:
+    """How likely the question follows its conversation's thread (0 without a conversation before it)."""
+    if reading.together is None:
+        return 0.0
+    return float(learned.follow_up.probability(_follow_up_row(loaded, reading)[None, :])[0])
+
+
+def _follow_up_row(loaded: _Loaded, reading: Reading) -> np.ndarray:
+    """The follow-up model's features of a question read in a conversation, by one loaded index."""
+    retriever = loaded.retriever
+    return follow_up_features(
+        reading,
+        loaded.reader.municipalities,
+        retriever.similarity(reading.alone.text, reading.topic_text),
+        retriever.best_cosine(reading.alone.text),
     )
 
 

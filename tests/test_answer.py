@@ -134,6 +134,17 @@ def test_follow_ups_use_the_previous_question_and_say_which_filter_they_set(engi
     assert fresh.query == "Vad är styrkedjan?" and fresh.inferred == Filters()
 
 
+def test_a_conversation_reads_pronouns_and_answers_as_follow_ups_and_a_new_topic_alone(engine) -> None:
+    first = engine.ask("Vad gjorde Kalix?")
+    pronoun = engine.ask("Hur gjorde de före projektet?", conversation=first.conversation)
+    assert pronoun.follow_up_probability >= 0.5 and pronoun.follows == "Vad gjorde Kalix?"
+    why = engine.ask("Varför då?", conversation=pronoun.conversation)
+    assert why.follow_up_probability >= 0.5 and why.conversation.topic.opening == "Vad gjorde Kalix?"
+    new = engine.ask("Vad är CEMR-deklarationen?", conversation=why.conversation)
+    assert new.follow_up_probability < 0.5 and new.conversation.topic.opening == "Vad är CEMR-deklarationen?"
+    assert "CEMR" in new.answer.hits[0].passage.text
+
+
 def test_a_filter_combination_that_excludes_everything_says_which_filter_to_remove(engine) -> None:
     with pytest.raises(InputError, match="Inga tips är knutna till en kommun – ta bort kommunfiltret"):
         engine.ask("uppföljning", filters=Filters(kind="tips", municipality="Kalix"))

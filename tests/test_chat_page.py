@@ -124,7 +124,21 @@ def test_a_filter_read_from_a_follow_up_is_shown_and_can_be_cleared(desk: Page, 
     original = engine.ask
     monkeypatch.setattr(engine, "ask", lambda *a, **k: asked.append(k) or original(*a, **k))
     ask(desk, "Och vad sa politikerna om det?")
-    assert asked[0]["previous_query"] == "Vilka tips finns om uppföljning?"
+    assert asked[0]["conversation"].topic.opening == "Vilka tips finns om uppföljning?"
+    assert asked[0]["conversation"].topic.municipality is None
+
+
+def test_a_follow_up_says_what_it_follows_and_can_be_asked_anew(desk: Page) -> None:
+    first = ask(desk, "Vad gjorde Kalix?")
+    expect(first).not_to_contain_text("Följdfråga till")
+    follow = ask(desk, "Och i Gällivare?")
+    expect(follow).to_contain_text("Följdfråga till: ”Vad gjorde Kalix?”")
+    anew = desk.get_by_role("button", name="Ställ som ny fråga", exact=True)
+    replies = desk.locator('#chat [data-testid="bot"]')
+    anew.click()
+    expect(replies.last).to_contain_text("Ny fråga", timeout=REPLY)
+    expect(replies).to_have_count(2)
+    expect(anew).to_be_hidden()
 
 
 def test_a_chosen_filter_is_shown_and_cleared_back_to_all(desk: Page) -> None:

@@ -141,6 +141,18 @@ def test_ask_json_and_json_lines_from_stdin(engine) -> None:
     assert [o["answered"] for o in objects] == [True, False]
 
 
+def test_ask_conversation_carries_the_state_and_shows_the_topic(engine) -> None:
+    lines = run_cli(
+        "ask", "--json", "--conversation", "-", stdin="Vad gjorde Kalix?\nOch i Gällivare?\n\nOch i Jokkmokk?\n"
+    )
+    assert lines.returncode == 0, lines.stderr
+    first, second, fresh = (json.loads(line) for line in lines.stdout.splitlines())
+    assert first["follows"] == "" and first["conversation"]["topic"]["opening"] == "Vad gjorde Kalix?"
+    assert second["follows"] == "Vad gjorde Kalix?" and second["follow_up_probability"] >= 0.5
+    assert second["topic"] and second["implied_filters"] == {"municipality": "Gällivare"}
+    assert fresh["follow_up_probability"] == 0 and fresh["conversation"]["turns"] == 1  # a blank line: a new one
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -1,11 +1,15 @@
-"""Follow-ups are recognised by their form, never by length alone; their own focus replaces the previous one."""
+"""A conversation's state: the topic over the turns, what the reply cited, and a question read in it."""
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 
-from assistant.interfaces.page import EXAMPLES
-from assistant.search.conversation import is_follow_up
+from assistant.errors import InputError
+from assistant.search.conversation import Conversation, Topic, content_words, follows_kind
+from assistant.search.follow_up import FOLLOW_UP_FEATURES, follow_up_features
 from assistant.search.query import Speller
 from assistant.search.understanding import Reader
 
@@ -14,71 +18,118 @@ PLACES = ["Övertorneå", "Kalix", "Haparanda", "Jokkmokk", "Gällivare"]
 
 @pytest.fixture(scope="module")
 def reader() -> Reader:
-    return Reader.of(Speller({"kalix", "jokkmokk", "gällivare", "politikerna", "uppföljning", "tips"}), PLACES)
+    return Reader.of(
+        Speller({"kalix", "jokkmokk", "gällivare", "politikerna", "uppföljning", "tips", "skolan"}), PLACES
+    )
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Och i Jokkmokk?",
-        "Vad sa politikerna om det?",
-        "Kalix då?",
-        "Politikerna?",
-        "Och politikerna i Kalix?",
-        "men i Gällivare",
-        "Vad tyckte de där?",
-        "Finns det något tips om den?",
-        "Vad gjorde de?",
-    ],
-)
-def test_follow_ups_by_form(question: str) -> None:
-    assert is_follow_up(question, PLACES)
+def _after(reader: Reader, talk: Conversation, question: str, follows: bool = True) -> Conversation:
+    reading = reader.read(question, talk)
+    return talk.after(reading.topic_after(follows, PLACES, None), follows, question, ("p-1",), ())
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["Vad är styrkedjan?", "Vad gjorde Kalix?", "Hur får man med politikerna?", "Vad tyckte de i Gällivare?"],
-)
-def test_short_questions_are_not_follow_ups_by_length(question: str) -> None:
-    assert not is_follow_up(question, PLACES)
+def _talk(reader: Reader, *questions: str) -> Conversation:
+    talk = Conversation()
+    for number, question in enumerate(questions):
+        talk = _after(reader, talk, question, follows=number > 0)
+    return talk
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_every_chat_example_is_a_fresh_question_first_and_second(reader: Reader, example: str) -> None:
-    assert not is_follow_up(example, PLACES)
-    query = reader.understand(example, "Vilka tips finns om uppföljning?")
-    assert not query.follow_up and query.search_text == query.text
+def test_the_state_survives_json(reader: Reader) -> None:
+    talk = _talk(reader, "Vad gjorde Kalix med uppföljning?", "Vad sa politikerna där?")
+    again = Conversation.from_dict(json.loads(json.dumps(talk.to_dict())))
+    assert again == talk and again.topic is not None and again.topic.municipality == "Kalix"
+
+
+@pytest.mark.parametrize("bad", [{"topic": {"words": []}}, {"cited": [3]}, {"turns": "many"}, "text"])
+def test_a_state_that_cannot_be_read_is_a_clear_error(bad: object) -> None:
+    with pytest.raises(InputError, match="Samtalet kunde inte läsas"):
+        Conversation.from_dict(bad)
+
+
+def test_an_unknown_intent_in_a_state_reads_as_general() -> None:
+    talk = Conversation.from_dict({"topic": {"opening": "Vad gjorde Kalix?", "intent": "hack"}})
+    assert talk.topic == Topic("Vad gjorde Kalix?")
+
+
+def test_a_first_question_is_read_alone(reader: Reader) -> None:
+    reading = reader.read("Vad gjorde Kalix?", Conversation())
+    assert reading.together is None and reading.query(True) is reading.alone
 
 
 def test_a_new_place_replaces_the_previous_one(reader: Reader) -> None:
-    query = reader.understand("Och i Gällivare?", "Vad sa politikerna i Kalix?")
-    assert query.follow_up and query.municipality == "Gällivare" and query.role == "Politiker"
+    reading = reader.read("Och i Gällivare?", _talk(reader, "Vad sa politikerna i Kalix?"))
+    query = reading.together
+    assert query is not None and query.municipality == "Gällivare" and query.role == "Politiker"
     assert "Kalix" not in query.search_text and "Gällivare" in query.search_text
     assert query.implied_municipality == "Gällivare" and query.implied_role is None
+    assert reading.alone.search_text == "Och i Gällivare?"
 
 
 def test_där_carries_the_previous_place(reader: Reader) -> None:
-    query = reader.understand("Vad sa politikerna där?", "Vad gjorde Jokkmokk?")
-    assert (query.implied_municipality, query.implied_role) == ("Jokkmokk", "Politiker")
+    query = reader.read("Vad sa politikerna där?", _talk(reader, "Vad gjorde Jokkmokk?")).together
+    assert query is not None and (query.implied_municipality, query.implied_role) == ("Jokkmokk", "Politiker")
     assert query.intent == "said"
 
 
 def test_a_tip_follow_up_keeps_the_topic_but_not_the_place(reader: Reader) -> None:
-    query = reader.understand("Finns det något tips om det?", "Vad gjorde Kalix med uppföljning?")
-    assert query.follow_up and query.asks_tips and query.municipality is None
+    query = reader.read("Finns det något tips om det?", _talk(reader, "Vad gjorde Kalix med uppföljning?")).together
+    assert query is not None and query.asks_tips and query.municipality is None
     assert "uppföljning" in query.search_text and query.implied_municipality is None
 
 
+def test_a_chain_keeps_where_it_started(reader: Reader) -> None:
+    talk = _talk(reader, "Hur arbetade skolan i Övertorneå?", "Vem drev det arbetet?", "Fick de hjälp utifrån?")
+    query = reader.read("Gjorde kommunen mer än så?", talk).together
+    assert query is not None and "skolan" in query.search_text and "Övertorneå" in query.search_text
+    assert query.search_text.lower().count("och") == 0 and talk.turns == 3
+
+
 def test_a_chain_of_follow_ups_does_not_pile_up_their_small_words(reader: Reader) -> None:
-    second = reader.understand("Och i Gällivare?", "Vad gjorde Kalix?")
-    third = reader.understand("Och i Jokkmokk då?", second.search_text)
-    assert third.search_text.lower().count("och") == 1 and "Gällivare" not in third.search_text
+    talk = _talk(reader, "Vad gjorde Kalix?", "Och i Gällivare?")
+    query = reader.read("Och i Jokkmokk då?", talk).together
+    assert query is not None
+    assert query.search_text.lower().count("och") == 1 and "Gällivare" not in query.search_text
 
 
-def test_an_english_question_is_not_a_follow_up(reader: Reader) -> None:
-    assert not reader.understand("What should a municipality do first?", "Vilka tips finns om uppföljning?").follow_up
+def test_a_topic_change_opens_a_new_topic(reader: Reader) -> None:
+    talk = _talk(reader, "Vad gjorde Kalix med uppföljning?", "Vad sa politikerna där?")
+    changed = _after(reader, talk, "Vad är styrkedjan?", follows=False)
+    assert changed.topic == Topic("Vad är styrkedjan?", intent="definition") and changed.turns == 1
 
 
-def test_whole_words_only(reader: Reader) -> None:
-    query = reader.understand("Och verksamhetsstyrningen?", "Vad gjorde Kalix?")
-    assert query.implied_role is None and query.implied_municipality is None
+def test_the_cited_passages_ride_along_on_the_conversation_reading(reader: Reader) -> None:
+    talk = _talk(reader, "Vad gjorde Kalix?")
+    query = reader.read("Kan du ge ett exempel?", talk).together
+    assert query is not None and query.cited == ("p-1",) and query.follows == "example"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"), [("Kan du ge ett exempel?", "example"), ("Hur gick det sen?", "next"), ("Varför?", "")]
+)
+def test_what_a_question_about_the_answer_asks_for(question: str, kind: str) -> None:
+    assert follows_kind(question) == kind
+
+
+def test_content_words_leave_out_pointers_names_and_question_words() -> None:
+    assert content_words("Hur gjorde de före projektet i Kalix?", PLACES) == ["före", "projektet"]
+    assert content_words("Varför då?", PLACES) == []
+
+
+def _features(reader: Reader, question: str, *before: str) -> dict[str, float]:
+    row = follow_up_features(reader.read(question, _talk(reader, *before)), PLACES, 0.8, 0.7)
+    return dict(zip(FOLLOW_UP_FEATURES, row.tolist(), strict=True))
+
+
+def test_follow_up_features_name_what_points_back(reader: Reader) -> None:
+    pronoun = _features(reader, "Hur gjorde de före projektet?", "Vad gjorde Kalix?")
+    assert pronoun["points_back"] == 1 and pronoun["points_back_last"] == 0 and pronoun["no_content_word"] == 0
+    why = _features(reader, "Varför då?", "Vad gjorde Kalix?")
+    assert why["no_content_word"] == 1 and why["about_answer"] == 1 and why["points_back_last"] == 1
+    place = _features(reader, "Och i Gällivare?", "Vad gjorde Kalix?")
+    assert place["only_names"] == 1 and place["names_other_place"] == 1 and place["opens_with_and"] == 1
+    new = _features(reader, "Vad är styrkedjan?", "Vad gjorde Kalix?")
+    assert (
+        new["points_back"] == 0 and new["topic_word_share"] == 0 and new["content_words"] == pytest.approx(np.log1p(1))
+    )
+    assert (new["topic_similarity"], new["corpus_similarity"]) == pytest.approx((0.8, 0.7))

@@ -28,7 +28,8 @@ class AdapterFit:
         import torch
 
         index = engine.retriever.index
-        self.rows = [e for e in chosen if e.question.gold]
+        searched = {p.id for p in index.passages if p.kind in DEFAULT_KINDS}
+        self.rows = [e for e in chosen if e.question.gold & searched]  # a footnote alone is never found
         ids = {p.id: i for i, p in enumerate(index.passages)}
         queries = engine.embedder.encode_queries([e.query.search_text for e in self.rows]).astype(np.float32)
         gold = np.zeros((len(self.rows), len(index.passages)), dtype=bool)

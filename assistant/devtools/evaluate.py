@@ -11,8 +11,9 @@ to.  Out-of-scope questions have no gold; their type is ``near-oos`` (near the
 report's topic) or ``far-oos``.  ``first_quote`` lists the quotes acceptable as
 the reply's first quote, ``tips`` the tips of which one should be among the
 first two shown.  A conversation file holds ``{"conversation": [question, …]}``
-per line: each turn after the first is asked as a follow-up of the one before.
-Other keys (``persona``, ``writer``) document where a question came from.
+per line, asked turn by turn with the conversation state each reply returns; each turn's ``kind``
+says how it relates to the turns before (``TURN_KINDS``).  Other keys (``persona``, ``writer``)
+document where a question came from.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from assistant.engine import Engine
 from assistant.errors import InputError
 from assistant.reply.answer import Answer
 from assistant.reply.render import to_markdown
+from assistant.search.follow_up import FOLLOW_UP_THRESHOLD
 from assistant.search.retrieve import METHODS
 
 DATA = Path(__file__).resolve().parent
@@ -46,6 +48,10 @@ MRR_DEPTH = 10
 LEAD_CHARS = 400
 """The answer must be cited within this many characters of the reply (as Markdown) to count as leading it."""
 OUT_OF_SCOPE = ("near-oos", "far-oos")
+TURN_KINDS = ("first", "place-role", "pronoun", "about-answer", "continues", "topic-change")
+"""How a conversation turn relates to the turns before; every kind but ``first`` and ``topic-change`` follows
+the thread."""
+FOLLOWING_KINDS = ("place-role", "pronoun", "about-answer", "continues")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,15 @@ class Question:
     tips: frozenset[str] = frozenset()
     absent: tuple[str, ...] = ()
     answers: tuple[str, ...] = ()
+    kind: str = ""
+    """A conversation turn's kind (``TURN_KINDS``); "" for a single question."""
+    ranked_gold: tuple[str, ...] = ()
+    """The gold passage ids in the order listed (the best first)."""
+
+    @property
+    def follows(self) -> bool:
+        """True for a conversation turn labelled as following the thread."""
+        return self.kind in FOLLOWING_KINDS
 
 
 @dataclass(frozen=True)
@@ -88,11 +103,20 @@ class ReplyScores:
 
 @dataclass(frozen=True)
 class ConversationScores:
-    """Conversations asked turn by turn: the right passage first for opening turns and for follow-ups."""
+    """Conversations asked turn by turn: the right passage first for opening turns and for follow-ups.
+
+    ``follow_ups`` are the turns labelled as following the thread; ``kinds`` every later turn by its kind;
+    ``topic_change_alone`` the share of topic changes read as new questions (follow-up probability below
+    the threshold); ``follow_up_lead_from_gold`` the follow-ups whose reply leads from a gold passage.
+    """
 
     conversations: int
     first_turns: Scores
     follow_ups: Scores
+    kinds: list[Scores] = field(default_factory=list)
+    follow_up_lead_from_gold: float = 0.0
+    topic_change_alone: float = 0.0
+    topic_changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,13 +132,18 @@ class Evaluation:
 
 
 def _resolve(prefixes: list[str], passages: Sequence[Passage], where: str) -> frozenset[str]:
-    ids: set[str] = set()
+    return frozenset(_ranked(prefixes, passages, where))
+
+
+def _ranked(prefixes: list[str], passages: Sequence[Passage], where: str) -> tuple[str, ...]:
+    """The ids of the passages the prefixes begin, in the order listed."""
+    ids: dict[str, None] = {}
     for prefix in prefixes:
-        found = {p.id for p in passages if p.text.startswith(prefix)}
+        found = [p.id for p in passages if p.text.startswith(prefix)]
         if not found:
             raise InputError(f"{where}: inget stycke börjar med {prefix!r}")
-        ids |= found
-    return frozenset(ids)
+        ids.update(dict.fromkeys(found))
+    return tuple(ids)
 
 
 def _read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -147,11 +176,24 @@ def _question(row: dict[str, Any], passages: Sequence[Passage], where: str) -> Q
         text,
         row.get("type", ""),
         _resolve(gold, passages, where),
-        _resolve(row.get("first_quote", []), passages, where),
-        _resolve(row.get("tips", []), passages, where),
+        _resolve(_listed(row.get("first_quote", [])), passages, where),
+        _resolve(_listed(row.get("tips", [])), passages, where),
         tuple(row.get("absent", [])),
         tuple(row.get("answer", [])),
+        _kind(row.get("kind", ""), where),
+        _ranked(gold, passages, where),
     )
+
+
+def _listed(value: Any) -> list[str]:
+    """A list of prefixes; one prefix given as a string is a list of one."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _kind(kind: Any, where: str) -> str:
+    if kind and kind not in TURN_KINDS:
+        raise InputError(f"{where}: okänd sorts tur {kind!r}; välj en av {', '.join(TURN_KINDS)}")
+    return str(kind or "")
 
 
 def load_questions(path: Path, passages: Sequence[Passage]) -> list[Question]:
@@ -203,18 +245,38 @@ def _lead_has_answer(answer: Answer, answers: tuple[str, ...]) -> bool:
 
 
 def evaluate_conversations(engine: Engine, conversations: list[list[Question]]) -> ConversationScores:
-    """Ask each conversation turn by turn, each turn a follow-up of the one before, as the chat does."""
+    """Ask each conversation turn by turn, each turn with the state the reply before returned, as the chat does."""
     first: list[int | None] = []
-    later: list[int | None] = []
+    later: list[tuple[Question, int | None]] = []
+    leads: list[bool] = []
+    alone: list[bool] = []
     for turns in conversations:
-        previous = None
+        talk = None
         for number, turn in enumerate(turns):
-            reply = engine.ask(turn.text, top_k=MRR_DEPTH, previous_query=previous)
-            previous = reply.query
-            if turn.gold:
-                rank = _rank([h.passage.id for h in reply.answer.hits], turn.gold)
-                (later if number else first).append(rank)
-    return ConversationScores(len(conversations), _scores("first", first), _scores("follow-up", later))
+            reply = engine.ask(turn.text, top_k=MRR_DEPTH, conversation=talk)
+            talk = reply.conversation
+            if not turn.gold:
+                continue
+            rank = _rank([h.passage.id for h in reply.answer.hits], turn.gold)
+            if number == 0:
+                first.append(rank)
+                continue
+            later.append((turn, rank))
+            if turn.kind == "topic-change":
+                alone.append(reply.follow_up_probability < FOLLOW_UP_THRESHOLD)
+            elif turn.follows or not turn.kind:
+                leads.append(_lead_from_gold(reply.answer, turn.gold))
+    following = [r for t, r in later if t.follows or not t.kind]
+    kinds = sorted({t.kind for t, _ in later if t.kind}, key=TURN_KINDS.index)
+    return ConversationScores(
+        len(conversations),
+        _scores("first", first),
+        _scores("follow-up", following),
+        [_scores(kind, [r for t, r in later if t.kind == kind]) for kind in kinds],
+        sum(leads) / len(leads) if leads else 0.0,
+        sum(alone) / len(alone) if alone else 0.0,
+        len(alone),
+    )
 
 
 def evaluate(

@@ -6,22 +6,29 @@ import hashlib
 from dataclasses import dataclass
 
 from assistant.devtools.evaluate import Question
-from assistant.engine import Engine
+from assistant.engine import Engine, implied_filters
+from assistant.search.conversation import Conversation
 from assistant.search.query import Query
 from assistant.search.retrieve import Filters
+from assistant.search.understanding import Reading
 
 FOLDS = 5
-"""Cross-validation folds; questions are assigned by a hash of their text."""
+"""Cross-validation folds; questions are assigned by a hash of their text (a conversation's by its first turn)."""
 
 
 @dataclass(frozen=True)
 class Example:
-    """One question to learn from: understood, with its filters, gold passages and answer sentences."""
+    """One question to learn from: understood, with its filters, gold passages and answer sentences.
+
+    A conversation turn also has its ``reading`` (alone and in the conversation); its ``query`` is the reading
+    its label says it is (``Question.follows``).
+    """
 
     question: Question
     query: Query
     filters: Filters
     fold: int
+    reading: Reading | None = None
 
 
 def _fold(text: str, folds: int) -> int:
@@ -31,16 +38,24 @@ def _fold(text: str, folds: int) -> int:
 def examples(
     engine: Engine, questions: list[Question], conversations: list[list[Question]], folds: int = FOLDS
 ) -> list[Example]:
-    """Every question and conversation turn, understood as the engine would understand it."""
+    """Every question and conversation turn, understood as the engine would understand it.
+
+    A conversation is read turn by turn as if each reply had cited the turn's gold passages, led by its answer
+    sentence (what the conversations' writers assumed), and each turn follows the thread as labelled.
+    """
     found = []
     for question in questions:
         query, filters = engine.understand(question.text)
         found.append(Example(question, query, filters, _fold(question.text, folds)))
+    municipalities = engine.retriever.municipality_names
     for turns in conversations:
-        previous = None
+        talk = Conversation()
         fold = _fold(turns[0].text, folds)
-        for turn in turns:
-            query, filters = engine.understand(turn.text, previous_query=previous)
-            found.append(Example(turn, query, filters, fold))
-            previous = query.search_text
+        for number, turn in enumerate(turns):
+            reading = engine.read(turn.text, talk)
+            follows = bool(number) and (turn.follows or not turn.kind)
+            query = reading.query(follows)
+            found.append(Example(turn, query, implied_filters(query, Filters()), fold, reading))
+            topic = reading.topic_after(follows, municipalities, None)
+            talk = talk.after(topic, follows, turn.text, turn.ranked_gold, turn.answers)
     return found

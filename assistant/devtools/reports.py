@@ -40,8 +40,13 @@ def print_evaluation(result: Evaluation, name: str, questions: Path) -> None:
         print(f"  första frågan:  hit@1 {talk.first_turns.hits[1]:.3f} ({talk.first_turns.questions} frågor)")
         print(
             f"  följdfrågorna:  hit@1 {talk.follow_ups.hits[1]:.3f}, hit@5 {talk.follow_ups.hits[5]:.3f}"
-            f" ({talk.follow_ups.questions} frågor)"
+            f" ({talk.follow_ups.questions} frågor); inledningen ur rätt stycke {talk.follow_up_lead_from_gold:.3f}"
         )
+        for by_kind in talk.kinds:
+            at = by_kind.hits
+            print(f"    {by_kind.method:<14}hit@1 {at[1]:.3f}, hit@5 {at[5]:.3f} ({by_kind.questions} frågor)")
+        if talk.topic_changes:
+            print(f"  nytt ämne sökt för sig: {talk.topic_change_alone:.3f} ({talk.topic_changes} frågor)")
     print()
 
 
@@ -56,6 +61,11 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
         )
     cv = ranker["cross_validated"]
     print(f"  rankning (korsvaliderad): hit@1 {cv['hit@1']:.3f}, hit@5 {cv['hit@5']:.3f}, MRR {cv['mrr']:.3f}")
+    for kind, figures in ranker.get("follow_ups_cross_validated", {}).items():
+        at = f"hit@1 {figures['hit@1']:.3f}, hit@5 {figures['hit@5']:.3f}"
+        print(f"    samtalsturer, {kind}: {at} ({figures['questions']})")
+    for kind, figures in report.get("follow_up", {}).get("cross_validated", {}).items():
+        print(f"  följdfråga eller ej rätt läst, {kind}: {figures['read_right']:.3f} ({figures['turns']} turer)")
     cv, base = lead["cross_validated"], lead["cosine_only"]
     print(f"  inledande mening rätt först: {cv['hit@1']:.3f} (bara cosinus: {base['hit@1']:.3f})")
     cv = decision["cross_validated"]

@@ -1,6 +1,6 @@
 """``assistant tune``: fit the learned values on the development questions, with cross-validated figures.
 
-Four small models, fitted in order because each reads the one before:
+Five small models, fitted in order because each reads the one before:
 
 1. the query adapter W = I + D (384 × 384, for the model it is trained with): a softmax over the
    corpus's passages, scored like retrieval scores them (passage cosine + best sentence cosine);
@@ -9,7 +9,12 @@ Four small models, fitted in order because each reads the one before:
 3. the lead: a linear model over ``LEAD_FEATURES``, a softmax over the candidate sentences of each
    question labelled with its answer sentence;
 4. the answered decision: logistic regression over ``DECISION_FEATURES``, in-scope against
-   out-of-scope questions; its threshold maximises balanced accuracy on out-of-fold probabilities.
+   out-of-scope questions; its threshold maximises balanced accuracy on out-of-fold probabilities;
+5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
+   as following the thread against topic changes (with the final adapter, whose cosines it reads).
+
+Conversation turns are learned from with the reading their label gives (alone or in the conversation, the
+previous turn's gold standing for what the reply cited); the follow-up probability mixes the two at run time.
 
 Torch does the fitting (it is already installed for the model); the results are plain numbers in
 ``assistant/learned/``, applied with numpy at run time.  Questions are split into folds by a hash of
@@ -25,28 +30,33 @@ from typing import Any
 import numpy as np
 
 from assistant.devtools.adapter_fit import ADAPTER_MAX_STEPS, AdapterFit
-from assistant.devtools.evaluate import load_conversations, load_questions
+from assistant.devtools.evaluate import FOLLOWING_KINDS, load_conversations, load_questions
 from assistant.devtools.examples import FOLDS, Example, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
 from assistant.engine import Engine
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
 from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, lead_features, sentence_candidates
 from assistant.search.features import PASSAGE_FEATURES
+from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD
 from assistant.search.learned import LEARNED_DIR, Learned, LinearModel
 
 RANKER_L2 = 1e-2
 LEAD_L2 = 1e-2
 DECISION_L2 = 1e-2
+FOLLOW_UP_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
 
 
 # -- the ranker -------------------------------------------------------------------------------------
 
 
-def ranker_data(engine: Engine, chosen: list[Example]) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    """Each gold-labelled question's candidate features and labels, with the engine's current adapter."""
+def ranker_data(
+    engine: Engine, chosen: list[Example]
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, list[Example]]:
+    """Each gold-labelled question's candidate features and labels, with the engine's current adapter (and the
+    examples they are of)."""
     retriever = engine.retriever
-    groups, labels, folds = [], [], []
+    groups, labels, folds, kept = [], [], [], []
     for example in chosen:
         if not example.question.gold:
             continue
@@ -56,7 +66,8 @@ def ranker_data(engine: Engine, chosen: list[Example]) -> tuple[list[np.ndarray]
             groups.append(found.features)
             labels.append(label)
             folds.append(example.fold)
-    return groups, labels, np.array(folds)
+            kept.append(example)
+    return groups, labels, np.array(folds), kept
 
 
 def fit_ranker(groups: list[np.ndarray], labels: list[np.ndarray]) -> LinearModel:
@@ -97,6 +108,58 @@ def fit_lead(
         "cosine_only": ranking_metrics([d[2] for d in data], labels),
     }
     return LinearModel(LEAD_FEATURES, fit_listwise(groups, labels, LEAD_L2).astype(np.float32)), report
+
+
+def _by_kind(scores: list[np.ndarray | None], labels: list[np.ndarray], kinds: list[str]) -> dict[str, Any]:
+    """Out-of-fold ranking figures of the conversation turns that follow the thread, together and by kind."""
+    groups = {"all": [k in FOLLOWING_KINDS for k in kinds]} | {
+        kind: [k == kind for k in kinds] for kind in (*FOLLOWING_KINDS, "topic-change")
+    }
+    return {
+        name: ranking_metrics(
+            [s for s, keep in zip(scores, chosen, strict=True) if keep],
+            [y for y, keep in zip(labels, chosen, strict=True) if keep],
+        )
+        for name, chosen in groups.items()
+    }
+
+
+# -- the follow-up probability ---------------------------------------------------------------------
+
+
+def follow_up_data(engine: Engine, chosen: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Each labelled conversation turn after the first: its follow-up features, label, fold and kind."""
+    rows, labels, folds, kinds = [], [], [], []
+    for example in chosen:
+        reading, kind = example.reading, example.question.kind
+        if reading is None or reading.together is None or not kind:
+            continue
+        rows.append(engine.follow_up_row(reading))
+        labels.append(example.question.follows)
+        folds.append(example.fold)
+        kinds.append(kind)
+    width = len(FOLLOW_UP_FEATURES)
+    return np.array(rows).reshape(-1, width), np.array(labels, dtype=np.float64), np.array(folds), kinds
+
+
+def fit_follow_up(
+    x: np.ndarray, y: np.ndarray, folds: np.ndarray, kinds: list[str]
+) -> tuple[LinearModel, dict[str, Any]]:
+    """Logistic regression follows-the-thread against topic change, with out-of-fold shares read right by kind."""
+    out = cross_validated(
+        folds,
+        lambda inside: fit_logistic(x[inside], y[inside], FOLLOW_UP_L2),
+        lambda model, outside: 1 / (1 + np.exp(-(x[outside] @ model[0] + model[1]))),
+    )
+    right = [(p >= FOLLOW_UP_THRESHOLD) == (label > 0) for p, label in zip(out, y, strict=True) if p is not None]
+    kept = [k for p, k in zip(out, kinds, strict=True) if p is not None]
+    report = {
+        kind: {"read_right": round(float(np.mean([r for r, k in zip(right, kept, strict=True) if k == kind])), 3)}
+        | {"turns": kept.count(kind)}
+        for kind in sorted(set(kept))
+    }
+    weights, bias = fit_logistic(x, y, FOLLOW_UP_L2)
+    return LinearModel(FOLLOW_UP_FEATURES, weights.astype(np.float32), bias), {"cross_validated": report}
 
 
 # -- the answered decision --------------------------------------------------------------------------
@@ -161,12 +224,13 @@ def tune(
     steps, adapter_report = adapters.chosen_steps(max_steps)
     ranker_scores: list[np.ndarray | None] = []
     ranker_labels: list[np.ndarray] = []
+    ranker_turns: list[str] = []  # each group's conversation turn kind ("" for a single question)
     lead_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     lead_folds, decision_rows, decision_labels, decision_folds = [], [], [], []
     for fold in [*range(folds), None]:
         learned = replace(engine.learned, adapter=adapters.without(fold, steps), adapter_model=fingerprint)
         engine.use(learned)
-        groups, labels, group_folds = ranker_data(engine, chosen)
+        groups, labels, group_folds, kept = ranker_data(engine, chosen)
         ranker = fit_ranker(
             [g for g, f in zip(groups, group_folds, strict=True) if f != fold],
             [y for y, f in zip(labels, group_folds, strict=True) if f != fold],
@@ -176,6 +240,7 @@ def tune(
             break
         ranker_scores += [ranker.score(g) for g, f in zip(groups, group_folds, strict=True) if f == fold]
         ranker_labels += [y for y, f in zip(labels, group_folds, strict=True) if f == fold]
+        ranker_turns += [e.question.kind for e, f in zip(kept, group_folds, strict=True) if f == fold]
         for example in (e for e in chosen if e.fold == fold):
             lead = lead_data(engine, example)
             if lead is not None:
@@ -186,6 +251,7 @@ def tune(
                 decision_rows.append(row)
                 decision_labels.append(bool(example.question.gold))
                 decision_folds.append(fold)
+    follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = fit_lead(lead_rows, np.array(lead_folds))
     decision, threshold, decision_report = fit_decision(
         np.array(decision_rows), np.array(decision_labels, dtype=np.float64), np.array(decision_folds)
@@ -194,11 +260,22 @@ def tune(
         "questions": len(questions),
         "conversation_turns": sum(len(turns) for turns in conversations),
         "adapter": adapter_report,
-        "ranker": {"cross_validated": ranking_metrics(ranker_scores, ranker_labels)},
+        "ranker": {
+            "cross_validated": ranking_metrics(ranker_scores, ranker_labels),
+            "follow_ups_cross_validated": _by_kind(ranker_scores, ranker_labels, ranker_turns),
+        },
+        "follow_up": follow_up_report,
         "lead": lead_report,
         "decision": decision_report,
     }
-    learned = replace(engine.learned, lead=lead_model, decision=decision, decision_threshold=threshold, report=report)
+    learned = replace(
+        engine.learned,
+        lead=lead_model,
+        decision=decision,
+        decision_threshold=threshold,
+        follow_up=follow_up,
+        report=report,
+    )
     learned.save(output)
     engine.use(learned)
     return learned

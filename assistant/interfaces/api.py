@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.engine import DEFAULT_TOP_K, Engine, Reply
 from assistant.errors import InputError, user_message
-from assistant.interfaces.chat_events import asked
+from assistant.interfaces.chat_events import asked, conversation_state
 from assistant.search.retrieve import Filters
 
 
@@ -35,12 +35,15 @@ class AskEndpoint:
         top_k: int = DEFAULT_TOP_K,
         document: str = "",
         previous_query: str = "",
+        conversation: dict | None = None,
     ) -> dict[str, Any]:
         """Ask the report a question in Swedish.
 
         Returns the reply as Markdown and the ranked passages with citations.
         Empty filters mean any municipality, role, kind and document.  To hold a conversation, pass
-        the previous reply's ``query`` as ``previous_query``: "Och i Kalix?" is then a follow-up.
+        the previous reply's ``conversation`` back as ``conversation`` ("Och i Kalix?" is then read in it;
+        the reply's ``follows``, ``topic`` and ``follow_up_probability`` say how); the previous reply's
+        ``query`` as ``previous_query`` still works, carrying that question only.
         """
         self.engine.reload_if_changed()  # API clients see a rebuild made elsewhere without a page open
         try:
@@ -57,6 +60,7 @@ class AskEndpoint:
                 document or None,  # a file name, a name or a title
             ),
             previous_query=str(previous_query or "").strip()[:2000] or None,
+            conversation=conversation_state(conversation),
         )
         if isinstance(reply, str):
             return {"question": str(question)[:500], "error": reply}

@@ -30,6 +30,7 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         page.question,
         page.previous_query,
         page.undo_query,
+        page.ask_anew,
         page.sources,
         page.cited,
         page.turns,
@@ -45,6 +46,9 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         button.click(events.ask_example(button.value), [page.chat, page.turns, *filters], answered, **PRIVATE).then(
             None, js=after_reply, **PRIVATE
         )
+    page.ask_anew.click(events.ask_anew, [page.chat, page.turns, *filters], answered, **PRIVATE).then(
+        None, js=after_reply, **PRIVATE
+    )
     page.clear_filters.click(
         events.forget_filters,
         [page.undo_query],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +11,7 @@ import gradio as gr
 
 from assistant import config
 from assistant.engine import Engine, Reply
-from assistant.errors import BusyError, user_message
+from assistant.errors import BusyError, InputError, user_message
 from assistant.interfaces.accounts import Access
 from assistant.interfaces.document_lists import (
     ALL,
@@ -30,14 +31,27 @@ from assistant.interfaces.presentation import (
     build_summary,
     chat_message,
     filter_line,
+    reading_line,
     sources_html,
     transcript,
 )
 from assistant.reply.render import escape, to_markdown
+from assistant.search.conversation import Conversation
 from assistant.search.retrieve import Filters
+
+log = logging.getLogger(__name__)
 
 REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och räknar fram vektorerna …</div>'
 """Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
+
+
+def conversation_state(state: Any) -> Conversation | None:
+    """The conversation a page or API client kept; an unreadable one is logged and the question asked anew."""
+    try:
+        return Conversation.from_dict(state) if state else None
+    except InputError as error:
+        log.warning("Asking without the conversation state given: %s", error)
+        return None
 
 
 def _filters(municipality: str | None, role: str | None, kind: str | None, document: str | None = None) -> Filters:
@@ -74,7 +88,7 @@ class ChatEvents:
         message: str,
         history: list[dict],
         done: list[Turn],
-        previous: str | None,
+        previous: dict | None,
         municipality: str,
         role: str,
         kind: str,
@@ -86,22 +100,27 @@ class ChatEvents:
             return {page.question: gr.update()}  # an empty dict reads to Gradio as one missing value
         history = list(history or [])
         reply = self._answer(
-            message, "in the chat", filters=_filters(municipality, role, kind, document), previous_query=previous
+            message,
+            "in the chat",
+            filters=_filters(municipality, role, kind, document),
+            conversation=conversation_state(previous),
         )
         if isinstance(reply, str):
             return self._notice(history, message, reply)
         applied = applied_filters(reply.filters, reply.inferred)
         line = filter_line(applied)
+        reading = reading_line(reply.follows, bool(previous or done))
         done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]
         return {
             page.chat: [
                 *history,
                 {"role": "user", "content": escape(reply.answer.question)},
-                {"role": "assistant", "content": chat_message(reply.answer, line)},
+                {"role": "assistant", "content": chat_message(reply.answer, line, reading)},
             ],
             page.question: "",
-            page.previous_query: reply.query,
-            page.undo_query: previous if any(f.inferred for f in applied) else reply.query,
+            page.previous_query: reply.conversation.to_dict(),
+            page.undo_query: previous if any(f.inferred for f in applied) else reply.conversation.to_dict(),
+            page.ask_anew: gr.update(visible=bool(reply.follows)),
             page.sources: sources_html(reply.answer, reply.query),
             page.cited: [hit.passage.to_dict() for hit in reply.answer.cited],
             page.turns: done,
@@ -130,7 +149,15 @@ class ChatEvents:
 
         return run
 
-    def forget_filters(self, undo: str | None) -> dict:
+    def ask_anew(
+        self, history: list[dict], done: list[Turn], municipality: str, role: str, kind: str, document: str
+    ) -> dict:
+        """The last question asked again as a new one, in place of its reply read as a follow-up."""
+        if not done or len(history or []) < 2:
+            return {self.page.ask_anew: gr.update(visible=False)}
+        return self.respond(done[-1].question, history[:-2], done[:-1], None, municipality, role, kind, document)
+
+    def forget_filters(self, undo: dict | None) -> dict:
         """The next question runs without the filters shown: read ones forgotten, chosen ones reset."""
         page = self.page
         return {
@@ -149,6 +176,7 @@ class ChatEvents:
             page.chat: [],
             page.previous_query: None,
             page.undo_query: None,
+            page.ask_anew: gr.update(visible=False),
             page.turns: [],
             page.transcript_text: "",
             page.download: gr.update(interactive=False),

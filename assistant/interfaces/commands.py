@@ -25,6 +25,7 @@ from assistant.interfaces.accounts import ROLE_LABELS, Access, Accounts, add_acc
 from assistant.interfaces.presentation import build_figures, passages_text, sentences_text
 from assistant.reply.render import to_plain
 from assistant.search.build import BuildReport, build_index, complete_sentences
+from assistant.search.conversation import Conversation
 from assistant.search.corpus_changes import (
     CorpusChange,
     add_documents,
@@ -307,17 +308,17 @@ def ask(args: argparse.Namespace) -> int:
 def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> int:
     """One question per stdin line; one JSON object (or reply) per question.
 
-    With ``--conversation`` each question is a follow-up of the one before, and a blank line starts a
-    new conversation; without it every line stands alone.
+    With ``--conversation`` each question is read in the conversation so far (the state each reply returns),
+    and a blank line starts a new conversation; without it every line stands alone.
     """
     failures = 0
-    previous: str | None = None
+    talk: Conversation | None = None
     for line in sys.stdin:
         if not line.strip():
-            previous = None
+            talk = None
             continue
         try:
-            reply = engine.ask(line, top_k=args.top_k, filters=filters, previous_query=previous)
+            reply = engine.ask(line, top_k=args.top_k, filters=filters, conversation=talk)
         except Exception as error:
             failures += 1
             message = user_message(error, f"answering {line.strip()[:200]!r}")
@@ -327,7 +328,7 @@ def _ask_lines(engine: Engine, filters: Filters, args: argparse.Namespace) -> in
                 print(f"Fel: {message}", file=sys.stderr)
             continue
         if args.conversation:
-            previous = reply.query
+            talk = reply.conversation
         if args.json:
             print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
         else:

@@ -120,9 +120,11 @@ class Page:
     shown_index: gr.State
     """The index build the page's document lists were last filled from (None until the page has loaded)."""
     previous_query: gr.State
-    """The query the last reply searched with: a follow-up is read together with it."""
+    """The conversation the last reply returned (``Conversation.to_dict``): the next question is read in it."""
     undo_query: gr.State
     """What ``previous_query`` becomes when the user removes the filters shown."""
+    ask_anew: gr.Button
+    """Shown under a reply read as a follow-up: asks its question again as a new one."""
     turns: gr.State
     """The conversation so far, for the Markdown transcript."""
     cited: gr.State
@@ -156,6 +158,7 @@ def lay_out(engine: Engine, access: Access) -> Page:
                 buttons=["copy"],
                 placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
             )
+            ask_anew = gr.Button("Ställ som ny fråga", size="sm", visible=False, elem_id="ask-anew")
             with gr.Row(visible=False, elem_id="context") as context_row:
                 context_text = gr.Markdown(elem_id="context-text")
                 clear_filters = gr.Button("Ta bort filtren", size="sm", scale=0, min_width=150, elem_id="clear-filters")
@@ -217,6 +220,7 @@ def lay_out(engine: Engine, access: Access) -> Page:
         shown_index=gr.State(None),
         previous_query=previous_query,
         undo_query=undo_query,
+        ask_anew=ask_anew,
         turns=turns,
         cited=cited,
     )

@@ -181,8 +181,8 @@ def _add_ask_command(subcommands: Commands) -> None:
     ask.add_argument(
         "--conversation",
         action="store_true",
-        help="med FRÅGA = -: varje rad är en följdfråga till raden före (som i chatten); en tom rad börjar "
-        "ett nytt samtal",
+        help="med FRÅGA = -: varje rad läses i samtalet hittills (som i chatten): som följdfråga eller ny fråga, "
+        "och --json visar hur (follow_up_probability, topic); en tom rad börjar ett nytt samtal",
     )
     add_engine_options(ask)
     _add_filter_options(ask)

@@ -122,10 +122,19 @@ def source_link(number: int) -> str:
     return f"[[{number}]](#kalla-{number})"
 
 
-def chat_message(answer: Answer, filters: str = "") -> str:
-    """The reply as the chat shows it (Markdown): the filter line in italics, then the reply, [n] linked."""
+def chat_message(answer: Answer, filters: str = "", reading: str = "") -> str:
+    """The reply as the chat shows it (Markdown): how the question was read and the filter line in italics,
+    then the reply, [n] linked."""
     reply = to_markdown(answer.reply, cite=source_link)
-    return f"*{escape(filters)}*\n\n{reply}" if filters else reply
+    notes = [f"*{escape(line)}*" for line in (reading, filters) if line]
+    return "\n\n".join([*notes, reply])
+
+
+def reading_line(follows: str, in_conversation: bool) -> str:
+    """How a question was read, shown above its reply: "Följdfråga till: …" or, mid-conversation, "Ny fråga"."""
+    if follows:
+        return f"Följdfråga till: ”{follows}”"
+    return "Ny fråga" if in_conversation else ""
 
 
 @dataclass(frozen=True)

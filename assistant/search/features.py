@@ -2,7 +2,11 @@
 
 Each feature is a number a person can read: how close the passage and its best sentences are to the
 question, how much BM25 likes it, what kind of passage it is, whether its speaker is the one the
-question names, and whether its kind is what the question's intent asks for.  The ranker is a linear
+question names, and whether its kind is what the question's intent asks for.  A question read in its
+conversation adds where the passage stands to what the previous reply cited (``cited_*``: the same
+passage, its section, the passage after it, the quote and commentary beside it) and what the follow-up
+asks of it ("exempel" → an example beside it, "hur gick det sen" → the passage after, "varför" → its
+section).  The ranker is a linear
 model over these (weights learned by ``assistant tune``), so a ranking can be explained feature by
 feature and a new corpus or model is fitted the same way.
 """
@@ -42,6 +46,16 @@ PASSAGE_FEATURES = (
     "reason_paragraph",
     "figure_number",
     "length",
+    "cited_lead",
+    "cited_other",
+    "cited_section",
+    "cited_next",
+    "cited_beside",
+    "example_beside",
+    "next_after",
+    "reason_section",
+    "own_cos",
+    "cited_cos",
 )
 """The ranker's inputs, in the order of its weights (``assistant/learned/weights.json``)."""
 
@@ -75,6 +89,9 @@ class PassageFacts:
     important: np.ndarray
     numbers: np.ndarray
     length: np.ndarray
+    sections: np.ndarray
+    documents: np.ndarray
+    discusses: np.ndarray
 
     @classmethod
     def of(cls, passages: PassageStore, texts: np.ndarray) -> PassageFacts:
@@ -88,7 +105,33 @@ class PassageFacts:
             important=texts[:, 0] > 0,
             numbers=texts[:, 1] > 0,
             length=np.ascontiguousarray(texts[:, 2]),
+            sections=passages.codes("section"),
+            documents=passages.codes("document"),
+            discusses=passages.codes("discusses"),
         )
+
+    def cited_facts(self, cited: tuple[str, ...], candidates: np.ndarray) -> dict[str, np.ndarray]:
+        """Where each candidate stands to the passages the previous reply cited (ids, the lead's first)."""
+        found = [p for p in map(self.passages.position, cited) if p is not None]
+        if not found:
+            none = np.zeros(len(candidates), dtype=bool)
+            return dict.fromkeys(("cited_lead", "cited_other", "cited_section", "cited_next", "cited_beside"), none)
+        lead = found[0]
+        codes = {value: code for code, value in enumerate(self.passages.values("discusses"))}
+        commentary_of_cited = [codes[i] for i in cited if i in codes]
+        discussed = self.passages.values("discusses")
+        quotes = [self.passages.position(discussed[self.discusses[p]]) for p in found if self.discusses[p] != MISSING]
+        quote_of_cited = [q for q in quotes if q is not None]
+        is_cited = np.isin(candidates, found)
+        same_document = self.documents[candidates] == self.documents[lead]
+        beside = np.isin(self.discusses[candidates], commentary_of_cited) | np.isin(candidates, quote_of_cited)
+        return {
+            "cited_lead": candidates == lead,
+            "cited_other": is_cited & (candidates != lead),
+            "cited_section": same_document & (self.sections[candidates] == self.sections[lead]) & ~is_cited,
+            "cited_next": same_document & (candidates == lead + 1),
+            "cited_beside": beside & ~is_cited,
+        }
 
 
 def passage_features(
@@ -98,8 +141,14 @@ def passage_features(
     passage_cos: np.ndarray,
     sentence_cos: list[np.ndarray],
     bm25: np.ndarray,
+    own_cos: np.ndarray | None = None,
+    cited_cos: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores)."""
+    """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores).
+
+    A question read in its conversation also gives ``own_cos``, the candidates' dense score for the question
+    alone (the topic in front can drown "Hur gick det sen?"), and ``cited_cos``, their passage cosine to the
+    passage the previous reply led with; both are 0 otherwise."""
     best = np.array([c.max() if len(c) else p for c, p in zip(sentence_cos, passage_cos, strict=True)])
     second = np.array(
         [np.sort(c)[-2] if len(c) > 1 else b for c, b in zip(sentence_cos, best, strict=True)], dtype=np.float32
@@ -114,6 +163,7 @@ def passage_features(
     if town:
         mentions[:] = [town in facts.passages.texts[c] for c in candidates.tolist()]
     intent = query.intent
+    cited = facts.cited_facts(query.cited, candidates)
     columns = {
         "passage_cos": passage_cos,
         "sentence_cos": best,
@@ -138,5 +188,11 @@ def passage_features(
         "reason_paragraph": (intent == "reason") & paragraph,
         "figure_number": (intent == "figure") & facts.numbers[candidates],
         "length": facts.length[candidates],
+        **cited,
+        "example_beside": (query.follows == "example") & quote & (cited["cited_beside"] | cited["cited_section"]),
+        "next_after": (query.follows == "next") & cited["cited_next"],
+        "reason_section": (intent == "reason") & (cited["cited_section"] | cited["cited_next"]),
+        "own_cos": np.zeros(len(candidates)) if own_cos is None else own_cos,
+        "cited_cos": np.zeros(len(candidates)) if cited_cos is None else cited_cos,
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])

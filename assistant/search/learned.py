@@ -54,7 +54,7 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Learned:
-    """Everything ``assistant tune`` fits: ranker, lead and decision models, and the query adapter.
+    """Everything ``assistant tune`` fits: ranker, lead, decision and follow-up models, and the query adapter.
 
     ``adapter`` (W = I + D, applied to query vectors) belongs to the model with fingerprint
     ``adapter_model`` and is used with that model only.  ``report`` holds the cross-validated figures
@@ -65,18 +65,22 @@ class Learned:
     lead: LinearModel
     decision: LinearModel
     decision_threshold: float
+    follow_up: LinearModel
     adapter: np.ndarray | None = None
     adapter_model: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def neutral(cls, ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...]) -> Learned:
+    def neutral(
+        cls, ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...], follow_up: tuple[str, ...]
+    ) -> Learned:
         """All weights zero and no adapter: what ``assistant tune`` starts from when the shipped ones do not fit."""
         return cls(
             LinearModel(ranker, np.zeros(len(ranker), dtype=np.float32)),
             LinearModel(lead, np.zeros(len(lead), dtype=np.float32)),
             LinearModel(decision, np.zeros(len(decision), dtype=np.float32)),
             0.5,
+            LinearModel(follow_up, np.zeros(len(follow_up), dtype=np.float32)),
         )
 
     def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
@@ -89,6 +93,7 @@ class Learned:
             "lead": self.lead.to_dict(),
             "decision": self.decision.to_dict(),
             "decision_threshold": round(self.decision_threshold, 4),
+            "follow_up": self.follow_up.to_dict(),
             "adapter_model": self.adapter_model,
             "report": self.report,
         }
@@ -98,7 +103,11 @@ class Learned:
 
 
 def load_learned(
-    ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...], directory: Path = LEARNED_DIR
+    ranker: tuple[str, ...],
+    lead: tuple[str, ...],
+    decision: tuple[str, ...],
+    follow_up: tuple[str, ...],
+    directory: Path = LEARNED_DIR,
 ) -> Learned:
     """The shipped learned values, checked against the feature lists the code computes."""
     try:
@@ -110,6 +119,7 @@ def load_learned(
             LinearModel.from_dict(data["lead"], lead),
             LinearModel.from_dict(data["decision"], decision),
             float(data["decision_threshold"]),
+            LinearModel.from_dict(data["follow_up"], follow_up),
             adapter,
             data.get("adapter_model"),
             data.get("report", {}),

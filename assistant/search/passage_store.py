@@ -95,6 +95,7 @@ class PassageStore(Sequence[Passage]):
         self._codes = np.load(directory / "codes.npy", mmap_mode="r")
         self._pages = np.load(directory / "page.npy", mmap_mode="r")
         self._values: dict[str, list[str]] = json.loads((directory / "values.json").read_text(encoding="utf-8"))
+        self._positions: dict[str, int] | None = None
         lengths = {len(self.texts), len(self._ids), len(self._footnotes), self._codes.shape[1], len(self._pages)}
         if len(lengths) != 1 or self._codes.shape[0] != len(CODED) or set(self._values) != set(CODED):
             raise ValueError("the passage files disagree on the number of passages or fields")
@@ -130,6 +131,12 @@ class PassageStore(Sequence[Passage]):
 
     def __iter__(self) -> Iterator[Passage]:
         return (self[i] for i in range(len(self)))
+
+    def position(self, passage_id: str) -> int | None:
+        """The position of the passage with this id, or None (the id map is made on first use)."""
+        if self._positions is None:
+            self._positions = {self._ids[i]: i for i in range(len(self))}
+        return self._positions.get(passage_id)
 
     def values(self, field: str) -> list[str]:
         """The distinct values of a CODED field (None left out), in order of first appearance."""

@@ -37,6 +37,10 @@ DEFAULT_KINDS: tuple[Kind, ...] = ("quote", "tip", "paragraph")
 """Footnotes (mostly bare URLs) are searched only when asked for with the kind filter."""
 
 
+MIX_MARGIN = 0.02
+"""A follow-up probability this near 0 or 1 ranks one reading only (the other's share cannot move a passage)."""
+
+
 @dataclass(frozen=True)
 class SearchSettings:
     """How widely retrieval looks before the learned ranker orders what it found."""
@@ -162,6 +166,8 @@ class Retriever:
         self.facts = PassageFacts.of(passages, index.text_facts)
         self._first_sentence = np.searchsorted(index.sentence_owner, np.arange(len(passages) + 1))
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
+        self.encode = lru_cache(maxsize=256)(self._encode)
+        """Cached: a conversation turn embeds the question, its topic and both together, some more than once."""
 
     def normalise(self, filters: Filters) -> Filters:
         """Canonical filter values; InputError for unknown ones."""
@@ -190,7 +196,7 @@ class Retriever:
             mask &= passages.having("document", [filters.document])
         return mask
 
-    def encode(self, text: str) -> np.ndarray:
+    def _encode(self, text: str) -> np.ndarray:
         """The query vector (1 × d), through the learned adapter when there is one for this model."""
         vector = self.embedder.encode_queries([text])
         if self.adapter is None:
@@ -198,17 +204,18 @@ class Retriever:
         adapted = vector @ self.adapter.T
         return (adapted / np.linalg.norm(adapted, axis=1, keepdims=True)).astype(np.float32)
 
-    def candidates(self, query: Query, filters: Filters = Filters()) -> Candidates:
-        """The passages worth ranking for ``query`` under ``filters``, with their features."""
+    def candidates(self, query: Query, filters: Filters = Filters(), among: np.ndarray | None = None) -> Candidates:
+        """The passages worth ranking for ``query`` under ``filters`` (or exactly ``among``), with their features."""
         mask = self.allowed_mask(self.normalise(filters))
         if not mask.any():
             return Candidates.none()
         vector = self.encode(query.search_text)
         lexical = self._lexical_scores(query, mask) if query.language == "sv" else np.zeros(len(mask))
-        positions = self._candidates(vector, lexical.astype(np.float32), mask)
+        positions = self._candidates(vector, lexical.astype(np.float32), mask) if among is None else among
         passage, sentences = self._dense_scores(vector, positions)
         bm25 = lexical[positions].astype(np.float32)
-        features = passage_features(query, self.facts, positions, passage, sentences, bm25)
+        own, near = self._conversation_scores(query, positions)
+        features = passage_features(query, self.facts, positions, passage, sentences, bm25, own, near)
         return Candidates(positions, features, passage, sentences, bm25)
 
     def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
@@ -229,6 +236,35 @@ class Retriever:
             score = found.dense if method == "dense" else found.bm25
         return Ranking(self, found, score, method == "fused")
 
+    def rank_conversation(self, alone: Query, together: Query | None, follows: float, filters: Filters) -> Ranking:
+        """A turn ranked alone and in its conversation, mixed by the probability that it ``follows`` the thread.
+
+        Each reading's ranker scores become a softmax over the union of both candidate sets; a passage's
+        score is the log of ``follows`` × its probability in the conversation + the rest × alone.  A
+        probability within ``MIX_MARGIN`` of 0 or 1 ranks one reading only.
+        """
+        if together is None or follows <= MIX_MARGIN:
+            return self.rank(alone, filters)
+        if follows >= 1 - MIX_MARGIN:
+            return self.rank(together, filters)
+        among = np.union1d(self.candidates(alone, filters).positions, self.candidates(together, filters).positions)
+        if len(among) == 0:
+            return self.rank(together, filters)
+        found = [self.candidates(q, filters, among) for q in (alone, together)]
+        raw = [self.ranker.score(f.features) for f in found]
+        mixed = np.logaddexp(np.log1p(-follows) + _log_softmax(raw[0]), np.log(follows) + _log_softmax(raw[1]))
+        main = int(follows >= 0.5)  # the sentences and logits shown are those of the likelier reading
+        return Ranking(self, found[main], mixed.astype(np.float32), True, raw[main])
+
+    def similarity(self, first: str, second: str) -> float:
+        """The cosine of two texts embedded as queries (a question and its conversation's topic)."""
+        return float(self.encode(first)[0] @ self.encode(second)[0])
+
+    def best_cosine(self, text: str) -> float:
+        """The dense score of ``text``'s best passage among those searched by default: how well it stands alone."""
+        found = self.candidates(Query.plain(text))
+        return float(found.dense.max()) if len(found.positions) else 0.0
+
     def search(
         self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
     ) -> list[Hit]:
@@ -245,6 +281,18 @@ class Retriever:
         if len(candidates) == 0:
             candidates = np.flatnonzero(mask)[:wanted]
         return candidates[mask[candidates]].astype(np.int64)
+
+    def _conversation_scores(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """For a question read in its conversation: the candidates' dense score for the question alone, and their
+        passage cosine to the passage the previous reply led with (None for a question read alone)."""
+        if not query.follow_up:
+            return None, None
+        passage, sentences = self._dense_scores(self.encode(query.text), candidates)
+        best = np.array([c.max() if len(c) else p for c, p in zip(sentences, passage, strict=True)])
+        own = (PASSAGE_VECTOR_WEIGHT * passage + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
+        lead = self.index.passages.position(query.cited[0]) if query.cited else None
+        near = None if lead is None else (self.index.vectors[candidates] @ self.index.vectors[lead : lead + 1].T)[:, 0]
+        return own, near
 
     def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each candidate's passage cosine, and its sentences' cosines."""
@@ -280,14 +328,23 @@ class Retriever:
         return Hit(passage, score, dense, lexical, logit, texts, tuple(float(cosines[i]) for i in order))
 
 
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores.astype(np.float64) - scores.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
 @dataclass(frozen=True)
 class Ranking:
-    """A query's scored candidates, from which the best hits (of any kind, or of one) are taken."""
+    """A query's scored candidates, from which the best hits (of any kind, or of one) are taken.
+
+    ``logits`` are the ranker's raw scores when ``score`` is something else (a conversation's mixture).
+    """
 
     retriever: Retriever
     found: Candidates
     score: np.ndarray
     learned: bool
+    logits: np.ndarray | None = None
 
     def top(self, k: int, kind: Kind | None = None) -> list[Hit]:
         """The ``k`` best candidates (of ``kind``), best first.
@@ -306,7 +363,7 @@ class Ranking:
                 self.found,
                 int(j),
                 float(np.exp(self.score[j] - best)) if self.learned else float(self.score[j]),
-                float(self.score[j]) if self.learned else 0.0,
+                float((self.score if self.logits is None else self.logits)[j]) if self.learned else 0.0,
             )
             for j in order[:k]
         ]

@@ -1,16 +1,19 @@
-"""The question understood once: mended text, language, intent, speaker, places, years, follow-up.
+"""The question understood once: mended text, language, intent, speaker, places, years — alone and in its
+conversation.
 
-Everything after this — ranking, the answered decision, the reply — reads the one :class:`Query`
-made here instead of reading the question again.
+Everything after this — ranking, the answered decision, the reply — reads the :class:`Query` made here
+instead of reading the question again.  A question asked in a conversation is read twice (:class:`Reading`):
+alone, and together with the conversation's topic; the follow-up probability decides how the two mix.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.search import conversation
-from assistant.search.bridges import Bridges
+from assistant.search.bridges import Bridge, Bridges
+from assistant.search.conversation import Conversation, Topic
 from assistant.search.coverage import YEAR
 from assistant.search.intent import intent_of
 from assistant.search.places import Gazetteer, swedish_places
@@ -18,6 +21,37 @@ from assistant.search.query import Query, Speller, mend
 from assistant.search.speakers import named_speaker
 
 TIP_WORDS = re.compile(r"\b(tips?|tipsen|tipset|råd|råden|rådet|rekommendation\w*|advice)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question read alone and, when the conversation has a topic, together with it."""
+
+    alone: Query
+    together: Query | None = None
+    topic: Topic | None = None
+    """The conversation's topic before this question (None for a conversation's first question)."""
+    topic_text: str = ""
+    """The topic as searched in front of the question ("" without a topic)."""
+
+    def query(self, follows: bool) -> Query:
+        """The reading a reply is composed from: together when the question follows the thread."""
+        return self.together if follows and self.together is not None else self.alone
+
+    def topic_after(self, follows: bool, municipalities: list[str], document: str | None) -> Topic:
+        """The conversation's topic after this question: grown when it follows, else opened by it."""
+        query = self.query(follows)
+        if follows and self.topic is not None:
+            return replace(
+                self.topic,
+                words=self.topic.grown(self.alone.text, municipalities),
+                municipality=query.municipality,
+                role=query.role,
+                intent=query.intent,
+                asks_tips=query.asks_tips,
+                document=document,
+            )
+        return Topic(self.alone.text, (), query.municipality, query.role, query.intent, query.asks_tips, document)
 
 
 @dataclass(frozen=True)
@@ -33,44 +67,65 @@ class Reader:
     def of(cls, speller: Speller, municipalities: list[str], bridges: Bridges | None = None) -> Reader:
         return cls(speller, municipalities, swedish_places(), bridges)
 
-    def understand(self, question: str, previous: str | None = None) -> Query:
-        """``question`` understood, as a follow-up of ``previous`` (the previous turn's searched text) if it is one."""
+    def understand(self, question: str) -> Query:
+        """``question`` understood on its own."""
         text, language = mend(question, self.speller)
         speaker = named_speaker(text, self.municipalities)
-        places = tuple(self.places.named(text)) if language == "sv" else ()
         asks_tips = bool(TIP_WORDS.search(text))
-        follow_up = bool(previous) and conversation.is_follow_up(text, self.municipalities)
-        role, town, searched = speaker.role, speaker.municipality, text
-        implied_role, implied_town = None, None
-        previous_intent = None
-        if previous and follow_up:
-            previous_intent = self.understand(previous).intent
-            asks_tips = asks_tips or bool(TIP_WORDS.search(previous))
-            before = named_speaker(previous, self.municipalities)
-            carried_town = before.municipality if conversation.points_to_place(text) else None
-            implied_role, implied_town = speaker.role, speaker.municipality or carried_town
-            topic = conversation.topic(previous, bool(speaker.role), bool(speaker.municipality), self.municipalities)
-            searched = f"{topic} {text}"
-            role = speaker.role or (None if asks_tips else before.role)
-            town = speaker.municipality or carried_town or (None if asks_tips else before.municipality)
-        intent = intent_of(text, bool(role or town), bool(town))
-        if intent == "general" and previous_intent:
-            intent = previous_intent  # "Och om integrering då?" asks what the question before asked
-        if asks_tips and intent == "general":
-            intent = "advice"
+        intent = intent_of(text, bool(speaker.role or speaker.municipality), bool(speaker.municipality))
         return Query(
             typed=question,
             text=text,
             language=language,
+            intent="advice" if asks_tips and intent == "general" else intent,
+            role=speaker.role,
+            municipality=speaker.municipality,
+            places=tuple(self.places.named(text)) if language == "sv" else (),
+            years=tuple(dict.fromkeys(m.group(0) for m in YEAR.finditer(text))),
+            asks_tips=asks_tips,
+            searched=text,
+            bridges=self._bridges(text, language),
+        )
+
+    def _bridges(self, searched: str, language: str) -> tuple[Bridge, ...]:
+        """The searched words the documents never use, bridged to words they use (Swedish questions only)."""
+        return self.bridges.of(searched) if self.bridges and language == "sv" else ()
+
+    def read(self, question: str, talk: Conversation | None = None) -> Reading:
+        """``question`` alone, and in ``talk``'s topic when there is one."""
+        alone = self.understand(question)
+        if talk is None or talk.topic is None:
+            return Reading(alone)
+        topic, text = talk.topic, alone.text
+        named = named_speaker(text, self.municipalities)
+        carried_town = topic.municipality if conversation.points_to_place(text) else None
+        asks_tips = alone.asks_tips or topic.asks_tips
+        role = named.role or (None if asks_tips else topic.role)
+        town = named.municipality or carried_town or (None if asks_tips else topic.municipality)
+        topic_text = topic.text(self.municipalities, bool(named.role), bool(named.municipality))
+        intent = intent_of(text, bool(role or town), bool(town))
+        if intent == "general":
+            intent = topic.intent  # "Och om integrering då?" asks what the question before asked
+        if asks_tips and intent == "general":
+            intent = "advice"
+        together = replace(
+            alone,
             intent=intent,
             role=role,
             municipality=town,
-            places=places,
-            years=tuple(dict.fromkeys(m.group(0) for m in YEAR.finditer(text))),
             asks_tips=asks_tips,
-            follow_up=follow_up,
-            searched=searched,
-            implied_role=implied_role,
-            implied_municipality=implied_town,
-            bridges=self.bridges.of(searched) if self.bridges and language == "sv" else (),
+            follow_up=True,
+            searched=f"{topic_text} {text}",
+            implied_role=named.role,
+            implied_municipality=named.municipality or carried_town,
+            cited=talk.cited,
+            follows=conversation.follows_kind(text),
+            bridges=self._bridges(f"{topic_text} {text}", alone.language),
         )
+        return Reading(alone, together, topic, topic_text)
+
+    def opened_by(self, previous_query: str) -> Conversation:
+        """A conversation whose only turn searched ``previous_query`` (the ``previous_query`` of older clients)."""
+        query = self.understand(previous_query)
+        topic = Topic(query.text, (), query.municipality, query.role, query.intent, query.asks_tips)
+        return Conversation(topic, 1, previous_query)

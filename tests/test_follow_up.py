@@ -1,0 +1,120 @@
+"""A turn ranked in its conversation: features of what the reply cited, the probability mix, the state returned."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
+from assistant.devtools.split_conversations import split, turn_key
+from assistant.search.conversation import Conversation
+from assistant.search.features import PASSAGE_FEATURES
+from assistant.search.query import Query
+from assistant.search.retrieve import Filters
+
+
+def _column(retriever, query: Query, name: str) -> dict[int, float]:
+    found = retriever.candidates(query, among=np.arange(len(retriever.index.passages)))
+    values = found.features[:, PASSAGE_FEATURES.index(name)]
+    return dict(zip(found.positions.tolist(), values.tolist(), strict=True))
+
+
+def test_passages_beside_and_after_the_cited_one_are_marked(fake_retriever) -> None:
+    passages = fake_retriever.index.passages
+    commentary = next(i for i, p in enumerate(passages) if p.discusses)
+    quote = passages.position(passages[commentary].discusses)
+    query = replace(Query.plain("exempel"), cited=(passages[commentary].id,), follows="example")
+    assert _column(fake_retriever, query, "cited_lead")[commentary] == 1
+    assert _column(fake_retriever, query, "cited_beside")[quote] == 1
+    assert _column(fake_retriever, query, "example_beside")[quote] == (passages[quote].kind == "quote")
+    after = commentary + 1
+    if passages[after].document == passages[commentary].document:
+        assert _column(fake_retriever, query, "cited_next")[after] == 1
+    alone = Query.plain("exempel")
+    assert not any(_column(fake_retriever, alone, name)[quote] for name in ("cited_beside", "cited_lead"))
+
+
+def test_the_probability_mixes_the_two_readings(fake_retriever) -> None:
+    alone, together = Query.plain("Vad är styrkedjan?"), Query.plain("Vad gjorde Kalix i skolan?")
+    top = {p: fake_retriever.rank(q).top(1)[0].passage.id for p, q in ((0.0, alone), (1.0, together))}
+    for probability, expected in top.items():
+        assert (
+            fake_retriever.rank_conversation(alone, together, probability, Filters()).top(1)[0].passage.id == expected
+        )
+    half = fake_retriever.rank_conversation(alone, together, 0.5, Filters()).top(10)
+    assert set(top.values()) <= {h.passage.id for h in half}
+    assert half[0].score == 1.0 and all(0 < h.score <= 1 for h in half)
+
+
+def test_a_reply_returns_the_conversation_and_takes_it_back(fake_engine) -> None:
+    first = fake_engine.ask("Vad gjorde Kalix med uppföljning?")
+    assert first.follow_up_probability == 0 and first.follows == "" and first.conversation.turns == 1
+    assert first.conversation.cited == tuple(h.passage.id for h in first.answer.cited)
+    state = json.loads(json.dumps(first.to_dict()["conversation"]))
+    second = fake_engine.ask("Och i Gällivare?", conversation=Conversation.from_dict(state))
+    shown = second.to_dict()
+    assert 0 < shown["follow_up_probability"] < 1 and shown["conversation"]["previous"] == "Och i Gällivare?"
+    older = fake_engine.ask("Och i Gällivare?", previous_query=first.query)
+    assert older.follow_up_probability == pytest.approx(second.follow_up_probability, abs=0.05)
+
+
+def _rows(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_no_turn_text_stands_on_two_sides_of_the_shipped_conversations() -> None:
+    sides = [DEFAULT_CONVERSATIONS, HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS]
+    texts = [{turn_key(t["question"]) for row in _rows(path) for t in row["conversation"]} for path in sides]
+    for i, first in enumerate(texts):
+        for second in texts[i + 1 :]:
+            assert not first & second
+
+
+def _conversation(*questions: str) -> dict:
+    return {"conversation": [{"question": q} for q in questions]}
+
+
+def test_the_split_keeps_conversations_that_share_a_turn_together_and_never_moves_dev_out() -> None:
+    rows = [_conversation("Vad gjorde Kalix?", "Och i Jokkmokk?"), _conversation("Vad är styrkedjan?")]
+    rows += [_conversation(f"Fråga {n}?", "och i jokkmokk") for n in range(30)]
+    sides = split(rows, ["dev", None, *[None] * 30])
+    assert len(sides["dev"]) >= 31 and rows[0] in sides["dev"]
+    fresh = [_conversation(f"Ny fråga {n}?") for n in range(200)]
+    shares = {side: len(found) / 200 for side, found in split(fresh, [None] * 200).items()}
+    assert 0.15 < shares["final"] < 0.35 and 0.15 < shares["holdout"] < 0.35
+    backwards = split(list(reversed(fresh)), [None] * 200)
+    for side, found in split(fresh, [None] * 200).items():
+        assert sorted(map(str, found)) == sorted(map(str, backwards[side]))  # reproducible, whatever the order
+
+
+def test_eval_reports_conversations_by_kind(fake_engine, tmp_path) -> None:
+    from assistant.devtools.evaluate import evaluate_conversations, load_conversations
+
+    rows = _rows(DEFAULT_CONVERSATIONS)
+    chosen = [r for r in rows if any(t["kind"] == "topic-change" for t in r["conversation"])][:3]
+    path = tmp_path / "talk.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen), encoding="utf-8")
+    scores = evaluate_conversations(fake_engine, load_conversations(path, fake_engine.retriever.index.passages))
+    kinds = {t["kind"] for r in chosen for t in r["conversation"][1:] if t["gold"]}
+    assert {s.method for s in scores.kinds} == kinds and scores.first_turns.questions == 3
+    changes = sum(1 for r in chosen for t in r["conversation"][1:] if t["kind"] == "topic-change" and t["gold"])
+    assert scores.topic_changes == changes and 0 <= scores.topic_change_alone <= 1
+
+
+def test_the_api_returns_the_conversation_and_accepts_it_back(fake_engine) -> None:
+    import gradio as gr
+
+    from assistant.interfaces.chat import ChatEvents
+    from assistant.interfaces.page import lay_out
+
+    with gr.Blocks():
+        events = ChatEvents(fake_engine, lay_out(fake_engine))
+    first = events.ask("Vad gjorde Kalix med uppföljning?")
+    second = events.ask("Och i Gällivare?", conversation=json.loads(json.dumps(first["conversation"])))
+    assert second["conversation"]["turns"] in (1, 2) and second["conversation"]["previous"] == "Och i Gällivare?"
+    assert second["follow_up_probability"] > 0
+    spoiled = events.ask("Och i Gällivare?", conversation={"topic": {"words": 3}})
+    assert spoiled["follow_up_probability"] == 0 and "error" not in spoiled  # asked as a new question
