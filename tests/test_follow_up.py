@@ -105,16 +105,13 @@ def test_eval_reports_conversations_by_kind(fake_engine, tmp_path) -> None:
 
 
 def test_the_api_returns_the_conversation_and_accepts_it_back(fake_engine) -> None:
-    import gradio as gr
 
-    from assistant.interfaces.chat import ChatEvents
-    from assistant.interfaces.page import lay_out
+    from assistant.interfaces.api import AskEndpoint
 
-    with gr.Blocks():
-        events = ChatEvents(fake_engine, lay_out(fake_engine))
-    first = events.ask("Vad gjorde Kalix med uppföljning?")
-    second = events.ask("Och i Gällivare?", conversation=json.loads(json.dumps(first["conversation"])))
+    endpoint = AskEndpoint(fake_engine)
+    first = endpoint.ask("Vad gjorde Kalix med uppföljning?")
+    second = endpoint.ask("Och i Gällivare?", conversation=json.loads(json.dumps(first["conversation"])))
     assert second["conversation"]["turns"] in (1, 2) and second["conversation"]["previous"] == "Och i Gällivare?"
     assert second["follow_up_probability"] > 0
-    spoiled = events.ask("Och i Gällivare?", conversation={"topic": {"words": 3}})
+    spoiled = endpoint.ask("Och i Gällivare?", conversation={"topic": {"words": 3}})
     assert spoiled["follow_up_probability"] == 0 and "error" not in spoiled  # asked as a new question
