@@ -67,8 +67,8 @@ class Reply:
     ``filters`` are all filters applied; ``inferred`` holds only those the
     assistant read from the question itself (a follow-up's "Och i Jokkmokk?"),
     so an interface can show them and let the user clear them.  ``conversation`` is the state to pass
-    with the next question; ``follows`` the question that opened the topic this one was read as a follow-up
-    to and ``topic`` the topic text searched in front of it (both "" for a new question), with the
+    with the next question; ``follows`` the previous question, when this one was read as its follow-up (the chat
+    shows "Följdfråga till: …"; the topic may have opened earlier), and ``topic`` the topic text searched in front of it (both "" for a new question), with the
     ``follow_up_probability``.
     """
 
@@ -283,8 +283,8 @@ class Engine:
             tuple(hit.passage.id for hit in answer.cited),
             tuple(sentence.text for sentence in answer.lead),
         )
-        opening, topic = (reading.topic.opening, reading.topic_text) if follows and reading.topic else ("", "")
-        return Reply(answer, query.search_text, filters, inferred, query, after, opening, topic, probability)
+        previous, topic = (talk.previous, reading.topic_text) if follows and reading.topic else ("", "")
+        return Reply(answer, query.search_text, filters, inferred, query, after, previous, topic, probability)
 
     def understand(self, question: str, filters: Filters = Filters()) -> tuple[Query, Filters]:
         """A question understood on its own, and its filters."""

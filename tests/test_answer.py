@@ -140,6 +140,7 @@ def test_a_conversation_reads_pronouns_and_answers_as_follow_ups_and_a_new_topic
     assert pronoun.follow_up_probability >= 0.5 and pronoun.follows == "Vad gjorde Kalix?"
     why = engine.ask("Varför då?", conversation=pronoun.conversation)
     assert why.follow_up_probability >= 0.5 and why.conversation.topic.opening == "Vad gjorde Kalix?"
+    assert why.follows == "Hur gjorde de före projektet?"  # the chat's "Följdfråga till" names the previous turn
     new = engine.ask("Vad är CEMR-deklarationen?", conversation=why.conversation)
     assert new.follow_up_probability < 0.5 and new.conversation.topic.opening == "Vad är CEMR-deklarationen?"
     assert "CEMR" in new.answer.hits[0].passage.text

@@ -47,6 +47,7 @@ def texts(document: ParsedDocument) -> list[str]:
         ),  # not the template's placeholder
         ("lnu_slutrapport_foreningsapp", "Beskrivning av slutuppgiften"),  # not the file name
         ("kultingen_forskola", "Förskolan Kultingen"),
+        ("olofstrom_klimatplan", "Handlingsplan för klimat och energi"),  # not its template's "Föreskriftens namn"
     ],
 )
 def test_the_title_a_person_sees(name: str, title: str, parsed: dict[str, ParsedDocument]) -> None:

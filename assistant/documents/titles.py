@@ -21,10 +21,12 @@ PRODUCER_ARTEFACT = re.compile(
 "Word Document" for a file without core properties."""
 PLACEHOLDER = re.compile(
     r"placeras här|skriv (?:in )?(?:din |en |dokumentets )?(?:titel|rubrik)|klicka här|click here|"
-    r"type (?:the )?(?:document )?title|enter (?:a )?title|^\[?(?:titel|title|rubrik)\]?$",
+    r"type (?:the )?(?:document )?title|enter (?:a )?title|^\[?(?:titel|title|rubrik)\]?$|"
+    r"^(?:föreskriftens|dokumentets|rapportens|planens|policyns|riktlinjens) (?:namn|titel)$|^dokumentnamn$",
     re.I,
 )
-"""A template's placeholder text, left in the title property when nobody filled it in."""
+"""A template's placeholder text, left in the title property when nobody filled it in (Olofström's climate plan:
+"Föreskriftens namn", its template's field for the regulation's name)."""
 NOT_A_TITLE = re.compile(
     r"^(?:innehåll(?:sförteckning)?|innehåll och sidor|table of contents|contents|sammanfattning|förord|abstract"
     r"|abbreviations|förkortningar|inledning|introduction|bilaga|bilagor)$",
