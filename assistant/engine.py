@@ -67,9 +67,9 @@ class Reply:
     ``filters`` are all filters applied; ``inferred`` holds only those the
     assistant read from the question itself (a follow-up's "Och i Jokkmokk?"),
     so an interface can show them and let the user clear them.  ``conversation`` is the state to pass
-    with the next question; ``follows`` the previous question, when this one was read as its follow-up (the chat
-    shows "Följdfråga till: …"; the topic may have opened earlier), and ``topic`` the topic text searched in front of it (both "" for a new question), with the
-    ``follow_up_probability``.
+    with the next question; ``follows`` the previous question, when this one was read as its follow-up
+    (the chat shows "Följdfråga till: …"; the topic may have opened earlier), and ``topic`` the topic
+    text searched in front of it (both "" for a new question), with the ``follow_up_probability``.
     """
 
     answer: Answer
