@@ -24,7 +24,7 @@ import argparse
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,9 @@ def alike(rows: Sequence[Row], encode: Encode) -> np.ndarray:
     return linked
 
 
-def clusters(linked: np.ndarray) -> list[list[int]]:
-    """Connected components of the 'alike' graph, each a sorted list of row positions."""
-    parent = list(range(len(linked)))
+def components(count: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Connected components of a graph on ``count`` nodes, each a sorted list, ordered by their first node."""
+    parent = list(range(count))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -73,12 +73,17 @@ def clusters(linked: np.ndarray) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for i, j in zip(*np.nonzero(linked), strict=True):
-        parent[root(int(i))] = root(int(j))
+    for i, j in edges:
+        parent[root(i)] = root(j)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(linked)):
+    for i in range(count):
         groups[root(i)].append(i)
     return sorted(groups.values())
+
+
+def clusters(linked: np.ndarray) -> list[list[int]]:
+    """Connected components of the 'alike' graph, each a sorted list of row positions."""
+    return components(len(linked), ((int(i), int(j)) for i, j in zip(*np.nonzero(linked), strict=True)))
 
 
 def _key(rows: Sequence[Row], cluster: list[int]) -> str:

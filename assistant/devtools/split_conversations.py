@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
+from assistant.devtools.split import components
 
 SIDES = ("dev", "holdout", "final")
 SHARES = {"final": 0.25, "holdout": 0.25}
@@ -34,25 +35,13 @@ def turn_key(text: str) -> str:
 
 def _groups(rows: list[Row]) -> list[list[int]]:
     """Conversations connected by a shared turn text, as lists of row numbers."""
-    parent = list(range(len(rows)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     owner: dict[str, int] = {}
+    edges = []
     for number, row in enumerate(rows):
         for turn in row["conversation"]:
             key = turn_key(turn["question"])
-            if key in owner:
-                parent[root(number)] = root(owner[key])
-            owner.setdefault(key, number)
-    found: dict[int, list[int]] = {}
-    for number in range(len(rows)):
-        found.setdefault(root(number), []).append(number)
-    return list(found.values())
+            edges.append((number, owner.setdefault(key, number)))
+    return components(len(rows), edges)
 
 
 def _hashed_side(key: str) -> str:

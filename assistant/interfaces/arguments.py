@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
+from assistant.documents.names import name_key
 from assistant.documents.passages import KIND_LABELS, Kind
-from assistant.search.lexical import name_key
 
 TYPE_NAMES = {"int": "heltal", "float": "tal", "Path": "sökväg"}
 TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

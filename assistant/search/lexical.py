@@ -25,6 +25,8 @@ import simplemma
 import Stemmer
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
+from assistant.documents.names import name_key
+
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 WORD = re.compile(r"[^\W_]+")
 SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -117,12 +119,6 @@ def _computed_forms(word: str) -> tuple[str, ...]:
         if compound:
             lemmas = (word[: compound.head_start] + compound.parts[-1], *compound.parts)
         return tuple(dict.fromkeys(_STEMMER.stemWord(lemma).translate(FOLD) for lemma in lemmas))
-
-
-def name_key(text: str) -> str:
-    """A name or value compared in any case, with or without å/ä/ö and surrounding space: "Gällivare",
-    " gallivare" and "GÄLLIVARE" meet.  The one folding of names, filter values and option labels."""
-    return text.strip().lower().translate(FOLD)
 
 
 def name_keys(word: str) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from assistant.search.lexical import WORD, name_key, name_keys
+from assistant.documents.names import name_key
+from assistant.search.lexical import WORD, name_keys
 
 LONGEST_NAME = 3
 """Words in the longest name ("Region Västra Götaland")."""

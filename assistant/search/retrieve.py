@@ -18,7 +18,7 @@ from typing import Literal, get_args
 import faiss
 import numpy as np
 
-from assistant.documents.names import resolve_document
+from assistant.documents.names import name_key, resolve_document
 from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.bm25 import bm25_scores
@@ -27,7 +27,7 @@ from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_VECTOR_WEIGHT, PassageFacts, passage_features
 from assistant.search.index import Index
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import name_key, tokenize
+from assistant.search.lexical import tokenize
 from assistant.search.query import Query
 from assistant.search.vector_file import VectorFile
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.search.lexical import name_key, name_keys, normal_forms, words
+from assistant.documents.names import name_key
+from assistant.search.lexical import name_keys, normal_forms, words
 
 ROLE_WORDS = {
     "Politiker": (
