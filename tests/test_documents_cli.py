@@ -11,7 +11,8 @@ from conftest import CORPUS, run_cli
 
 from assistant.devtools.typeset import REPORT_TITLE
 from assistant.documents.corpus import document_files, load_corpus
-from assistant.search.units import sentence_units
+from assistant.search.bridges import vector_words
+from assistant.search.units import passage_text, sentence_units
 
 
 @pytest.mark.slow  # asks through the CLI: the real model in a subprocess
@@ -64,7 +65,8 @@ def test_add_list_ask_and_remove(tmp_path: Path, typeset: dict[str, Path]) -> No
     assert "Raderade rapport-tryck.pdf" in emptied.stdout
     assert json.loads(run_cli("corpus", "trash", "--json", "--corpus", str(corpus)).stdout) == []
     report = load_corpus(CORPUS).passages
-    reused = len(report) + len(sentence_units(report).texts)
+    texts = [passage_text(p) for p in report]
+    reused = len(texts) + len(sentence_units(report).texts) + len(vector_words(texts))
     assert f"(0 nya vektorer, {reused} ur cachen" in removed.stdout
 
 

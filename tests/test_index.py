@@ -33,7 +33,16 @@ def test_manifest_says_which_corpus_and_model(engine, workdir: Path) -> None:
     assert {"faiss-cpu", "bm25s", "sentence-transformers", "torch"} <= set(manifest.libraries)
     build = current_build(workdir / "index")
     on_disk = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    assert set(on_disk) == {"format", "built_at", "corpus", "model", "passages", "libraries", "dense"}
+    assert set(on_disk) == {
+        "format",
+        "built_at",
+        "corpus",
+        "model",
+        "passages",
+        "libraries",
+        "dense",
+        "pending_sentences",
+    }
     assert manifest.dense == "flat"
     assert Manifest.from_dict(on_disk) == manifest
     for name in ("vectors.npy", "dense.faiss", "passages/text.bin", "bm25/vocab.index.json"):

@@ -36,7 +36,7 @@ class RawSession:
 
     def ask(self, question: str) -> httpx.Response:
         """Start ``/ask`` (every parameter sent, as Gradio's REST call wants); the response holds its event id."""
-        return self.http.post("/gradio_api/call/ask", json={"data": [question, "", "", "", 8, "", ""]})
+        return self.http.post("/gradio_api/call/ask", json={"data": [question, "", "", "", 8, "", "", None]})
 
     def close(self) -> None:
         self.http.close()
