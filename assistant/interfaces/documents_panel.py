@@ -76,10 +76,11 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
                     removal_choices(documents), value=None, label="Dokument", scale=3, elem_id="remove-choice"
                 )
                 remove_button = gr.Button("Ta bort …", size="sm", variant="stop", scale=1, elem_id="remove-document")
-            with gr.Row(visible=False, elem_id="confirm-removal") as confirm_row:
+            with gr.Column(visible=False, elem_id="confirm-removal") as confirm_row:  # the question above its buttons
                 question = gr.Markdown(elem_id="confirm-text")
-                confirm_button = gr.Button("Ja, ta bort", size="sm", variant="stop", scale=0, elem_id="confirm-remove")
-                cancel_button = gr.Button("Avbryt", size="sm", scale=0, elem_id="cancel-remove")
+                with gr.Row():
+                    confirm_button = gr.Button("Ja, ta bort", size="sm", variant="stop", elem_id="confirm-remove")
+                    cancel_button = gr.Button("Avbryt", size="sm", elem_id="cancel-remove")
             with gr.Row():
                 trashed = gr.Dropdown(
                     trash_choices(engine), value=None, label="Papperskorgen", scale=3, elem_id="trash-choice"
