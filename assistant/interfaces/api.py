@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.engine import DEFAULT_TOP_K, Engine, Reply
-from assistant.errors import InputError, user_message
-from assistant.interfaces.chat_events import asked, conversation_state
+from assistant.engine import DEFAULT_TOP_K, Engine
+from assistant.errors import InputError
+from assistant.interfaces.chat_events import answer_or_message, conversation_state
 from assistant.search.retrieve import Filters
 
 
@@ -19,12 +19,6 @@ class AskEndpoint:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def _answer(self, question: str, **options: Any) -> Reply | str:
-        try:
-            return self.engine.ask(question, **options)
-        except Exception as error:
-            return user_message(error, f"answering {asked(question)} through the API")
 
     def ask(
         self,
@@ -50,8 +44,10 @@ class AskEndpoint:
             count = _whole_number(top_k)
         except InputError as error:
             return {"question": str(question)[:500], "error": str(error)}
-        reply = self._answer(
+        reply = answer_or_message(
+            self.engine,
             question,
+            "through the API",
             top_k=count,
             filters=Filters(
                 municipality or None,

@@ -68,6 +68,15 @@ def asked(question: object) -> str:
     return repr(str(question)[:200]) if config.log_questions() else "a question"
 
 
+def answer_or_message(engine: Engine, question: str, where: str, **options: Any) -> Reply | str:
+    """The engine's reply, or the message the user reads instead (see ``errors.user_message``): the page and
+    ``/ask`` answer through this one function."""
+    try:
+        return engine.ask(question, **options)
+    except Exception as error:
+        return user_message(error, f"answering {asked(question)} {where}")
+
+
 class ChatEvents:
     """What each of the page's events does, for one engine and one page."""
 
@@ -75,13 +84,6 @@ class ChatEvents:
         self.engine = engine
         self.page = page
         self.access = access
-
-    def _answer(self, question: str, where: str, **options: Any) -> Reply | str:
-        """The engine's reply, or the message the user reads instead (see ``errors.user_message``)."""
-        try:
-            return self.engine.ask(question, **options)
-        except Exception as error:
-            return user_message(error, f"answering {asked(question)} {where}")
 
     def respond(
         self,
@@ -99,7 +101,8 @@ class ChatEvents:
             gr.Info("Skriv en fråga i rutan först.", duration=4, title="Tom fråga")
             return {page.question: gr.update()}  # an empty dict reads to Gradio as one missing value
         history = list(history or [])
-        reply = self._answer(
+        reply = answer_or_message(
+            self.engine,
             message,
             "in the chat",
             filters=_filters(municipality, role, kind, document),
