@@ -16,7 +16,9 @@ from assistant.devtools.evaluate import (
     FINAL_QUESTIONS,
     HOLDOUT_CONVERSATIONS,
     HOLDOUT_QUESTIONS,
+    Question,
 )
+from assistant.devtools.examples import FOLDS, folds_by_paraphrase
 from assistant.devtools.split import WORDING_ALIKE, alike, clusters, held_out_positions, query_encoder, read_rows
 
 
@@ -46,6 +48,17 @@ def test_no_development_question_has_a_held_out_paraphrase_and_the_split_reprodu
     assert _crossing(development, held_out, alike(rows, encode)) == []
     assert held_out_positions(rows, encode) == set(range(len(development), len(rows)))
     assert 0.33 <= len(held_out) / len(rows) <= 0.43
+
+
+@pytest.mark.slow  # encodes the 503 development questions with the real model
+def test_cross_validation_keeps_alike_development_questions_in_one_fold() -> None:
+    rows = read_rows(DEFAULT_QUESTIONS)
+    questions = [Question(row["question"], row.get("type", ""), frozenset(row.get("gold", []))) for row in rows]
+    fold = folds_by_paraphrase(questions, FOLDS)
+    linked = alike(rows, query_encoder())
+    assert linked.any()
+    assert [(i, j) for i, j in zip(*np.nonzero(linked), strict=True) if fold[i] != fold[j]] == []
+    assert all(0.1 <= share <= 0.3 for share in np.bincount(fold, minlength=FOLDS) / len(rows))
 
 
 def test_alike_questions_form_one_cluster() -> None:

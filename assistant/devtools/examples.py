@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from assistant.devtools.evaluate import Question
+from assistant.devtools.split import alike, clusters, query_encoder
 from assistant.engine import Engine, implied_filters
 from assistant.search.conversation import Conversation
 from assistant.search.query import Query
@@ -13,7 +14,7 @@ from assistant.search.retrieve import Filters
 from assistant.search.understanding import Reading
 
 FOLDS = 5
-"""Cross-validation folds; questions are assigned by a hash of their text (a conversation's by its first turn)."""
+"""Cross-validation folds; alike questions share one (``folds_by_paraphrase``), a conversation's turns its first's."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,22 @@ def _fold(text: str, folds: int) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % folds
 
 
+def folds_by_paraphrase(questions: list[Question], folds: int) -> list[int]:
+    """Each question's fold: alike questions (``split.alike``, the rule that keeps paraphrases off the two
+    sides of the held-out split) share one, chosen by a hash of their texts.
+
+    With folds by text alone, a paraphrase learned in one fold was asked in another, and cross-validation
+    rewarded memorising.  Conversations keep the fold of their first turn: joined to the questions alike to
+    their turns, they chained into one component holding half the data.
+    """
+    rows = [{"question": q.text, "gold": sorted(q.gold)} for q in questions]
+    fold_of = {}
+    for cluster in clusters(alike(rows, query_encoder())):
+        fold = _fold("\n".join(sorted(questions[i].text for i in cluster)), folds)
+        fold_of.update(dict.fromkeys(cluster, fold))
+    return [fold_of[i] for i in range(len(questions))]
+
+
 def examples(
     engine: Engine, questions: list[Question], conversations: list[list[Question]], folds: int = FOLDS
 ) -> list[Example]:
@@ -44,9 +61,9 @@ def examples(
     sentence (what the conversations' writers assumed), and each turn follows the thread as labelled.
     """
     found = []
-    for question in questions:
+    for question, fold in zip(questions, folds_by_paraphrase(questions, folds), strict=True):
         query, filters = engine.understand(question.text)
-        found.append(Example(question, query, filters, _fold(question.text, folds)))
+        found.append(Example(question, query, filters, fold))
     municipalities = engine.retriever.municipality_names
     for turns in conversations:
         talk = Conversation()
