@@ -15,7 +15,9 @@ one side.  Two questions are alike when any of these holds:
 Clusters go to the held-out side in the order of a hash of their texts, per question type, until each
 type holds ``HELD_OUT_SHARE`` of its questions there, so the proportions stay those of before.
 Run ``python -m assistant.devtools.split`` to rewrite both files; conversation files are not touched.
-The final test set (``questions_final.jsonl``) is never read here.
+New development questions join with ``--add NEW.jsonl``: those alike to a held-out or final question (or
+to a turn of a held-out or final conversation) are left out, so adding data never moves the held-out side.
+Only ``--add`` reads the final files, and only their texts and gold, to keep their paraphrases out.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant.devtools.evaluate import DEFAULT_QUESTIONS, HOLDOUT_QUESTIONS
+from assistant.devtools.evaluate import (
+    DEFAULT_QUESTIONS,
+    FINAL_CONVERSATIONS,
+    FINAL_QUESTIONS,
+    HOLDOUT_CONVERSATIONS,
+    HOLDOUT_QUESTIONS,
+)
 
 WORDING_ALIKE = 0.85
 MEANING_ALIKE = 0.95
@@ -129,13 +137,43 @@ def split_questions(development: Path = DEFAULT_QUESTIONS, held_out: Path = HOLD
     return len(rows) - len(chosen), len(chosen)
 
 
+def _kept_apart() -> list[Row]:
+    """The held-out and final questions and conversation turns, as rows (text and gold)."""
+    rows = [row for path in (HOLDOUT_QUESTIONS, FINAL_QUESTIONS) if path.exists() for row in read_rows(path)]
+    for path in (HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS):
+        if path.exists():
+            rows += [turn for talk in read_rows(path) for turn in talk["conversation"]]
+    return rows
+
+
+def addable(new: Sequence[Row], apart: Sequence[Row], encode: Encode) -> list[Row]:
+    """The new rows alike to none of ``apart`` (held-out and final questions)."""
+    linked = alike([*new, *apart], encode)[: len(new), len(new) :]
+    return [row for i, row in enumerate(new) if not linked[i].any()]
+
+
+def add_development(new: Path, development: Path = DEFAULT_QUESTIONS) -> tuple[int, int]:
+    """Append the questions of ``new`` that are alike to no held-out or final question; (added, left out)."""
+    rows = read_rows(new)
+    known = {row["question"].casefold() for row in read_rows(development)}
+    kept = [row for row in addable(rows, _kept_apart(), query_encoder()) if row["question"].casefold() not in known]
+    write_rows(development, read_rows(development) + kept)
+    return len(kept), len(rows) - len(kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m assistant.devtools.split",
         description="Pool the development and held-out question files and split them again by paraphrase "
-        "(alike questions stay on one side); rewrites both files.",
+        "(alike questions stay on one side); rewrites both files.  With --add, append new development "
+        "questions instead, leaving out those alike to a held-out or final question.",
     )
-    parser.parse_args()
+    parser.add_argument("--add", type=Path, metavar="NEW.jsonl", help="new development questions to append")
+    args = parser.parse_args()
+    if args.add:
+        added, left_out = add_development(args.add)
+        print(f"added {added} development questions; left out {left_out} (alike to held-out or final, or known)")
+        return
     development, held_out = split_questions()
     print(f"development: {development} questions, held out: {held_out}")
 
