@@ -101,7 +101,8 @@ def main(new_files: list[str]) -> None:
 
 
 def add_development(new_files: list[str]) -> tuple[int, int]:
-    """Append the new conversations that share no turn text with held-out or final data; (added, left out)."""
+    """Append the new conversations that share no turn text with held-out or final data and are not in
+    development already; (added, left out)."""
     apart = {
         turn_key(t["question"])
         for p in (HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS)
@@ -109,9 +110,16 @@ def add_development(new_files: list[str]) -> tuple[int, int]:
         for t in r["conversation"]
     }
     apart |= {turn_key(r["question"]) for p in (HOLDOUT_QUESTIONS, FINAL_QUESTIONS) for r in _read(p)}
+    development = _read(DEFAULT_CONVERSATIONS)
+    known = {json.dumps(row, sort_keys=True, ensure_ascii=False) for row in development}
     new = [row for name in new_files for row in _read(Path(name))]
-    kept = [row for row in new if not any(turn_key(t["question"]) in apart for t in row["conversation"])]
-    rows = _read(DEFAULT_CONVERSATIONS) + kept
+    kept = [
+        row
+        for row in new
+        if not any(turn_key(t["question"]) in apart for t in row["conversation"])
+        and json.dumps(row, sort_keys=True, ensure_ascii=False) not in known
+    ]
+    rows = development + kept
     DEFAULT_CONVERSATIONS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return len(kept), len(new) - len(kept)
 
@@ -119,6 +127,6 @@ def add_development(new_files: list[str]) -> tuple[int, int]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--development"]:
         added, left_out = add_development(sys.argv[2:])
-        print(f"added {added} development conversations; left out {left_out} (a turn text held out or final)")
+        print(f"added {added} development conversations; left out {left_out} (held out, final or known)")
     else:
         main(sys.argv[1:])
