@@ -12,7 +12,7 @@ from conftest import CORPUS
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
 from assistant.devtools.examples import conversation_examples
 from assistant.devtools.fitting import fit_listwise, fit_logistic
-from assistant.devtools.tune import tune
+from assistant.devtools.tune import RememberedQueries, tune
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES
@@ -79,3 +79,23 @@ def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine
     assert as_written.reading is not None and as_written.reading.together is not None
     assert as_written.reading.together.cited == turns[0].ranked_gold
     assert replies[0].conversation.cited != turns[0].ranked_gold  # the reply cites more than the gold
+
+
+def test_tune_encodes_each_query_text_once(fake_embedder) -> None:
+    seen: list[str] = []
+
+    class Counting:
+        info, query_prefix, passage_prefix = fake_embedder.info, "", ""
+
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return fake_embedder.encode_queries(texts)
+
+    remembered = RememberedQueries(Counting())  # type: ignore[arg-type]
+    first = remembered.encode_queries(["Vad gjorde Kalix?", "Och i Jokkmokk?", "Vad gjorde Kalix?"])
+    again = remembered.encode_queries(["Och i Jokkmokk?"])
+    assert seen == ["Vad gjorde Kalix?", "Och i Jokkmokk?"]
+    assert np.array_equal(
+        first, fake_embedder.encode_queries(["Vad gjorde Kalix?", "Och i Jokkmokk?", "Vad gjorde Kalix?"])
+    )
+    assert np.array_equal(again[0], first[1])

@@ -24,9 +24,11 @@ their text (a conversation stays in one fold); the held-out question files are n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -46,6 +48,8 @@ from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logist
 from assistant.engine import Engine, Reply
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
 from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, lead_features, sentence_candidates
+from assistant.search.embeddings import Embedder
+from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD
 from assistant.search.learned import LEARNED_DIR, Learned, LinearModel
@@ -55,6 +59,41 @@ LEAD_L2 = 1e-2
 DECISION_L2 = 1e-2
 FOLLOW_UP_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
+
+
+class RememberedQueries:
+    """A text encoder that encodes each query text once.  ``tune`` asks every question and turn again for each fold
+    and pass, and only the adapter, applied after encoding, changes between them: encoding was most of its time."""
+
+    def __init__(self, encoder: TextEncoder) -> None:
+        self.encoder = encoder
+        self.info, self.query_prefix, self.passage_prefix = encoder.info, encoder.query_prefix, encoder.passage_prefix
+        self.vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.encoder.encode_queries(missing), strict=True))
+        return np.array([self.vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self.encoder.encode_passages(texts, progress)
+
+
+@contextmanager
+def remembered_queries(engine: Engine) -> Iterator[None]:
+    """``engine`` encoding each query text once while inside (:class:`RememberedQueries`)."""
+    encoder = engine.embedder
+    engine.embedder = cast(Embedder, RememberedQueries(encoder))
+    try:
+        yield
+    finally:
+        engine.embedder = encoder
+        engine.use()
 
 
 # -- the ranker -------------------------------------------------------------------------------------
@@ -324,6 +363,16 @@ def tune(
     cited, led by what it really led with), and the final ranker and follow-up probability from the states
     the second pass's replies returned.
     """
+    with remembered_queries(engine):
+        learned = _tune(engine, questions_path, conversations_path, folds, max_steps, replied)
+    learned.save(output)
+    engine.use(learned)
+    return learned
+
+
+def _tune(
+    engine: Engine, questions_path: Path, conversations_path: Path, folds: int, max_steps: int, replied: bool
+) -> Learned:
     passages = engine.retriever.index.passages
     questions = load_questions(questions_path, passages)
     conversations = load_conversations(conversations_path, passages) if conversations_path.exists() else []
@@ -359,7 +408,7 @@ def tune(
         "lead": lead_report,
         "decision": decision_report,
     }
-    learned = replace(
+    return replace(
         engine.learned,
         lead=lead_model,
         decision=decision,
@@ -367,6 +416,3 @@ def tune(
         follow_up=follow_up,
         report=report,
     )
-    learned.save(output)
-    engine.use(learned)
-    return learned
