@@ -346,7 +346,6 @@ def tune(
     output: Path = LEARNED_DIR,
     folds: int = FOLDS,
     max_steps: int = ADAPTER_MAX_STEPS,
-    replied: bool = True,
 ) -> Learned:
     """Fit all five on the development questions and save them to ``output``.
 
@@ -358,21 +357,20 @@ def tune(
     (``conversations_cross_validated``).
 
     This runs twice.  The first pass learns from conversation turns read as if each reply had cited the turn's
-    gold passages; its lead and decision are then put in use, and with ``replied`` the second pass learns from
-    the turns read in the states the first pass's out-of-fold replies returned (what the previous reply really
-    cited, led by what it really led with), and the final ranker and follow-up probability from the states
-    the second pass's replies returned.
+    gold passages; its lead and decision are then put in use, and the second pass learns from the turns read in
+    the states the first pass's out-of-fold replies returned (what the previous reply really cited, led by what it
+    really led with), and the final ranker and follow-up probability from the states the second pass's replies
+    returned.  Against learning from the gold states, cross-validated (conversations asked turn by turn):
+    follow-ups hit@1 0.542 → 0.563, lead from a gold passage 0.538 → 0.553 (2026-12-07, 197 conversations).
     """
     with remembered_queries(engine):
-        learned = _tune(engine, questions_path, conversations_path, folds, max_steps, replied)
+        learned = _tune(engine, questions_path, conversations_path, folds, max_steps)
     learned.save(output)
     engine.use(learned)
     return learned
 
 
-def _tune(
-    engine: Engine, questions_path: Path, conversations_path: Path, folds: int, max_steps: int, replied: bool
-) -> Learned:
+def _tune(engine: Engine, questions_path: Path, conversations_path: Path, folds: int, max_steps: int) -> Learned:
     passages = engine.retriever.index.passages
     questions = load_questions(questions_path, passages)
     conversations = load_conversations(conversations_path, passages) if conversations_path.exists() else []
@@ -384,19 +382,32 @@ def _tune(
     first = _out_of_fold(engine, chosen, conversations, folds, adapter)
     decision, threshold, _ = first.fit_decision()
     engine.use(replace(engine.learned, lead=first.fit_lead()[0], decision=decision, decision_threshold=threshold))
-    if replied:
-        chosen = singles + first.turns
-    second = _out_of_fold(engine, chosen, conversations, folds, adapter)
-    if replied:
-        chosen = singles + second.turns
+    about = {
+        "questions": len(questions),
+        "conversation_turns": sum(len(turns) for turns in conversations),
+        "adapter": adapter_report,
+    }
+    return fitted_on_replies(engine, singles, first.turns, conversations, folds, adapter, about)
+
+
+def fitted_on_replies(
+    engine: Engine,
+    singles: list[Example],
+    turns: list[Example],
+    conversations: list[list[Question]],
+    folds: int,
+    adapter: dict[int | None, np.ndarray],
+    about: dict[str, Any],
+) -> Learned:
+    """The second pass and the final fit: single questions and conversation ``turns`` read in the states
+    out-of-fold replies returned; ``about`` starts the report."""
+    second = _out_of_fold(engine, singles + turns, conversations, folds, adapter)
+    chosen = singles + second.turns
     _fit_without(engine, chosen, None, adapter[None])
     follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = second.fit_lead()
     decision, threshold, decision_report = second.fit_decision()
-    report = {
-        "questions": len(questions),
-        "conversation_turns": sum(len(turns) for turns in conversations),
-        "adapter": adapter_report,
+    report = about | {
         "ranker": {
             "cross_validated": ranking_metrics(second.ranker_scores, second.ranker_labels),
             "follow_ups_cross_validated": _by_kind(second.ranker_scores, second.ranker_labels, second.ranker_turns),
