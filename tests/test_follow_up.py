@@ -50,6 +50,17 @@ def test_the_probability_mixes_the_two_readings(fake_retriever) -> None:
     assert half[0].score == 1.0 and all(0 < h.score <= 1 for h in half)
 
 
+def test_the_mix_ranks_both_readings_over_the_union_of_their_candidates(fake_retriever) -> None:
+    """One pass per reading (rank_conversation) scores what ranking each reading over the union would."""
+    alone, together = Query.plain("Hur gick det sen?"), Query.plain("Vad gjorde Kalix i skolan? Hur gick det sen?")
+    among = np.union1d(fake_retriever.candidates(alone).positions, fake_retriever.candidates(together).positions)
+    raw = [fake_retriever.ranker.score(fake_retriever.candidates(q, among=among).features) for q in (alone, together)]
+    shares = [raw[i] - np.log(np.exp(raw[i] - raw[i].max()).sum()) - raw[i].max() for i in (0, 1)]
+    ranking = fake_retriever.rank_conversation(alone, together, 0.3, Filters())
+    assert np.array_equal(ranking.found.positions, among)
+    assert np.allclose(ranking.score, np.logaddexp(np.log(0.7) + shares[0], np.log(0.3) + shares[1]), atol=1e-5)
+
+
 def test_a_reply_returns_the_conversation_and_takes_it_back(fake_engine) -> None:
     first = fake_engine.ask("Vad gjorde Kalix med uppföljning?")
     assert first.follow_up_probability == 0 and first.follows == "" and first.conversation.turns == 1

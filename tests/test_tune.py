@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from conftest import CORPUS
 
-from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS
+from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
+from assistant.devtools.examples import conversation_examples
 from assistant.devtools.fitting import fit_listwise, fit_logistic
-from assistant.devtools.tune import tune
+from assistant.devtools.tune import RememberedQueries, tune
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES
@@ -35,6 +36,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     report = json.loads((tmp_path / "learned" / "weights.json").read_text(encoding="utf-8"))["report"]
     assert report["questions"] == len(questions.read_text(encoding="utf-8").splitlines())
     assert 0 < report["ranker"]["cross_validated"]["hit@5"] <= 1
+    asked_turn_by_turn = report["conversations_cross_validated"]  # as ``assistant eval`` asks them, out of fold
+    assert asked_turn_by_turn["follow_ups"]["questions"] > 0
+    assert 0 <= asked_turn_by_turn["follow_ups"]["hit@5"] <= 1
     assert 0 < learned.decision_threshold < 1
     again = load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, tmp_path / "learned")
     assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
@@ -61,3 +65,37 @@ def test_the_logistic_fit_separates_two_classes() -> None:
     rows = np.array([[0.1], [0.2], [0.3], [0.7], [0.8], [0.9]])
     weights, bias = fit_logistic(rows, np.array([0, 0, 0, 1, 1, 1.0]), 1e-4)
     assert (rows @ weights + bias > 0).tolist() == [False, False, False, True, True, True]
+
+
+def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine) -> None:
+    """What the previous reply really cited, not the gold standing in for it, is what a turn is learned in."""
+    passages = fake_engine.retriever.index.passages
+    turns = load_conversations(DEFAULT_CONVERSATIONS, passages)[0][:2]
+    replies = asked(fake_engine, turns)
+    as_replied = conversation_examples(fake_engine, turns, 0, replies)[1]
+    as_written = conversation_examples(fake_engine, turns, 0)[1]
+    assert as_replied.reading is not None and as_replied.reading.together is not None
+    assert as_replied.reading.together.cited == replies[0].conversation.cited
+    assert as_written.reading is not None and as_written.reading.together is not None
+    assert as_written.reading.together.cited == turns[0].ranked_gold
+    assert replies[0].conversation.cited != turns[0].ranked_gold  # the reply cites more than the gold
+
+
+def test_tune_encodes_each_query_text_once(fake_embedder) -> None:
+    seen: list[str] = []
+
+    class Counting:
+        info, query_prefix, passage_prefix = fake_embedder.info, "", ""
+
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return fake_embedder.encode_queries(texts)
+
+    remembered = RememberedQueries(Counting())  # type: ignore[arg-type]
+    first = remembered.encode_queries(["Vad gjorde Kalix?", "Och i Jokkmokk?", "Vad gjorde Kalix?"])
+    again = remembered.encode_queries(["Och i Jokkmokk?"])
+    assert seen == ["Vad gjorde Kalix?", "Och i Jokkmokk?"]
+    assert np.array_equal(
+        first, fake_embedder.encode_queries(["Vad gjorde Kalix?", "Och i Jokkmokk?", "Vad gjorde Kalix?"])
+    )
+    assert np.array_equal(again[0], first[1])

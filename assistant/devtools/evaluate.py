@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.documents.passages import Passage
-from assistant.engine import Engine
+from assistant.engine import Engine, Reply
 from assistant.errors import InputError
 from assistant.reply.answer import Answer
 from assistant.reply.render import to_markdown
@@ -244,17 +244,28 @@ def _lead_has_answer(answer: Answer, answers: tuple[str, ...]) -> bool:
     return any(a in sentence.text for sentence in answer.lead for a in answers)
 
 
+def asked(engine: Engine, turns: list[Question]) -> list[Reply]:
+    """A conversation asked turn by turn, each turn with the state the reply before returned, as the chat does."""
+    replies: list[Reply] = []
+    for turn in turns:
+        talk = replies[-1].conversation if replies else None
+        replies.append(engine.ask(turn.text, top_k=MRR_DEPTH, conversation=talk))
+    return replies
+
+
 def evaluate_conversations(engine: Engine, conversations: list[list[Question]]) -> ConversationScores:
-    """Ask each conversation turn by turn, each turn with the state the reply before returned, as the chat does."""
+    """Ask each conversation turn by turn (:func:`asked`) and score the replies."""
+    return conversation_scores(conversations, [asked(engine, turns) for turns in conversations])
+
+
+def conversation_scores(conversations: list[list[Question]], replies: list[list[Reply]]) -> ConversationScores:
+    """How the replies to conversations asked turn by turn (:func:`asked`) rank and lead."""
     first: list[int | None] = []
     later: list[tuple[Question, int | None]] = []
     leads: list[bool] = []
     alone: list[bool] = []
-    for turns in conversations:
-        talk = None
-        for number, turn in enumerate(turns):
-            reply = engine.ask(turn.text, top_k=MRR_DEPTH, conversation=talk)
-            talk = reply.conversation
+    for turns, answers in zip(conversations, replies, strict=True):
+        for number, (turn, reply) in enumerate(zip(turns, answers, strict=True)):
             if not turn.gold:
                 continue
             rank = _rank([h.passage.id for h in reply.answer.hits], turn.gold)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.devtools.evaluate import Question
 from assistant.devtools.split import alike, clusters, query_encoder
-from assistant.engine import Engine, implied_filters
+from assistant.engine import Engine, Reply, implied_filters
 from assistant.search.conversation import Conversation
 from assistant.search.query import Query
 from assistant.search.retrieve import Filters
@@ -52,27 +52,50 @@ def folds_by_paraphrase(questions: list[Question], folds: int) -> list[int]:
     return [fold_of[i] for i in range(len(questions))]
 
 
-def examples(
-    engine: Engine, questions: list[Question], conversations: list[list[Question]], folds: int = FOLDS
-) -> list[Example]:
-    """Every question and conversation turn, understood as the engine would understand it.
+def conversation_fold(turns: list[Question], folds: int) -> int:
+    """A conversation's fold: its first turn's."""
+    return _fold(turns[0].text, folds)
 
-    A conversation is read turn by turn as if each reply had cited the turn's gold passages, led by its answer
-    sentence (what the conversations' writers assumed), and each turn follows the thread as labelled.
-    """
+
+def examples(
+    engine: Engine,
+    questions: list[Question],
+    conversations: list[list[Question]],
+    folds: int = FOLDS,
+) -> list[Example]:
+    """Every question and conversation turn, understood as the engine would understand it; a conversation's
+    turns as if each reply had cited the turn's gold passages (:func:`conversation_examples`)."""
     found = []
     for question, fold in zip(questions, folds_by_paraphrase(questions, folds), strict=True):
         query, filters = engine.understand(question.text)
         found.append(Example(question, query, filters, fold))
-    municipalities = engine.retriever.municipality_names
     for turns in conversations:
-        talk = Conversation()
-        fold = _fold(turns[0].text, folds)
-        for number, turn in enumerate(turns):
-            reading = engine.read(turn.text, talk)
-            follows = bool(number) and (turn.follows or not turn.kind)
-            query = reading.query(follows)
-            found.append(Example(turn, query, implied_filters(query, Filters()), fold, reading))
+        found += conversation_examples(engine, turns, conversation_fold(turns, folds))
+    return found
+
+
+def conversation_examples(
+    engine: Engine, turns: list[Question], fold: int, replies: list[Reply] | None = None
+) -> list[Example]:
+    """A conversation's turns, each read in the state before it and following the thread as labelled.
+
+    The state is what the engine's reply to the previous turn returned (``replies``, from :func:`asked`), as at
+    run time: the previous reply cites more than the turn's gold passages, and its lead may be wrong.  Without
+    replies, each reply is taken to have cited the turn's gold passages, led by its answer sentence (what the
+    conversations' writers assumed); ranking features that read the previous reply then learn from a state they
+    never see at run time.
+    """
+    found = []
+    talk = Conversation()
+    municipalities = engine.retriever.municipality_names
+    for number, turn in enumerate(turns):
+        reading = engine.read(turn.text, talk)
+        follows = bool(number) and (turn.follows or not turn.kind)
+        query = reading.query(follows)
+        found.append(Example(turn, query, implied_filters(query, Filters()), fold, reading))
+        if replies is not None:
+            talk = replies[number].conversation
+        else:
             topic = reading.topic_after(follows, municipalities, None)
             talk = talk.after(topic, follows, turn.text, turn.ranked_gold, turn.answers)
     return found

@@ -64,6 +64,14 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
     for kind, figures in ranker.get("follow_ups_cross_validated", {}).items():
         at = f"hit@1 {figures['hit@1']:.3f}, hit@5 {figures['hit@5']:.3f}"
         print(f"    samtalsturer, {kind}: {at} ({figures['questions']})")
+    talk = report.get("conversations_cross_validated")
+    if talk:
+        first, later = talk["first_turns"], talk["follow_ups"]
+        print(
+            f"  samtal frågade tur för tur (korsvaliderat): första frågan hit@1 {first['hit@1']:.3f}; följdfrågorna "
+            f"hit@1 {later['hit@1']:.3f}, hit@5 {later['hit@5']:.3f}, inledningen ur rätt stycke "
+            f"{later['lead_from_gold']:.3f}; nytt ämne sökt för sig {talk['topic_change_alone']:.3f}"
+        )
     for kind, figures in report.get("follow_up", {}).get("cross_validated", {}).items():
         print(f"  följdfråga eller ej rätt läst, {kind}: {figures['read_right']:.3f} ({figures['turns']} turer)")
     cv, base = lead["cross_validated"], lead["cosine_only"]

@@ -107,8 +107,13 @@ class Candidates:
 
         Cached: every hit reads it, and recomputing it over a few hundred candidates per hit cost about
         0.5 ms each (measured at 100,000 passages)."""
-        best = np.array([c.max() if len(c) else p for c, p in zip(self.sentences, self.passage_cos, strict=True)])
-        return (PASSAGE_VECTOR_WEIGHT * self.passage_cos + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
+        return _dense(self.passage_cos, self.sentences)
+
+
+def _dense(passage_cos: np.ndarray, sentences: list[np.ndarray]) -> np.ndarray:
+    """Each passage's dense score: its cosine mixed with its best sentence's (``PASSAGE_VECTOR_WEIGHT``)."""
+    best = np.array([c.max() if len(c) else p for c, p in zip(sentences, passage_cos, strict=True)])
+    return (PASSAGE_VECTOR_WEIGHT * passage_cos + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
 
 
 def _resolve(value: str | None, choices: Mapping[str, str], unknown: str) -> str | None:
@@ -209,11 +214,20 @@ class Retriever:
         mask = self.allowed_mask(self.normalise(filters))
         if not mask.any():
             return Candidates.none()
+        vector, lexical = self._search_scores(query, mask)
+        return self._scored(query, vector, lexical, self._candidates(vector, lexical, mask) if among is None else among)
+
+    def _search_scores(self, query: Query, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The query vector and every passage's BM25 score (0 for an English question: Swedish BM25 has nothing
+        to match there)."""
         vector = self.encode(query.search_text)
         lexical = self._lexical_scores(query, mask) if query.language == "sv" else np.zeros(len(mask))
-        positions = self._candidates(vector, lexical.astype(np.float32), mask) if among is None else among
+        return vector, lexical.astype(np.float32)
+
+    def _scored(self, query: Query, vector: np.ndarray, lexical: np.ndarray, positions: np.ndarray) -> Candidates:
+        """The passages at ``positions`` with their scores and features for ``query``."""
         passage, sentences = self._dense_scores(vector, positions)
-        bm25 = lexical[positions].astype(np.float32)
+        bm25 = lexical[positions]
         own, near = self._conversation_scores(query, positions)
         features = passage_features(query, self.facts, positions, passage, sentences, bm25, own, near)
         return Candidates(positions, features, passage, sentences, bm25)
@@ -247,10 +261,14 @@ class Retriever:
             return self.rank(alone, filters)
         if follows >= 1 - MIX_MARGIN:
             return self.rank(together, filters)
-        among = np.union1d(self.candidates(alone, filters).positions, self.candidates(together, filters).positions)
+        mask = self.allowed_mask(self.normalise(filters))
+        if not mask.any():
+            return self.rank(together, filters)
+        readings = [(q, *self._search_scores(q, mask)) for q in (alone, together)]
+        among = np.union1d(*[self._candidates(vector, lexical, mask) for _, vector, lexical in readings])
         if len(among) == 0:
             return self.rank(together, filters)
-        found = [self.candidates(q, filters, among) for q in (alone, together)]
+        found = [self._scored(q, vector, lexical, among) for q, vector, lexical in readings]
         raw = [self.ranker.score(f.features) for f in found]
         mixed = np.logaddexp(np.log1p(-follows) + _log_softmax(raw[0]), np.log(follows) + _log_softmax(raw[1]))
         main = int(follows >= 0.5)  # the sentences and logits shown are those of the likelier reading
@@ -262,8 +280,10 @@ class Retriever:
 
     def best_cosine(self, text: str) -> float:
         """The dense score of ``text``'s best passage among those searched by default: how well it stands alone."""
-        found = self.candidates(Query.plain(text))
-        return float(found.dense.max()) if len(found.positions) else 0.0
+        mask = self.allowed_mask(Filters())
+        vector, lexical = self._search_scores(Query.plain(text), mask)
+        positions = self._candidates(vector, lexical, mask)
+        return float(_dense(*self._dense_scores(vector, positions)).max()) if len(positions) else 0.0
 
     def search(
         self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
@@ -287,9 +307,7 @@ class Retriever:
         passage cosine to the passage the previous reply led with (None for a question read alone)."""
         if not query.follow_up:
             return None, None
-        passage, sentences = self._dense_scores(self.encode(query.text), candidates)
-        best = np.array([c.max() if len(c) else p for c, p in zip(sentences, passage, strict=True)])
-        own = (PASSAGE_VECTOR_WEIGHT * passage + (1 - PASSAGE_VECTOR_WEIGHT) * best).astype(np.float32)
+        own = _dense(*self._dense_scores(self.encode(query.text), candidates))
         lead = self.index.passages.position(query.cited[0]) if query.cited else None
         near = None if lead is None else (self.index.vectors[candidates] @ self.index.vectors[lead : lead + 1].T)[:, 0]
         return own, near
