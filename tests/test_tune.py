@@ -15,6 +15,7 @@ from assistant.devtools.tune import tune
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES
+from assistant.reply.choice import CHOICE_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES
@@ -36,7 +37,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert report["questions"] == len(questions.read_text(encoding="utf-8").splitlines())
     assert 0 < report["ranker"]["cross_validated"]["hit@5"] <= 1
     assert 0 < learned.decision_threshold < 1
-    again = load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, tmp_path / "learned")
+    again = load_learned(
+        PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path / "learned"
+    )
     assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
@@ -46,7 +49,7 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
 def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
     learned_values().save(tmp_path)
     with pytest.raises(IndexUnavailable, match="assistant tune"):
-        load_learned(("another",), LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, tmp_path)
+        load_learned(("another",), LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path)
 
 
 def test_the_listwise_fit_ranks_the_positive_first() -> None:

@@ -23,7 +23,7 @@ their text (a conversation stays in one fold); the held-out question files are n
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,10 @@ from assistant.devtools.adapter_fit import ADAPTER_MAX_STEPS, AdapterFit
 from assistant.devtools.evaluate import FOLLOWING_KINDS, load_conversations, load_questions
 from assistant.devtools.examples import FOLDS, Example, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
-from assistant.engine import Engine
+from assistant.engine import DECIDING_HITS, Engine
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
-from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, lead_features, sentence_candidates
+from assistant.reply.choice import CHOICE_FEATURES, POOL, Offered, choice_features, pools
+from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, choose_lead, lead_features, sentence_candidates
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD
 from assistant.search.learned import LEARNED_DIR, Learned, LinearModel
@@ -44,6 +45,7 @@ RANKER_L2 = 1e-2
 LEAD_L2 = 1e-2
 DECISION_L2 = 1e-2
 FOLLOW_UP_L2 = 1e-2
+CHOICE_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
 
 
@@ -122,6 +124,94 @@ def _by_kind(scores: list[np.ndarray | None], labels: list[np.ndarray], kinds: l
         )
         for name, chosen in groups.items()
     }
+
+
+# -- the first quote and tips ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """One labelled question's candidate quotes (or tips): features, labels, and whether the lead already shows
+    a labelled one (``before``: the lead's quotes or tips, in order, right or not)."""
+
+    features: np.ndarray
+    labels: np.ndarray
+    before: list[bool]
+    shows: int
+
+
+def choice_data(engine: Engine, example: Example) -> dict[str, ChoiceGroup]:
+    """A question's candidate quotes and tips as the reply sees them (the engine's hits, lead and pools), for
+    each kind it has labels of (``first_quote``, ``tips``)."""
+    question = example.question
+    if not (question.first_quote or question.tips):
+        return {}
+    query, settings = example.query, engine.settings.reply
+    ranking = engine.retriever.rank(query, example.filters)
+    hits = ranking.top(DECIDING_HITS)
+    if not hits:
+        return {}
+    town = example.filters.municipality or query.municipality
+    focus = Focus(town, engine._loaded.quoted) if town else NO_FOCUS
+    lead = choose_lead(
+        query,
+        hits,
+        engine.learned.lead,
+        focus,
+        depth=settings.lead_from,
+        min_chars=settings.lead_min_chars,
+        sentences=settings.lead_sentences,
+        margin=settings.lead_margin,
+        max_chars=settings.lead_max_chars,
+    )
+    wants_tips = query.asks_tips or query.intent == "advice"
+    offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
+    quotes, tips = pools(offered, hits, lead, settings.relevant)
+    most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
+    found = {}
+    for kind, wanted, pool, shows in (
+        ("quote", question.first_quote, quotes, settings.max_quotes),
+        ("tip", question.tips, tips, most_tips),
+    ):
+        if wanted:
+            before = [hit.passage.id in wanted for _, hit in lead if hit.passage.kind == kind]
+            labels = np.array([hit.passage.id in wanted for hit in pool], dtype=bool)
+            found[kind] = ChoiceGroup(choice_features(query, pool, hits, lead, focus), labels, before, shows)
+    return found
+
+
+def first_right(groups: list[ChoiceGroup], scores: list[np.ndarray | None], first: int) -> float:
+    """Share of groups with a labelled candidate among the ``first`` shown (the lead's, then the best-scored),
+    as ``assistant eval`` counts the first quote (``first`` 1) and the tips (2)."""
+    right = []
+    for group, score in zip(groups, scores, strict=True):
+        order = np.argsort(-score, kind="stable") if score is not None else np.arange(len(group.labels))
+        shown = [*group.before, *group.labels[order][: group.shows].tolist()]
+        right.append(any(shown[:first]))
+    return round(float(np.mean(right)), 3) if right else 0.0
+
+
+def fit_choice(groups: list[ChoiceGroup], folds: np.ndarray, first: int) -> tuple[LinearModel, dict[str, Any]]:
+    """The quote (or tip) model over ``CHOICE_FEATURES``, with cross-validated figures against the ranker's order.
+
+    Only groups with a labelled candidate teach; every group counts in the figures (a question whose right
+    quote is not among the candidates is a miss, as in ``assistant eval``)."""
+    teach = [i for i, g in enumerate(groups) if g.labels.any() and len(g.labels) > 1]
+    features, labels = [g.features for g in groups], [g.labels for g in groups]
+
+    def fit(inside: np.ndarray) -> np.ndarray:
+        chosen = [i for i in inside.tolist() if i in set(teach)]
+        return fit_listwise([features[i] for i in chosen], [labels[i] for i in chosen], CHOICE_L2)
+
+    out = cross_validated(folds, fit, lambda weights, outside: [features[i] @ weights for i in outside])
+    report = {
+        "cross_validated": first_right(groups, out, first),
+        "ranker_order": first_right(groups, [None] * len(groups), first),
+        "candidates_hold_one": round(len(teach) / max(1, len(groups)), 3),
+        "questions": len(groups),
+    }
+    weights = fit_listwise([features[i] for i in teach], [labels[i] for i in teach], CHOICE_L2)
+    return LinearModel(CHOICE_FEATURES, weights.astype(np.float32)), report
 
 
 # -- the follow-up probability ---------------------------------------------------------------------
@@ -227,6 +317,8 @@ def tune(
     ranker_turns: list[str] = []  # each group's conversation turn kind ("" for a single question)
     lead_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     lead_folds, decision_rows, decision_labels, decision_folds = [], [], [], []
+    choice_groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
+    choice_folds: dict[str, list[int]] = {"quote": [], "tip": []}
     for fold in [*range(folds), None]:
         learned = replace(engine.learned, adapter=adapters.without(fold, steps), adapter_model=fingerprint)
         engine.use(learned)
@@ -246,6 +338,9 @@ def tune(
             if lead is not None:
                 lead_rows.append(lead)
                 lead_folds.append(fold)
+            for kind, group in choice_data(engine, example).items():
+                choice_groups[kind].append(group)
+                choice_folds[kind].append(fold)
             row = decision_data(engine, example)
             if row is not None:
                 decision_rows.append(row)
@@ -253,6 +348,8 @@ def tune(
                 decision_folds.append(fold)
     follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = fit_lead(lead_rows, np.array(lead_folds))
+    quote_model, quote_report = fit_choice(choice_groups["quote"], np.array(choice_folds["quote"]), 1)
+    tip_model, tip_report = fit_choice(choice_groups["tip"], np.array(choice_folds["tip"]), 2)
     decision, threshold, decision_report = fit_decision(
         np.array(decision_rows), np.array(decision_labels, dtype=np.float64), np.array(decision_folds)
     )
@@ -267,6 +364,8 @@ def tune(
         "follow_up": follow_up_report,
         "lead": lead_report,
         "decision": decision_report,
+        "first_quote_right": quote_report,
+        "tip_in_first_two": tip_report,
     }
     learned = replace(
         engine.learned,
@@ -274,6 +373,8 @@ def tune(
         decision=decision,
         decision_threshold=threshold,
         follow_up=follow_up,
+        quote=quote_model,
+        tip=tip_model,
         report=report,
     )
     learned.save(output)
