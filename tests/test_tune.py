@@ -37,10 +37,12 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert report["questions"] == len(questions.read_text(encoding="utf-8").splitlines())
     assert 0 < report["ranker"]["cross_validated"]["hit@5"] <= 1
     assert 0 < learned.decision_threshold < 1
+    assert 0 <= report["first_quote_right"]["cross_validated"] <= 1 and report["first_quote_right"]["questions"]
     again = load_learned(
         PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path / "learned"
     )
     assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
+    assert np.allclose(again.quote.weights, learned.quote.weights, atol=1e-5) and learned.quote.weights.any()
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits

@@ -1,6 +1,6 @@
 """``assistant tune``: fit the learned values on the development questions, with cross-validated figures.
 
-Five small models, fitted in order because each reads the one before:
+Six small models (the last two alike), fitted in order because each reads the one before:
 
 1. the query adapter W = I + D (384 × 384, for the model it is trained with): a softmax over the
    corpus's passages, scored like retrieval scores them (passage cosine + best sentence cosine);
@@ -12,6 +12,8 @@ Five small models, fitted in order because each reads the one before:
    out-of-scope questions; its threshold maximises balanced accuracy on out-of-fold probabilities;
 5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
    as following the thread against topic changes (with the final adapter, whose cosines it reads).
+6. the first quote and the tips: two linear models over ``CHOICE_FEATURES``, a softmax over each labelled
+   question's candidate quotes (tips), with the lead the fitted lead model chooses.
 
 Conversation turns are learned from with the reading their label gives (alone or in the conversation, the
 previous turn's gold standing for what the reply cited); the follow-up probability mixes the two at run time.
@@ -34,12 +36,14 @@ from assistant.devtools.evaluate import FOLLOWING_KINDS, load_conversations, loa
 from assistant.devtools.examples import FOLDS, Example, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
 from assistant.engine import DECIDING_HITS, Engine
+from assistant.reply.answer import ReplySettings
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
 from assistant.reply.choice import CHOICE_FEATURES, POOL, Offered, choice_features, pools
 from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, choose_lead, lead_features, sentence_candidates
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD
 from assistant.search.learned import LEARNED_DIR, Learned, LinearModel
+from assistant.search.retrieve import Hit
 
 RANKER_L2 = 1e-2
 LEAD_L2 = 1e-2
@@ -140,35 +144,51 @@ class ChoiceGroup:
     shows: int
 
 
-def choice_data(engine: Engine, example: Example) -> dict[str, ChoiceGroup]:
-    """A question's candidate quotes and tips as the reply sees them (the engine's hits, lead and pools), for
-    each kind it has labels of (``first_quote``, ``tips``)."""
-    question = example.question
+@dataclass(frozen=True)
+class ChoiceCandidates:
+    """What a labelled question's reply chooses its quotes and tips from, ranked with the fold's ranker: the
+    hits, the offered quotes and tips, and the question's focus (the lead is chosen once the lead model is fitted)."""
+
+    example: Example
+    hits: list[Hit]
+    offered: Offered
+    focus: Focus
+
+
+def choice_candidates(engine: Engine, example: Example) -> ChoiceCandidates | None:
+    """A question labelled with its first quote or tips, ranked as the engine ranks it (None if unlabelled)."""
+    question, query = example.question, example.query
     if not (question.first_quote or question.tips):
-        return {}
-    query, settings = example.query, engine.settings.reply
+        return None
     ranking = engine.retriever.rank(query, example.filters)
     hits = ranking.top(DECIDING_HITS)
     if not hits:
-        return {}
+        return None
     town = example.filters.municipality or query.municipality
     focus = Focus(town, engine._loaded.quoted) if town else NO_FOCUS
+    wants_tips = query.asks_tips or query.intent == "advice"
+    offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
+    return ChoiceCandidates(example, hits, offered, focus)
+
+
+def choice_data(found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings) -> dict[str, ChoiceGroup]:
+    """The question's candidate quotes and tips as its reply sees them (after the lead ``lead_model`` chooses),
+    for each kind it has labels of (``first_quote``, ``tips``)."""
+    question, query, hits = found.example.question, found.example.query, found.hits
     lead = choose_lead(
         query,
         hits,
-        engine.learned.lead,
-        focus,
+        lead_model,
+        found.focus,
         depth=settings.lead_from,
         min_chars=settings.lead_min_chars,
         sentences=settings.lead_sentences,
         margin=settings.lead_margin,
         max_chars=settings.lead_max_chars,
     )
-    wants_tips = query.asks_tips or query.intent == "advice"
-    offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
-    quotes, tips = pools(offered, hits, lead, settings.relevant)
+    quotes, tips = pools(found.offered, hits, lead, settings.relevant)
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
-    found = {}
+    groups = {}
     for kind, wanted, pool, shows in (
         ("quote", question.first_quote, quotes, settings.max_quotes),
         ("tip", question.tips, tips, most_tips),
@@ -176,8 +196,9 @@ def choice_data(engine: Engine, example: Example) -> dict[str, ChoiceGroup]:
         if wanted:
             before = [hit.passage.id in wanted for _, hit in lead if hit.passage.kind == kind]
             labels = np.array([hit.passage.id in wanted for hit in pool], dtype=bool)
-            found[kind] = ChoiceGroup(choice_features(query, pool, hits, lead, focus), labels, before, shows)
-    return found
+            features = choice_features(query, pool, hits, lead, found.focus)
+            groups[kind] = ChoiceGroup(features, labels, before, shows)
+    return groups
 
 
 def first_right(groups: list[ChoiceGroup], scores: list[np.ndarray | None], first: int) -> float:
@@ -317,8 +338,7 @@ def tune(
     ranker_turns: list[str] = []  # each group's conversation turn kind ("" for a single question)
     lead_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     lead_folds, decision_rows, decision_labels, decision_folds = [], [], [], []
-    choice_groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
-    choice_folds: dict[str, list[int]] = {"quote": [], "tip": []}
+    choice_rows: list[tuple[ChoiceCandidates, int]] = []
     for fold in [*range(folds), None]:
         learned = replace(engine.learned, adapter=adapters.without(fold, steps), adapter_model=fingerprint)
         engine.use(learned)
@@ -338,9 +358,9 @@ def tune(
             if lead is not None:
                 lead_rows.append(lead)
                 lead_folds.append(fold)
-            for kind, group in choice_data(engine, example).items():
-                choice_groups[kind].append(group)
-                choice_folds[kind].append(fold)
+            candidates = choice_candidates(engine, example)
+            if candidates is not None:
+                choice_rows.append((candidates, fold))
             row = decision_data(engine, example)
             if row is not None:
                 decision_rows.append(row)
@@ -348,6 +368,12 @@ def tune(
                 decision_folds.append(fold)
     follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = fit_lead(lead_rows, np.array(lead_folds))
+    choice_groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
+    choice_folds: dict[str, list[int]] = {"quote": [], "tip": []}
+    for candidates, fold in choice_rows:
+        for kind, group in choice_data(candidates, lead_model, engine.settings.reply).items():
+            choice_groups[kind].append(group)
+            choice_folds[kind].append(fold)
     quote_model, quote_report = fit_choice(choice_groups["quote"], np.array(choice_folds["quote"]), 1)
     tip_model, tip_report = fit_choice(choice_groups["tip"], np.array(choice_folds["tip"]), 2)
     decision, threshold, decision_report = fit_decision(
