@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from assistant.devtools import split_conversations
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
 from assistant.devtools.split_conversations import split, turn_key
 from assistant.search.conversation import Conversation
@@ -88,6 +89,33 @@ def test_the_split_keeps_conversations_that_share_a_turn_together_and_never_move
     backwards = split(list(reversed(fresh)), [None] * 200)
     for side, found in split(fresh, [None] * 200).items():
         assert sorted(map(str, found)) == sorted(map(str, backwards[side]))  # reproducible, whatever the order
+
+
+def test_new_development_conversations_sharing_a_held_out_turn_are_left_out(tmp_path, monkeypatch) -> None:
+    files = {name: tmp_path / f"{name}.jsonl" for name in ("dev", "holdout", "final", "hq", "fq", "new")}
+    for name, rows in {
+        "dev": [_conversation("Vad gjorde Kalix?")],
+        "holdout": [_conversation("Vad är styrkedjan?", "Och i Jokkmokk?")],
+        "final": [],
+        "hq": [{"question": "Vem skrev rapporten?"}],
+        "fq": [],
+        "new": [
+            _conversation("Hur får man med politikerna?", "och i jokkmokk"),
+            _conversation("Vem skrev rapporten"),
+            _conversation("Vad är CEMR?"),
+        ],
+    }.items():
+        files[name].write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for constant, name in [
+        ("DEFAULT_CONVERSATIONS", "dev"),
+        ("HOLDOUT_CONVERSATIONS", "holdout"),
+        ("FINAL_CONVERSATIONS", "final"),
+        ("HOLDOUT_QUESTIONS", "hq"),
+        ("FINAL_QUESTIONS", "fq"),
+    ]:
+        monkeypatch.setattr(split_conversations, constant, files[name])
+    assert split_conversations.add_development([str(files["new"])]) == (1, 2)
+    assert [row["conversation"][0]["question"] for row in _rows(files["dev"])] == ["Vad gjorde Kalix?", "Vad är CEMR?"]
 
 
 def test_eval_reports_conversations_by_kind(fake_engine, tmp_path) -> None:

@@ -7,6 +7,9 @@ a development one: a held-out conversation may move to development, never the ot
 go by a hash of their first text, so the split is reproducible and independent of file order.
 
     python -m assistant.devtools.split_conversations NEW.jsonl …   # rewrites the three conversation files
+
+New development data joins development only, with ``--development NEW.jsonl …``: a conversation sharing a
+turn text with a held-out or final conversation or question is left out; the other files do not change.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
+from assistant.devtools.evaluate import (
+    DEFAULT_CONVERSATIONS,
+    FINAL_CONVERSATIONS,
+    FINAL_QUESTIONS,
+    HOLDOUT_CONVERSATIONS,
+    HOLDOUT_QUESTIONS,
+)
 from assistant.devtools.split import components
 
 SIDES = ("dev", "holdout", "final")
@@ -91,5 +100,33 @@ def main(new_files: list[str]) -> None:
         print(f"{side}: {len(sides[side])} conversations → {path}")
 
 
+def add_development(new_files: list[str]) -> tuple[int, int]:
+    """Append the new conversations that share no turn text with held-out or final data and are not in
+    development already; (added, left out)."""
+    apart = {
+        turn_key(t["question"])
+        for p in (HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS)
+        for r in _read(p)
+        for t in r["conversation"]
+    }
+    apart |= {turn_key(r["question"]) for p in (HOLDOUT_QUESTIONS, FINAL_QUESTIONS) for r in _read(p)}
+    development = _read(DEFAULT_CONVERSATIONS)
+    known = {json.dumps(row, sort_keys=True, ensure_ascii=False) for row in development}
+    new = [row for name in new_files for row in _read(Path(name))]
+    kept = [
+        row
+        for row in new
+        if not any(turn_key(t["question"]) in apart for t in row["conversation"])
+        and json.dumps(row, sort_keys=True, ensure_ascii=False) not in known
+    ]
+    rows = development + kept
+    DEFAULT_CONVERSATIONS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return len(kept), len(new) - len(kept)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--development"]:
+        added, left_out = add_development(sys.argv[2:])
+        print(f"added {added} development conversations; left out {left_out} (held out, final or known)")
+    else:
+        main(sys.argv[1:])
