@@ -25,6 +25,7 @@ from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
+from assistant.reply.choice import CHOICE_FEATURES, POOL, Choosers, Offered
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
 from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
@@ -123,12 +124,12 @@ def clean_question(text: str) -> str:
 
 def learned_values() -> Learned:
     """The shipped learned weights, checked against the features the code computes."""
-    return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES)
+    return load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES)
 
 
 def neutral_values() -> Learned:
     """Zero weights for the features the code computes (``assistant tune`` fits from these)."""
-    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES)
+    return Learned.neutral(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ class Engine:
             ranking = retriever.rank_conversation(reading.alone, reading.together, probability, filters)
         hits = ranking.top(max(top_k, DECIDING_HITS))
         wants_tips = query.asks_tips or query.intent == "advice"
-        tips = ranking.top(self.settings.reply.max_tips_asked, kind="tip") if wants_tips else None
+        offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
@@ -271,7 +272,9 @@ class Engine:
         decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
         town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
         focus = Focus(town, loaded.quoted)
-        answer = compose(query, hits, decision, learned.lead, focus, self.settings.reply, loaded.scope(document), tips)
+        choosers = Choosers(learned.quote, learned.tip)
+        scope = loaded.scope(document)
+        answer = compose(query, hits, decision, learned.lead, focus, self.settings.reply, scope, offered, choosers)
         answer = replace(answer, hits=answer.hits[:top_k])
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))

@@ -12,6 +12,7 @@ from assistant.documents.sentences import sentence_spans
 from assistant.reply.answer import NO_HITS, _in_text_order, compose
 from assistant.reply.answerability import Decision
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, Source, Tip
+from assistant.reply.choice import Offered
 from assistant.reply.lead import LEAD_FEATURES, Focus, lead_features, sentence_candidates
 from assistant.reply.render import to_markdown
 from assistant.search.bridges import Bridge
@@ -146,8 +147,9 @@ def test_tips_asked_for_come_first_from_the_best_tips_and_none_repeats_the_lead(
     best = [
         made("tip", f"Tips nummer {n} om hur man följer upp arbetet", 0.1, 0.9, category="Engagemang") for n in "12"
     ]
+    offered = Offered([h for h in hits if h.passage.kind == "quote"], best, tips_asked=True)
     answer = compose(
-        Query("Vilka tips finns?", "Vilka tips finns?", asks_tips=True), hits, ANSWERED, LEAD, best_tips=best
+        Query("Vilka tips finns?", "Vilka tips finns?", asks_tips=True), hits, ANSWERED, LEAD, offered=offered
     )
     assert answer.reply.tips_first
     assert [t.text for t in answer.reply.tips] == [b.passage.text for b in best]

@@ -16,6 +16,7 @@ from assistant.devtools.tune import RememberedQueries, tune
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES
+from assistant.reply.choice import CHOICE_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES
@@ -40,8 +41,12 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert asked_turn_by_turn["follow_ups"]["questions"] > 0
     assert 0 <= asked_turn_by_turn["follow_ups"]["hit@5"] <= 1
     assert 0 < learned.decision_threshold < 1
-    again = load_learned(PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, tmp_path / "learned")
+    assert 0 <= report["first_quote_right"]["cross_validated"] <= 1 and report["first_quote_right"]["questions"]
+    again = load_learned(
+        PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path / "learned"
+    )
     assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
+    assert np.allclose(again.quote.weights, learned.quote.weights, atol=1e-5) and learned.quote.weights.any()
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
@@ -50,7 +55,7 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
 def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
     learned_values().save(tmp_path)
     with pytest.raises(IndexUnavailable, match="assistant tune"):
-        load_learned(("another",), LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, tmp_path)
+        load_learned(("another",), LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path)
 
 
 def test_the_listwise_fit_ranks_the_positive_first() -> None:

@@ -76,6 +76,13 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
         print(f"  följdfråga eller ej rätt läst, {kind}: {figures['read_right']:.3f} ({figures['turns']} turer)")
     cv, base = lead["cross_validated"], lead["cosine_only"]
     print(f"  inledande mening rätt först: {cv['hit@1']:.3f} (bara cosinus: {base['hit@1']:.3f})")
+    for key, what in (
+        ("first_quote_right", "första citatet rätt"),
+        ("tip_in_first_two", "väntat tips bland två första"),
+    ):
+        if key in report:
+            chosen = report[key]
+            print(f"  {what}: {chosen['cross_validated']:.3f} (rankarens ordning: {chosen['ranker_order']:.3f})")
     cv = decision["cross_validated"]
     print(
         f"  besvara-beslut (tröskel {decision['threshold']:.2f}): besvarade med facit {cv['in_scope_answered']:.3f}, "

@@ -1,6 +1,6 @@
 """``assistant tune``: fit the learned values on the development questions, with cross-validated figures.
 
-Five small models, fitted in order because each reads the one before:
+Six small models (the last two alike), fitted in order because each reads the one before:
 
 1. the query adapter W = I + D (384 × 384, for the model it is trained with): a softmax over the
    corpus's passages, scored like retrieval scores them (passage cosine + best sentence cosine);
@@ -12,6 +12,8 @@ Five small models, fitted in order because each reads the one before:
    out-of-scope questions; its threshold maximises balanced accuracy on out-of-fold probabilities;
 5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
    as following the thread against topic changes (with the final adapter, whose cosines it reads).
+6. the first quote and the tips: two linear models over ``CHOICE_FEATURES``, a softmax over each labelled
+   question's candidate quotes (tips), with the lead the fitted lead model chooses.
 
 Conversation turns are learned from with the reading their label gives (alone or in the conversation), in the
 state the engine's own out-of-fold reply to the previous turn returned (``tune``); the follow-up probability mixes
@@ -45,19 +47,23 @@ from assistant.devtools.evaluate import (
 )
 from assistant.devtools.examples import FOLDS, Example, conversation_examples, conversation_fold, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
-from assistant.engine import Engine, Reply
+from assistant.engine import DECIDING_HITS, Engine, Reply
+from assistant.reply.answer import ReplySettings
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
-from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, lead_features, sentence_candidates
+from assistant.reply.choice import CHOICE_FEATURES, POOL, Offered, choice_features, pools
+from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, choose_lead, lead_features, sentence_candidates
 from assistant.search.embeddings import Embedder
 from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD
 from assistant.search.learned import LEARNED_DIR, Learned, LinearModel
+from assistant.search.retrieve import Hit
 
 RANKER_L2 = 1e-2
 LEAD_L2 = 1e-2
 DECISION_L2 = 1e-2
 FOLLOW_UP_L2 = 1e-2
+CHOICE_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
 
 
@@ -171,6 +177,111 @@ def _by_kind(scores: list[np.ndarray | None], labels: list[np.ndarray], kinds: l
         )
         for name, chosen in groups.items()
     }
+
+
+# -- the first quote and tips ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """One labelled question's candidate quotes (or tips): features, labels, and whether the lead already shows
+    a labelled one (``before``: the lead's quotes or tips, in order, right or not)."""
+
+    features: np.ndarray
+    labels: np.ndarray
+    before: list[bool]
+    shows: int
+
+
+@dataclass(frozen=True)
+class ChoiceCandidates:
+    """What a labelled question's reply chooses its quotes and tips from, ranked with the fold's ranker: the
+    hits, the offered quotes and tips, and the question's focus (the lead is chosen once the lead model is fitted)."""
+
+    example: Example
+    hits: list[Hit]
+    offered: Offered
+    focus: Focus
+
+
+def choice_candidates(engine: Engine, example: Example) -> ChoiceCandidates | None:
+    """A question labelled with its first quote or tips, ranked as the engine ranks it (None if unlabelled)."""
+    question, query = example.question, example.query
+    if not (question.first_quote or question.tips):
+        return None
+    ranking = engine.retriever.rank(query, example.filters)
+    hits = ranking.top(DECIDING_HITS)
+    if not hits:
+        return None
+    town = example.filters.municipality or query.municipality
+    focus = Focus(town, engine._loaded.quoted) if town else NO_FOCUS
+    wants_tips = query.asks_tips or query.intent == "advice"
+    offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
+    return ChoiceCandidates(example, hits, offered, focus)
+
+
+def choice_data(found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings) -> dict[str, ChoiceGroup]:
+    """The question's candidate quotes and tips as its reply sees them (after the lead ``lead_model`` chooses),
+    for each kind it has labels of (``first_quote``, ``tips``)."""
+    question, query, hits = found.example.question, found.example.query, found.hits
+    lead = choose_lead(
+        query,
+        hits,
+        lead_model,
+        found.focus,
+        depth=settings.lead_from,
+        min_chars=settings.lead_min_chars,
+        sentences=settings.lead_sentences,
+        margin=settings.lead_margin,
+        max_chars=settings.lead_max_chars,
+    )
+    quotes, tips = pools(found.offered, hits, lead, settings.relevant)
+    most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
+    groups = {}
+    for kind, wanted, pool, shows in (
+        ("quote", question.first_quote, quotes, settings.max_quotes),
+        ("tip", question.tips, tips, most_tips),
+    ):
+        if wanted:
+            before = [hit.passage.id in wanted for _, hit in lead if hit.passage.kind == kind]
+            labels = np.array([hit.passage.id in wanted for hit in pool], dtype=bool)
+            features = choice_features(query, pool, hits, lead, found.focus)
+            groups[kind] = ChoiceGroup(features, labels, before, shows)
+    return groups
+
+
+def first_right(groups: list[ChoiceGroup], scores: list[np.ndarray | None], first: int) -> float:
+    """Share of groups with a labelled candidate among the ``first`` shown (the lead's, then the best-scored),
+    as ``assistant eval`` counts the first quote (``first`` 1) and the tips (2)."""
+    right = []
+    for group, score in zip(groups, scores, strict=True):
+        order = np.argsort(-score, kind="stable") if score is not None else np.arange(len(group.labels))
+        shown = [*group.before, *group.labels[order][: group.shows].tolist()]
+        right.append(any(shown[:first]))
+    return round(float(np.mean(right)), 3) if right else 0.0
+
+
+def fit_choice(groups: list[ChoiceGroup], folds: np.ndarray, first: int) -> tuple[LinearModel, dict[str, Any]]:
+    """The quote (or tip) model over ``CHOICE_FEATURES``, with cross-validated figures against the ranker's order.
+
+    Only groups with a labelled candidate teach; every group counts in the figures (a question whose right
+    quote is not among the candidates is a miss, as in ``assistant eval``)."""
+    teach = [i for i, g in enumerate(groups) if g.labels.any() and len(g.labels) > 1]
+    features, labels = [g.features for g in groups], [g.labels for g in groups]
+
+    def fit(inside: np.ndarray) -> np.ndarray:
+        chosen = [i for i in inside.tolist() if i in set(teach)]
+        return fit_listwise([features[i] for i in chosen], [labels[i] for i in chosen], CHOICE_L2)
+
+    out = cross_validated(folds, fit, lambda weights, outside: [features[i] @ weights for i in outside])
+    report = {
+        "cross_validated": first_right(groups, out, first),
+        "ranker_order": first_right(groups, [None] * len(groups), first),
+        "candidates_hold_one": round(len(teach) / max(1, len(groups)), 3),
+        "questions": len(groups),
+    }
+    weights = fit_listwise([features[i] for i in teach], [labels[i] for i in teach], CHOICE_L2)
+    return LinearModel(CHOICE_FEATURES, weights.astype(np.float32)), report
 
 
 # -- the follow-up probability ---------------------------------------------------------------------
@@ -295,6 +406,8 @@ class _OutOfFold:
     decision_rows: list[np.ndarray] = field(default_factory=list)
     decision_labels: list[bool] = field(default_factory=list)
     decision_folds: list[int] = field(default_factory=list)
+    choice_rows: list[tuple[ChoiceCandidates, int]] = field(default_factory=list)
+    """Each question's candidate quotes and tips, with its fold (the lead is chosen once the lead is fitted)."""
 
     def fit_lead(self) -> tuple[LinearModel, dict[str, Any]]:
         return fit_lead(self.lead_rows, np.array(self.lead_folds))
@@ -331,6 +444,9 @@ def _out_of_fold(
             if lead is not None:
                 found.lead_rows.append(lead)
                 found.lead_folds.append(fold)
+            candidates = choice_candidates(engine, example)
+            if candidates is not None:
+                found.choice_rows.append((candidates, fold))
             row = decision_data(engine, example)
             if row is not None:
                 found.decision_rows.append(row)
@@ -390,6 +506,21 @@ def _tune(engine: Engine, questions_path: Path, conversations_path: Path, folds:
     return fitted_on_replies(engine, singles, first.turns, conversations, folds, adapter, about)
 
 
+def _fit_choices(
+    rows: list[tuple[ChoiceCandidates, int]], lead_model: LinearModel, engine: Engine
+) -> tuple[LinearModel, dict[str, Any], LinearModel, dict[str, Any]]:
+    """The first quote's and the tips' models, each with its cross-validated report."""
+    groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
+    folds: dict[str, list[int]] = {"quote": [], "tip": []}
+    for candidates, fold in rows:
+        for kind, group in choice_data(candidates, lead_model, engine.settings.reply).items():
+            groups[kind].append(group)
+            folds[kind].append(fold)
+    quote_model, quote_report = fit_choice(groups["quote"], np.array(folds["quote"]), 1)
+    tip_model, tip_report = fit_choice(groups["tip"], np.array(folds["tip"]), 2)
+    return quote_model, quote_report, tip_model, tip_report
+
+
 def fitted_on_replies(
     engine: Engine,
     singles: list[Example],
@@ -406,6 +537,7 @@ def fitted_on_replies(
     _fit_without(engine, chosen, None, adapter[None])
     follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = second.fit_lead()
+    quote_model, quote_report, tip_model, tip_report = _fit_choices(second.choice_rows, lead_model, engine)
     decision, threshold, decision_report = second.fit_decision()
     report = about | {
         "ranker": {
@@ -418,6 +550,8 @@ def fitted_on_replies(
         "follow_up": follow_up_report,
         "lead": lead_report,
         "decision": decision_report,
+        "first_quote_right": quote_report,
+        "tip_in_first_two": tip_report,
     }
     return replace(
         engine.learned,
@@ -425,5 +559,7 @@ def fitted_on_replies(
         decision=decision,
         decision_threshold=threshold,
         follow_up=follow_up,
+        quote=quote_model,
+        tip=tip_model,
         report=report,
     )

@@ -21,7 +21,8 @@ from typing import Any
 from assistant.documents.passages import Passage
 from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
-from assistant.reply.lead import NO_FOCUS, QUOTE_MENTION, Focus, choose_lead
+from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, pools
+from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
@@ -178,13 +179,15 @@ def compose(
     focus: Focus = NO_FOCUS,
     settings: ReplySettings = ReplySettings(),
     scope: str = "Rapporten",
-    best_tips: list[Hit] | None = None,
+    offered: Offered | None = None,
+    choosers: Choosers = RANKER_ORDER,
 ) -> Answer:
     """Build the reply for ``query`` from its ranked ``hits`` and the answerability decision.
 
     ``scope`` names what was searched in a decline ("Rapporten", "Dokumentet ”…”", "Dokumenten").
-    ``best_tips`` are the best-ranked tips of all candidates, shown first when advice is asked for;
-    otherwise the reply shows the tips among the relevant hits.
+    ``offered`` are the best quotes and tips of the whole ranking (else those among the hits); the relevant
+    ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown.  Tips asked for
+    are shown first, relevant or not.
     """
     question = query.typed
     searched = query.text if query.changed else None
@@ -205,12 +208,12 @@ def compose(
         margin=settings.lead_margin,
         max_chars=settings.lead_max_chars,
     )
-    lead_ids = {hit.passage.id for _, hit in lead}
+    offered = offered or _from_hits(hits)
+    quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
+    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[: settings.max_quotes]
+    tips_first = offered.tips_asked
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
-    offered = best_tips if best_tips is not None else [h for h in relevant if h.passage.kind == "tip"]
-    tips = [h for h in offered if h.passage.id not in lead_ids][:most_tips]
-    quotes = [h for h in _quotes(relevant, hits, lead, settings.max_quotes) if h.passage.id not in lead_ids]
-    tips_first = best_tips is not None
+    tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[:most_tips]
     number = _Numbering()  # numbered in reading order: the lead, the quotes and tips as shown, the excerpts
     lead_parts = _lead_parts(lead, number)
     if tips_first:
@@ -275,16 +278,8 @@ def _in_text_order(text: str, sentences: Iterable[str], ends: bool) -> str:
     return " ".join(parts) + (" …" if ends and text[end:].strip() else "")
 
 
-def _quotes(relevant: list[Hit], hits: list[Hit], lead: list[tuple[str, Hit]], most: int) -> list[Hit]:
-    """The quotes to show: any a lead sentence discusses ("Citatet visar …") first, then the best."""
-    by_id = {h.passage.id: h for h in hits}
-    discussed = [
-        by_id[hit.passage.discusses]
-        for sentence, hit in lead
-        if QUOTE_MENTION.search(sentence) and hit.passage.discusses in by_id
-    ]
-    ranked = [h for h in relevant if h.passage.kind == "quote"]
-    return list({h.passage.id: h for h in [*discussed, *ranked]}.values())[:most]
+def _from_hits(hits: list[Hit]) -> Offered:
+    return Offered([h for h in hits if h.passage.kind == "quote"], [h for h in hits if h.passage.kind == "tip"])
 
 
 def _bridged(query: Query) -> tuple[str, ...]:

@@ -54,7 +54,8 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Learned:
-    """Everything ``assistant tune`` fits: ranker, lead, decision and follow-up models, and the query adapter.
+    """Everything ``assistant tune`` fits: ranker, lead, decision, follow-up, quote and tip models, and the query
+    adapter.
 
     ``adapter`` (W = I + D, applied to query vectors) belongs to the model with fingerprint
     ``adapter_model`` and is used with that model only.  ``report`` holds the cross-validated figures
@@ -66,13 +67,21 @@ class Learned:
     decision: LinearModel
     decision_threshold: float
     follow_up: LinearModel
+    quote: LinearModel
+    """Orders the candidate quotes of a reply (``reply/choice.py``); ``tip`` its candidate tips."""
+    tip: LinearModel
     adapter: np.ndarray | None = None
     adapter_model: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def neutral(
-        cls, ranker: tuple[str, ...], lead: tuple[str, ...], decision: tuple[str, ...], follow_up: tuple[str, ...]
+        cls,
+        ranker: tuple[str, ...],
+        lead: tuple[str, ...],
+        decision: tuple[str, ...],
+        follow_up: tuple[str, ...],
+        choice: tuple[str, ...],
     ) -> Learned:
         """All weights zero and no adapter: what ``assistant tune`` starts from when the shipped ones do not fit."""
         return cls(
@@ -81,6 +90,8 @@ class Learned:
             LinearModel(decision, np.zeros(len(decision), dtype=np.float32)),
             0.5,
             LinearModel(follow_up, np.zeros(len(follow_up), dtype=np.float32)),
+            LinearModel(choice, np.zeros(len(choice), dtype=np.float32)),
+            LinearModel(choice, np.zeros(len(choice), dtype=np.float32)),
         )
 
     def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
@@ -94,6 +105,8 @@ class Learned:
             "decision": self.decision.to_dict(),
             "decision_threshold": round(self.decision_threshold, 4),
             "follow_up": self.follow_up.to_dict(),
+            "quote": self.quote.to_dict(),
+            "tip": self.tip.to_dict(),
             "adapter_model": self.adapter_model,
             "report": self.report,
         }
@@ -107,6 +120,7 @@ def load_learned(
     lead: tuple[str, ...],
     decision: tuple[str, ...],
     follow_up: tuple[str, ...],
+    choice: tuple[str, ...],
     directory: Path = LEARNED_DIR,
 ) -> Learned:
     """The shipped learned values, checked against the feature lists the code computes."""
@@ -120,6 +134,8 @@ def load_learned(
             LinearModel.from_dict(data["decision"], decision),
             float(data["decision_threshold"]),
             LinearModel.from_dict(data["follow_up"], follow_up),
+            LinearModel.from_dict(data["quote"], choice),
+            LinearModel.from_dict(data["tip"], choice),
             adapter,
             data.get("adapter_model"),
             data.get("report", {}),

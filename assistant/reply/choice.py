@@ -1,0 +1,161 @@
+"""Which quotes and tips a reply shows first, chosen by two small learned linear models.
+
+The ranker orders passages for the question as a whole; the first quote and the first tips have their
+own questions: is the speaker the role and municipality asked about, does a lead sentence discuss the
+quote ("Citatet visar …") or stand beside it, does the tip hold the question's words.  Every candidate
+quote (or tip) gets the named ``CHOICE_FEATURES``; ``assistant tune`` fits one model for quotes and one
+for tips (a softmax over each question's candidates, trained on the development questions' ``first_quote``
+and ``tips`` labels), and the reply shows the best-scored first.  With zero weights the order is the
+ranker's (candidates come in ranker order and the sort is stable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.reply.lead import QUOTE_MENTION, Focus
+from assistant.search.learned import LinearModel
+from assistant.search.lexical import tokenize
+from assistant.search.query import Query
+from assistant.search.retrieve import Hit
+
+CHOICE_FEATURES = (
+    "ranker_gap",
+    "kind_rank",
+    "hit_rank",
+    "dense",
+    "dense_gap",
+    "sentence_cos",
+    "lexical_share",
+    "overlap",
+    "bridge_overlap",
+    "lead_overlap",
+    "role_match",
+    "role_other",
+    "town_match",
+    "town_other",
+    "discussed",
+    "beside_lead",
+    "commentary_ranked",
+    "lead_section",
+    "length",
+)
+"""The quote and tip models' inputs, in the order of their weights."""
+
+RANKER_GAP_FLOOR = -12.0
+"""Log relative ranker probability below which candidates count alike (``ranker_gap``; scaled to -1)."""
+POOL = 8
+"""Candidate quotes (and tips) a reply chooses from: this many best of each kind in the whole ranking."""
+
+
+@dataclass(frozen=True)
+class Choosers:
+    """The two models that order candidate quotes and tips; zero weights keep the ranker's order."""
+
+    quote: LinearModel
+    tip: LinearModel
+
+    @classmethod
+    def ranker_order(cls) -> Choosers:
+        zero = LinearModel(CHOICE_FEATURES, np.zeros(len(CHOICE_FEATURES), dtype=np.float32))
+        return cls(zero, zero)
+
+
+RANKER_ORDER = Choosers.ranker_order()
+
+
+@dataclass(frozen=True)
+class Offered:
+    """What a reply may show beyond its hits: the ``POOL`` best quotes and tips of the whole ranking, and whether
+    the question asks for tips (then they come first, relevant or not)."""
+
+    quotes: list[Hit]
+    tips: list[Hit]
+    tips_asked: bool = False
+
+
+def discussed_quotes(lead: Sequence[tuple[str, Hit]]) -> list[str]:
+    """Ids of the quotes a lead sentence speaks of ("… som citatet visar"), in the lead's order."""
+    found = (hit.passage.discusses for sentence, hit in lead if QUOTE_MENTION.search(sentence))
+    return list(dict.fromkeys(quote for quote in found if quote))
+
+
+def pools(
+    offered: Offered, hits: Sequence[Hit], lead: Sequence[tuple[str, Hit]], least: float
+) -> tuple[list[Hit], list[Hit]]:
+    """The quotes and the tips a reply chooses from: those offered that are relevant (score at least ``least``;
+    any tip when tips are asked for) and any quote a lead sentence discusses, none already in the lead."""
+    by_id = {h.passage.id: h for h in [*hits, *offered.quotes]}
+    discussed = [by_id[q] for q in discussed_quotes(lead) if q in by_id]
+    quotes = [*discussed, *(h for h in offered.quotes if h.score >= least)]
+    tips = offered.tips if offered.tips_asked else [h for h in offered.tips if h.score >= least]
+    shown = {hit.passage.id for _, hit in lead}
+    return _unshown(quotes, shown), _unshown(tips, shown)
+
+
+def _unshown(hits: Sequence[Hit], shown: set[str]) -> list[Hit]:
+    """The hits not shown already (in the lead), each once, in order."""
+    return list({h.passage.id: h for h in hits if h.passage.id not in shown}.values())
+
+
+def choice_features(
+    query: Query, candidates: Sequence[Hit], hits: Sequence[Hit], lead: Sequence[tuple[str, Hit]], focus: Focus
+) -> np.ndarray:
+    """One row of ``CHOICE_FEATURES`` per candidate (in ranker order), given the reply's hits and lead."""
+    wanted = set(tokenize(query.text))
+    bridged = [set(bridge.tokens) for bridge in query.bridges]
+    lead_words = set(tokenize(" ".join(sentence for sentence, _ in lead)))
+    lead_passages = [hit.passage for _, hit in lead]
+    discussed = set(discussed_quotes(lead))
+    hit_rank = {hit.passage.id: rank for rank, hit in enumerate(hits)}
+    commentary_rank = {
+        hit.passage.discusses: rank for rank, hit in reversed(list(enumerate(hits))) if hit.passage.discusses
+    }
+    best_dense = max((c.dense for c in candidates), default=0.0)
+    best_lexical = max((c.lexical for c in candidates), default=0.0)
+    rows = []
+    for rank, candidate in enumerate(candidates):
+        passage = candidate.passage
+        tokens = set(tokenize(passage.text))
+        town = focus.municipality
+        values = {
+            "ranker_gap": max(RANKER_GAP_FLOOR, float(np.log(max(candidate.score, 1e-30)))) / -RANKER_GAP_FLOOR,
+            "kind_rank": 1.0 / (1 + rank),
+            "hit_rank": 1.0 / (1 + hit_rank[passage.id]) if passage.id in hit_rank else 0.0,
+            "dense": candidate.dense,
+            "dense_gap": candidate.dense - best_dense,
+            "sentence_cos": candidate.sentence_scores[0] if candidate.sentence_scores else candidate.dense,
+            "lexical_share": candidate.lexical / best_lexical if best_lexical > 0 else 0.0,
+            "overlap": len(wanted & tokens) / max(1, len(wanted)),
+            "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
+            "lead_overlap": len(lead_words & tokens) / max(1, len(tokens)),
+            "role_match": bool(query.role) and passage.role == query.role,
+            "role_other": bool(query.role) and bool(passage.role) and passage.role != query.role,
+            "town_match": town is not None and (passage.municipality == town or town in passage.text),
+            "town_other": town is not None and bool(passage.municipality) and passage.municipality != town,
+            "discussed": passage.id in discussed,
+            "beside_lead": any(p.discusses == passage.id for p in lead_passages),
+            "commentary_ranked": 1.0 / (1 + commentary_rank[passage.id]) if passage.id in commentary_rank else 0.0,
+            "lead_section": any(p.section == passage.section for p in lead_passages),
+            "length": np.log1p(len(passage.text)) / 7,
+        }
+        rows.append([float(values[name]) for name in CHOICE_FEATURES])
+    return np.array(rows, dtype=np.float32).reshape(len(candidates), len(CHOICE_FEATURES))
+
+
+def choose(
+    model: LinearModel,
+    query: Query,
+    candidates: Sequence[Hit],
+    hits: Sequence[Hit],
+    lead: Sequence[tuple[str, Hit]],
+    focus: Focus,
+) -> list[Hit]:
+    """The candidates best first by ``model`` (ties, and a zero model, in the ranker's order)."""
+    if not candidates:
+        return []
+    scores = model.score(choice_features(query, candidates, hits, lead, focus))
+    return [candidates[int(j)] for j in np.argsort(-scores, kind="stable")]

@@ -1,0 +1,77 @@
+"""Choosing the reply's first quote and tips: the learned order over named features, and what it chooses from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.documents.passages import Passage
+from assistant.reply.answer import compose
+from assistant.reply.answerability import Decision
+from assistant.reply.choice import CHOICE_FEATURES, RANKER_ORDER, Choosers, Offered, choice_features, choose
+from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS
+from assistant.search.learned import LinearModel
+from assistant.search.query import Query
+from assistant.search.retrieve import Hit
+
+ANSWERED = Decision(True, "answered")
+LEAD = LinearModel(LEAD_FEATURES, np.array([20.0 * (n == "sentence_cos") for n in LEAD_FEATURES], dtype=np.float32))
+"""Leads with the sentence closest to the question (the paragraph below, not the quotes)."""
+
+
+def quote(text: str, score: float, role: str, town: str = "Kalix", discusses: str | None = None) -> Hit:
+    kind = "paragraph" if discusses else "quote"
+    passage = Passage(
+        f"{kind}-{abs(hash(text)) % 10**8}", kind, text, "rapport", "Röster", 5, None, role, town, None, {}, discusses
+    )
+    return Hit(passage, score, 0.5, 1.0, 0.0, (text,), (0.5,))
+
+
+def model(**weights: float) -> LinearModel:
+    return LinearModel(CHOICE_FEATURES, np.array([weights.get(n, 0.0) for n in CHOICE_FEATURES], dtype=np.float32))
+
+
+CHEF = quote("Vi började med att räkna på hur pengarna fördelades mellan verksamheterna.", 0.9, "Chef")
+POLITIKER = quote("Det är jätteviktigt att politiken är med på tåget från början.", 0.4, "Politiker")
+ABOUT = Hit(
+    Passage("p-1", "paragraph", "Politikerna i Kalix har varit med sedan starten av arbetet.", "rapport", "Röster", 5),
+    1.0,
+    0.9,
+    1.0,
+    0.0,
+    ("Politikerna i Kalix har varit med sedan starten av arbetet.",),
+    (0.9,),
+)
+ASKED = replace(Query("Vad säger politikerna?", "Vad säger politikerna?"), role="Politiker")
+
+
+def test_zero_weights_keep_the_rankers_order() -> None:
+    assert choose(RANKER_ORDER.quote, ASKED, [CHEF, POLITIKER], [CHEF, POLITIKER], [], NO_FOCUS) == [CHEF, POLITIKER]
+
+
+def test_a_learned_weight_on_the_speakers_role_puts_the_role_asked_about_first() -> None:
+    rows = choice_features(ASKED, [CHEF, POLITIKER], [CHEF, POLITIKER], [], NO_FOCUS)
+    role = CHOICE_FEATURES.index("role_match")
+    assert rows[:, role].tolist() == [0.0, 1.0]
+    choosers = Choosers(model(role_match=5.0), RANKER_ORDER.tip)
+    offered = Offered([CHEF, POLITIKER], [])
+    hits = [ABOUT, CHEF, POLITIKER]
+    assert [q.text for q in compose(ASKED, hits, ANSWERED, LEAD, offered=offered).reply.quotes] == [
+        CHEF.passage.text,
+        POLITIKER.passage.text,
+    ]
+    reply = compose(ASKED, hits, ANSWERED, LEAD, offered=offered, choosers=choosers).reply
+    assert [q.text for q in reply.quotes] == [POLITIKER.passage.text, CHEF.passage.text]
+
+
+def test_quotes_beyond_the_hits_are_offered_and_the_discussed_one_is_marked() -> None:
+    commentary = quote("Citatet visar att pengarna styr vad som blir gjort i verksamheterna.", 1.0, "", discusses="")
+    commentary = replace(commentary, passage=replace(commentary.passage, discusses=CHEF.passage.id))
+    lead = [(commentary.passage.text, commentary)]
+    rows = choice_features(ASKED, [POLITIKER, CHEF], [commentary], lead, NO_FOCUS)
+    discussed, hit_rank = CHOICE_FEATURES.index("discussed"), CHOICE_FEATURES.index("hit_rank")
+    assert rows[:, discussed].tolist() == [0.0, 1.0]
+    assert rows[:, hit_rank].tolist() == [0.0, 0.0]  # neither is among the reply's hits
+    reply = compose(ASKED, [commentary], ANSWERED, LEAD, offered=Offered([POLITIKER, CHEF], [])).reply
+    assert [q.text for q in reply.quotes] == [CHEF.passage.text, POLITIKER.passage.text]
