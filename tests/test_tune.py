@@ -86,7 +86,7 @@ def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine
     assert replies[0].conversation.cited != turns[0].ranked_gold  # the reply cites more than the gold
 
 
-def test_tune_encodes_each_query_text_once(fake_embedder) -> None:
+def test_remembered_queries_encode_each_text_once(fake_embedder) -> None:
     seen: list[str] = []
 
     class Counting:

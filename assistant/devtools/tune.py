@@ -1,6 +1,6 @@
 """``assistant tune``: fit the learned values on the development questions, with cross-validated figures.
 
-Six small models (the last two alike), fitted in order because each reads the one before:
+Seven small models (the last two alike), fitted in order because each reads the one before:
 
 1. the query adapter W = I + D (384 × 384, for the model it is trained with): a softmax over the
    corpus's passages, scored like retrieval scores them (passage cosine + best sentence cosine);
@@ -266,21 +266,23 @@ def fit_choice(groups: list[ChoiceGroup], folds: np.ndarray, first: int) -> tupl
 
     Only groups with a labelled candidate teach; every group counts in the figures (a question whose right
     quote is not among the candidates is a miss, as in ``assistant eval``)."""
-    teach = [i for i, g in enumerate(groups) if g.labels.any() and len(g.labels) > 1]
+    teach = {i for i, g in enumerate(groups) if g.labels.any() and len(g.labels) > 1}
     features, labels = [g.features for g in groups], [g.labels for g in groups]
 
     def fit(inside: np.ndarray) -> np.ndarray:
-        chosen = [i for i in inside.tolist() if i in set(teach)]
+        chosen = [i for i in inside.tolist() if i in teach]
+        if not chosen:  # nothing to learn from: the pool's order
+            return np.zeros(len(CHOICE_FEATURES))
         return fit_listwise([features[i] for i in chosen], [labels[i] for i in chosen], CHOICE_L2)
 
     out = cross_validated(folds, fit, lambda weights, outside: [features[i] @ weights for i in outside])
     report = {
         "cross_validated": first_right(groups, out, first),
         "ranker_order": first_right(groups, [None] * len(groups), first),
-        "candidates_hold_one": round(len(teach) / max(1, len(groups)), 3),
+        "candidates_hold_one": round(sum(bool(g.labels.any()) for g in groups) / max(1, len(groups)), 3),
         "questions": len(groups),
     }
-    weights = fit_listwise([features[i] for i in teach], [labels[i] for i in teach], CHOICE_L2)
+    weights = fit(np.arange(len(groups)))
     return LinearModel(CHOICE_FEATURES, weights.astype(np.float32)), report
 
 
@@ -412,6 +414,19 @@ class _OutOfFold:
     def fit_lead(self) -> tuple[LinearModel, dict[str, Any]]:
         return fit_lead(self.lead_rows, np.array(self.lead_folds))
 
+    def lead_without(self, fold: int) -> LinearModel:
+        """The lead model fitted on every fold's rows but ``fold``'s."""
+        inside = [row for row, f in zip(self.lead_rows, self.lead_folds, strict=True) if f != fold]
+        weights = fit_listwise([row[0] for row in inside], [row[1] for row in inside], LEAD_L2)
+        return LinearModel(LEAD_FEATURES, weights.astype(np.float32))
+
+    def decision_without(self, fold: int) -> LinearModel:
+        """The answered decision fitted on every fold's rows but ``fold``'s (the threshold stays the pass's)."""
+        inside = np.array(self.decision_folds) != fold
+        labels = np.array(self.decision_labels, dtype=np.float64)
+        weights, bias = fit_logistic(np.array(self.decision_rows)[inside], labels[inside], DECISION_L2)
+        return LinearModel(DECISION_FEATURES, weights.astype(np.float32), bias)
+
     def fit_decision(self) -> tuple[LinearModel, float, dict[str, Any]]:
         labels = np.array(self.decision_labels, dtype=np.float64)
         return fit_decision(np.array(self.decision_rows), labels, np.array(self.decision_folds))
@@ -423,12 +438,18 @@ def _out_of_fold(
     conversations: list[list[Question]],
     folds: int,
     adapter: dict[int | None, np.ndarray],
+    previous: _OutOfFold | None = None,
 ) -> _OutOfFold:
     """Each fold's questions ranked, and its conversations asked turn by turn (as ``assistant eval`` asks them),
-    with the adapter, ranker and follow-up probability fitted on ``chosen`` without that fold."""
+    with the adapter, ranker and follow-up probability fitted on ``chosen`` without that fold, and the lead and
+    decision fitted without it on the ``previous`` pass's rows (the engine's own without a previous pass)."""
     found = _OutOfFold()
     singles = [e for e in chosen if e.reading is None]
     for fold in range(folds):
+        if previous is not None:
+            engine.use(
+                replace(engine.learned, lead=previous.lead_without(fold), decision=previous.decision_without(fold))
+            )
         ranker = _fit_without(engine, chosen, fold, adapter[fold])
         talks = [(t, asked(engine, t)) for t in conversations if conversation_fold(t, folds) == fold]
         turns = [e for t, r in talks for e in conversation_examples(engine, t, fold, r)]
@@ -463,7 +484,7 @@ def tune(
     folds: int = FOLDS,
     max_steps: int = ADAPTER_MAX_STEPS,
 ) -> Learned:
-    """Fit all five on the development questions and save them to ``output``.
+    """Fit all seven on the development questions and save them to ``output``.
 
     The lead and the decision learn from features a question would have when it is new: for each
     fold, the adapter, the ranker and the follow-up probability are fitted on the other folds, and the fold's
@@ -473,11 +494,12 @@ def tune(
     (``conversations_cross_validated``).
 
     This runs twice.  The first pass learns from conversation turns read as if each reply had cited the turn's
-    gold passages; its lead and decision are then put in use, and the second pass learns from the turns read in
-    the states the first pass's out-of-fold replies returned (what the previous reply really cited, led by what it
-    really led with), and the final ranker and follow-up probability from the states the second pass's replies
-    returned.  Against learning from the gold states, cross-validated (conversations asked turn by turn):
-    follow-ups hit@1 0.542 → 0.563, lead from a gold passage 0.538 → 0.553 (2026-12-07, 197 conversations).
+    gold passages.  In the second, each fold's conversations are asked again with the lead and decision fitted
+    on the first pass's rows without that fold, and the turns are read in the states those replies returned
+    (what the previous reply really cited, led by what it really led with); the final ranker and follow-up
+    probability learn from them.  Against learning from the gold states, cross-validated (conversations asked
+    turn by turn): follow-ups hit@1 0.542 → 0.563, lead from a gold passage 0.538 → 0.553 (2026-12-07, 197
+    conversations; measured before the lead and decision were also fitted without the fold).
     """
     with remembered_queries(engine):
         learned = _tune(engine, questions_path, conversations_path, folds, max_steps)
@@ -496,24 +518,23 @@ def _tune(engine: Engine, questions_path: Path, conversations_path: Path, folds:
     steps, adapter_report = adapters.chosen_steps(max_steps)
     adapter = {fold: adapters.without(fold, steps) for fold in [*range(folds), None]}
     first = _out_of_fold(engine, chosen, conversations, folds, adapter)
-    decision, threshold, _ = first.fit_decision()
-    engine.use(replace(engine.learned, lead=first.fit_lead()[0], decision=decision, decision_threshold=threshold))
+    engine.use(replace(engine.learned, decision_threshold=first.fit_decision()[1]))
     about = {
         "questions": len(questions),
         "conversation_turns": sum(len(turns) for turns in conversations),
         "adapter": adapter_report,
     }
-    return fitted_on_replies(engine, singles, first.turns, conversations, folds, adapter, about)
+    return fitted_on_replies(engine, singles, first, conversations, folds, adapter, about)
 
 
-def _fit_choices(
-    rows: list[tuple[ChoiceCandidates, int]], lead_model: LinearModel, engine: Engine
-) -> tuple[LinearModel, dict[str, Any], LinearModel, dict[str, Any]]:
-    """The first quote's and the tips' models, each with its cross-validated report."""
+def _fit_choices(found: _OutOfFold, engine: Engine) -> tuple[LinearModel, dict[str, Any], LinearModel, dict[str, Any]]:
+    """The first quote's and the tips' models, each with its cross-validated report; each fold's candidates
+    follow the lead fitted without that fold, as a new question's would."""
     groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
     folds: dict[str, list[int]] = {"quote": [], "tip": []}
-    for candidates, fold in rows:
-        for kind, group in choice_data(candidates, lead_model, engine.settings.reply).items():
+    leads = {fold: found.lead_without(fold) for fold in set(found.lead_folds)}
+    for candidates, fold in found.choice_rows:
+        for kind, group in choice_data(candidates, leads[fold], engine.settings.reply).items():
             groups[kind].append(group)
             folds[kind].append(fold)
     quote_model, quote_report = fit_choice(groups["quote"], np.array(folds["quote"]), 1)
@@ -524,20 +545,20 @@ def _fit_choices(
 def fitted_on_replies(
     engine: Engine,
     singles: list[Example],
-    turns: list[Example],
+    first: _OutOfFold,
     conversations: list[list[Question]],
     folds: int,
     adapter: dict[int | None, np.ndarray],
     about: dict[str, Any],
 ) -> Learned:
-    """The second pass and the final fit: single questions and conversation ``turns`` read in the states
-    out-of-fold replies returned; ``about`` starts the report."""
-    second = _out_of_fold(engine, singles + turns, conversations, folds, adapter)
+    """The second pass and the final fit: single questions and the conversation turns read in the states the
+    ``first`` pass's out-of-fold replies returned; ``about`` starts the report."""
+    second = _out_of_fold(engine, singles + first.turns, conversations, folds, adapter, first)
     chosen = singles + second.turns
     _fit_without(engine, chosen, None, adapter[None])
     follow_up, follow_up_report = fit_follow_up(*follow_up_data(engine, chosen))
     lead_model, lead_report = second.fit_lead()
-    quote_model, quote_report, tip_model, tip_report = _fit_choices(second.choice_rows, lead_model, engine)
+    quote_model, quote_report, tip_model, tip_report = _fit_choices(second, engine)
     decision, threshold, decision_report = second.fit_decision()
     report = about | {
         "ranker": {

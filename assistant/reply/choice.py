@@ -6,7 +6,7 @@ quote ("Citatet visar …") or stand beside it, does the tip hold the question's
 quote (or tip) gets the named ``CHOICE_FEATURES``; ``assistant tune`` fits one model for quotes and one
 for tips (a softmax over each question's candidates, trained on the development questions' ``first_quote``
 and ``tips`` labels), and the reply shows the best-scored first.  With zero weights the order is the
-ranker's (candidates come in ranker order and the sort is stable).
+pool's: quotes a lead sentence discusses first, then the ranker's order.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def _unshown(hits: Sequence[Hit], shown: set[str]) -> list[Hit]:
 def choice_features(
     query: Query, candidates: Sequence[Hit], hits: Sequence[Hit], lead: Sequence[tuple[str, Hit]], focus: Focus
 ) -> np.ndarray:
-    """One row of ``CHOICE_FEATURES`` per candidate (in ranker order), given the reply's hits and lead."""
+    """One row of ``CHOICE_FEATURES`` per candidate (in pool order: discussed quotes first, then the ranker's),
+    given the reply's hits and lead."""
     wanted = set(tokenize(query.text))
     bridged = [set(bridge.tokens) for bridge in query.bridges]
     lead_words = set(tokenize(" ".join(sentence for sentence, _ in lead)))
@@ -130,7 +131,7 @@ def choice_features(
             "sentence_cos": candidate.sentence_scores[0] if candidate.sentence_scores else candidate.dense,
             "lexical_share": candidate.lexical / best_lexical if best_lexical > 0 else 0.0,
             "overlap": len(wanted & tokens) / max(1, len(wanted)),
-            "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
+            "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(bridged)),
             "lead_overlap": len(lead_words & tokens) / max(1, len(tokens)),
             "role_match": bool(query.role) and passage.role == query.role,
             "role_other": bool(query.role) and bool(passage.role) and passage.role != query.role,
@@ -154,8 +155,8 @@ def choose(
     lead: Sequence[tuple[str, Hit]],
     focus: Focus,
 ) -> list[Hit]:
-    """The candidates best first by ``model`` (ties, and a zero model, in the ranker's order)."""
-    if not candidates:
-        return []
+    """The candidates best first by ``model`` (ties in pool order; a zero model keeps it without scoring)."""
+    if not candidates or not model.weights.any():
+        return list(candidates)
     scores = model.score(choice_features(query, candidates, hits, lead, focus))
     return [candidates[int(j)] for j in np.argsort(-scores, kind="stable")]
