@@ -25,7 +25,7 @@ from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
 from assistant.reply.answerability import DECISION_FEATURES, decide
-from assistant.reply.choice import CHOICE_FEATURES, POOL, Choosers, Offered
+from assistant.reply.choice import CHOICE_FEATURES, Choosers, Offered
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
 from assistant.search.build import BuildReport, build_index, complete_sentences, ensure_index
@@ -235,6 +235,12 @@ class Engine:
         """The loaded index's documents (title, format, pages, passages by kind), from its manifest: none is read."""
         return self.retriever.index.manifest.corpus.summaries
 
+    def focus(self, query: Query, filters: Filters) -> Focus:
+        """The municipality a reply leans towards (the filter's, else the question's), with the quoted ones."""
+        loaded = self._loaded
+        town = loaded.retriever.normalise(Filters(municipality=filters.municipality or query.municipality))
+        return Focus(town.municipality, loaded.quoted)
+
     def ask(
         self,
         question: str,
@@ -262,16 +268,14 @@ class Engine:
             filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
             ranking = retriever.rank_conversation(reading.alone, reading.together, probability, filters)
         hits = ranking.top(max(top_k, DECIDING_HITS))
-        wants_tips = query.asks_tips or query.intent == "advice"
-        offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
+        offered = Offered.of(ranking, query)
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document
         learned = self.learned
         quoted = loaded.quoted_in(document)
         decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
-        town = retriever.normalise(Filters(municipality=filters.municipality or query.municipality)).municipality
-        focus = Focus(town, loaded.quoted)
+        focus = self.focus(query, filters)
         choosers = Choosers(learned.quote, learned.tip)
         scope = loaded.scope(document)
         answer = compose(query, hits, decision, learned.lead, focus, self.settings.reply, scope, offered, choosers)

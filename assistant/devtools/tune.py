@@ -48,10 +48,10 @@ from assistant.devtools.evaluate import (
 from assistant.devtools.examples import FOLDS, Example, conversation_examples, conversation_fold, examples
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
 from assistant.engine import DECIDING_HITS, Engine, Reply
-from assistant.reply.answer import ReplySettings
+from assistant.reply.answer import ReplySettings, lead_for
 from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
-from assistant.reply.choice import CHOICE_FEATURES, POOL, Offered, choice_features, pools
-from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS, Focus, choose_lead, lead_features, sentence_candidates
+from assistant.reply.choice import CHOICE_FEATURES, Offered, choice_features, pools
+from assistant.reply.lead import LEAD_FEATURES, Focus, lead_features, sentence_candidates
 from assistant.search.embeddings import Embedder
 from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_FEATURES
@@ -143,8 +143,7 @@ def lead_data(engine: Engine, example: Example) -> tuple[np.ndarray, np.ndarray,
     label = np.array([any(a in c.text for a in answers) for c in candidates])
     if not label.any() or len(label) < 2:
         return None
-    town = example.filters.municipality or example.query.municipality
-    focus = Focus(town, engine._loaded.quoted) if town else NO_FOCUS
+    focus = engine.focus(example.query, example.filters)
     return lead_features(example.query, candidates, focus), label, np.array([c.cosine for c in candidates])
 
 
@@ -213,28 +212,14 @@ def choice_candidates(engine: Engine, example: Example) -> ChoiceCandidates | No
     hits = ranking.top(DECIDING_HITS)
     if not hits:
         return None
-    town = example.filters.municipality or query.municipality
-    focus = Focus(town, engine._loaded.quoted) if town else NO_FOCUS
-    wants_tips = query.asks_tips or query.intent == "advice"
-    offered = Offered(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips)
-    return ChoiceCandidates(example, hits, offered, focus)
+    return ChoiceCandidates(example, hits, Offered.of(ranking, query), engine.focus(query, example.filters))
 
 
 def choice_data(found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings) -> dict[str, ChoiceGroup]:
     """The question's candidate quotes and tips as its reply sees them (after the lead ``lead_model`` chooses),
     for each kind it has labels of (``first_quote``, ``tips``)."""
     question, query, hits = found.example.question, found.example.query, found.hits
-    lead = choose_lead(
-        query,
-        hits,
-        lead_model,
-        found.focus,
-        depth=settings.lead_from,
-        min_chars=settings.lead_min_chars,
-        sentences=settings.lead_sentences,
-        margin=settings.lead_margin,
-        max_chars=settings.lead_max_chars,
-    )
+    lead = lead_for(query, hits, lead_model, found.focus, settings)
     quotes, tips = pools(found.offered, hits, lead, settings.relevant)
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
     groups = {}

@@ -171,6 +171,23 @@ def _quote(hit: Hit, number: int, long_chars: int) -> Quote:
     return Quote(text, hit.passage.speaker or UNKNOWN_SPEAKER, number)
 
 
+def lead_for(
+    query: Query, hits: list[Hit], lead_model: LinearModel, focus: Focus, settings: ReplySettings
+) -> list[tuple[str, Hit]]:
+    """The lead's sentences, each with its hit, as ``settings`` bound them."""
+    return choose_lead(
+        query,
+        hits,
+        lead_model,
+        focus,
+        depth=settings.lead_from,
+        min_chars=settings.lead_min_chars,
+        sentences=settings.lead_sentences,
+        margin=settings.lead_margin,
+        max_chars=settings.lead_max_chars,
+    )
+
+
 def compose(
     query: Query,
     hits: list[Hit],
@@ -197,17 +214,7 @@ def compose(
         declined = _declined(question, hits, decision, searched, settings, scope, _bridged(query))
         return replace(declined, intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
-    lead = choose_lead(
-        query,
-        hits,
-        lead_model,
-        focus,
-        depth=settings.lead_from,
-        min_chars=settings.lead_min_chars,
-        sentences=settings.lead_sentences,
-        margin=settings.lead_margin,
-        max_chars=settings.lead_max_chars,
-    )
+    lead = lead_for(query, hits, lead_model, focus, settings)
     offered = offered or _from_hits(hits)
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
     quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[: settings.max_quotes]

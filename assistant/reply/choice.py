@@ -20,7 +20,7 @@ from assistant.reply.lead import QUOTE_MENTION, Focus
 from assistant.search.learned import LinearModel
 from assistant.search.lexical import tokenize
 from assistant.search.query import Query
-from assistant.search.retrieve import Hit
+from assistant.search.retrieve import Hit, Ranking
 
 CHOICE_FEATURES = (
     "ranker_gap",
@@ -75,6 +75,12 @@ class Offered:
     quotes: list[Hit]
     tips: list[Hit]
     tips_asked: bool = False
+
+    @classmethod
+    def of(cls, ranking: Ranking, query: Query) -> Offered:
+        """The best quotes and tips of ``ranking``; tips count as asked for advice too."""
+        asked = query.asks_tips or query.intent == "advice"
+        return cls(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), asked)
 
 
 def discussed_quotes(lead: Sequence[tuple[str, Hit]]) -> list[str]:
