@@ -20,10 +20,9 @@ LEAD = LinearModel(LEAD_FEATURES, np.array([20.0 * (n == "sentence_cos") for n i
 """Leads with the sentence closest to the question (the paragraph below, not the quotes)."""
 
 
-def quote(text: str, score: float, role: str, town: str = "Kalix", discusses: str | None = None) -> Hit:
-    kind = "paragraph" if discusses else "quote"
+def quote(text: str, score: float, role: str, town: str = "Kalix", kind: str = "quote") -> Hit:
     passage = Passage(
-        f"{kind}-{abs(hash(text)) % 10**8}", kind, text, "rapport", "Röster", 5, None, role, town, None, {}, discusses
+        f"{kind}-{abs(hash(text)) % 10**8}", kind, text, "rapport", "Röster", 5, None, role, town, None, {}
     )
     return Hit(passage, score, 0.5, 1.0, 0.0, (text,), (0.5,))
 
@@ -66,7 +65,9 @@ def test_a_learned_weight_on_the_speakers_role_puts_the_role_asked_about_first()
 
 
 def test_quotes_beyond_the_hits_are_offered_and_the_discussed_one_is_marked() -> None:
-    commentary = quote("Citatet visar att pengarna styr vad som blir gjort i verksamheterna.", 1.0, "", discusses="")
+    commentary = quote(
+        "Citatet visar att pengarna styr vad som blir gjort i verksamheterna.", 1.0, "", kind="paragraph"
+    )
     commentary = replace(commentary, passage=replace(commentary.passage, discusses=CHEF.passage.id))
     lead = [(commentary.passage.text, commentary)]
     rows = choice_features(ASKED, [POLITIKER, CHEF], [commentary], lead, NO_FOCUS)
@@ -75,3 +76,17 @@ def test_quotes_beyond_the_hits_are_offered_and_the_discussed_one_is_marked() ->
     assert rows[:, hit_rank].tolist() == [0.0, 0.0]  # neither is among the reply's hits
     reply = compose(ASKED, [commentary], ANSWERED, LEAD, offered=Offered([POLITIKER, CHEF], [])).reply
     assert [q.text for q in reply.quotes] == [CHEF.passage.text, POLITIKER.passage.text]
+
+
+def test_a_learned_tip_model_orders_the_tips_and_irrelevant_ones_stay_out_unless_asked_for() -> None:
+    about_money = quote("Följ upp hur pengarna fördelas mellan verksamheterna varje år.", 0.6, "", kind="tip")
+    about_politics = quote("Se till att politiken är med från början.", 0.5, "", kind="tip")
+    faint = quote("Bjud in en föreläsare om jämställdhet.", 1e-6, "", kind="tip")
+    tips = [about_politics, about_money, faint]
+    hits = [ABOUT, *tips]
+    overlap = Choosers(RANKER_ORDER.quote, model(overlap=10.0))
+    money = Query("Hur följer vi upp pengarna?", "Hur följer vi upp pengarna?")
+    shown = compose(money, hits, ANSWERED, LEAD, offered=Offered([], tips), choosers=overlap).reply.tips
+    assert [t.text for t in shown] == [about_money.passage.text, about_politics.passage.text]
+    asked = compose(money, hits, ANSWERED, LEAD, offered=Offered([], tips, tips_asked=True), choosers=overlap)
+    assert faint.passage.text in [t.text for t in asked.reply.tips]
