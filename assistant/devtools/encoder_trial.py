@@ -23,7 +23,7 @@ over every sentence with the question's answer sentences as positives.  Two mode
 
 Run from the repository root (heavy: under ``flock /work/wt/heavy.lock``)::
 
-    python -m assistant.devtools.encoder_trial --mode query --folds 0 1 2 3 4 --json trial.json
+    python -m assistant.devtools.encoder_trial --mode query --folds 0 1 2 3 4 --json trial.jsonl
 
 torch and peft are imported here only; nothing at run time reads this module.
 """
