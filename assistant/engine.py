@@ -193,6 +193,11 @@ class _Loaded:
         return "Dokumenten"
 
 
+def _focus(loaded: _Loaded, query: Query, filters: Filters) -> Focus:
+    town = loaded.retriever.normalise(Filters(municipality=filters.municipality or query.municipality))
+    return Focus(town.municipality, loaded.quoted)
+
+
 class Engine:
     """Loads (or builds) the index once and answers questions from it."""
 
@@ -237,9 +242,7 @@ class Engine:
 
     def focus(self, query: Query, filters: Filters) -> Focus:
         """The municipality a reply leans towards (the filter's, else the question's), with the quoted ones."""
-        loaded = self._loaded
-        town = loaded.retriever.normalise(Filters(municipality=filters.municipality or query.municipality))
-        return Focus(town.municipality, loaded.quoted)
+        return _focus(self._loaded, query, filters)
 
     def ask(
         self,
@@ -275,7 +278,7 @@ class Engine:
         learned = self.learned
         quoted = loaded.quoted_in(document)
         decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
-        focus = self.focus(query, filters)
+        focus = _focus(loaded, query, filters)
         choosers = Choosers(learned.quote, learned.tip)
         scope = loaded.scope(document)
         answer = compose(query, hits, decision, learned.lead, focus, self.settings.reply, scope, offered, choosers)
