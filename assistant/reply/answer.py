@@ -49,7 +49,8 @@ class ReplySettings:
     lead_margin: float = 1.0
     """A second or third lead sentence must score within this (lead model log-odds) of the best."""
     lead_max_chars: int = 400
-    """No further lead sentence once the lead would pass this length (the answer must come first, short)."""
+    """No further lead sentence once the notices and the lead would pass this length (the answer must come first,
+    short: ``assistant eval`` counts an answer cited within the reply's first 400 characters)."""
     max_quotes: int = 2
     max_tips: int = 3
     max_tips_asked: int = 4
@@ -197,6 +198,7 @@ def compose(
         declined = _declined(question, hits, decision, searched, settings, scope, _bridged(query))
         return replace(declined, intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
+    notices = _notices(searched, decision.absent_words, scope, _bridged(query))
     lead = choose_lead(
         query,
         hits,
@@ -206,7 +208,7 @@ def compose(
         min_chars=settings.lead_min_chars,
         sentences=settings.lead_sentences,
         margin=settings.lead_margin,
-        max_chars=settings.lead_max_chars,
+        max_chars=settings.lead_max_chars - sum(len(notice) + NOTICE_MARKUP for notice in notices),
     )
     offered = offered or _from_hits(hits)
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
@@ -224,7 +226,7 @@ def compose(
         shown_tips = tuple(_tip(h, number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
     body = ReplyBody(
-        notices=_notices(searched, decision.absent_words, scope, _bridged(query)),
+        notices=notices,
         lead=lead_parts,
         quotes=shown_quotes,
         tips=shown_tips,
@@ -288,6 +290,8 @@ def _bridged(query: Query) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS for t in b.to))
 
 
+NOTICE_MARKUP = 4
+"""Characters a notice takes besides its text in Markdown (emphasis, the blank line after it)."""
 SHOWN_BRIDGES = 4
 """Words searched for besides the question's own that a reply names at most ("Sökte också på: …")."""
 
