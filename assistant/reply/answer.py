@@ -187,8 +187,8 @@ def compose(
 
     ``scope`` names what was searched in a decline ("Rapporten", "Dokumentet ”…”", "Dokumenten").
     ``offered`` are the best quotes and tips of the whole ranking (else those among the hits); the relevant
-    ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown.  Tips asked for
-    are shown first, relevant or not.
+    ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown, as many as the hits
+    hold relevant ones (the reply stays as short as before).  Tips asked for are shown first, relevant or not.
     """
     question = query.typed
     searched = query.text if query.changed else None
@@ -212,10 +212,15 @@ def compose(
     )
     offered = offered or _from_hits(hits)
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
-    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[: settings.max_quotes]
+    among_hits = pools(replace(_from_hits(hits), tips_asked=offered.tips_asked), hits, lead, settings.relevant)
+    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[
+        : min(settings.max_quotes, len(among_hits[0]))
+    ]
     tips_first = offered.tips_asked
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
-    tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[:most_tips]
+    tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[
+        : most_tips if tips_first else min(most_tips, len(among_hits[1]))
+    ]
     number = _Numbering()  # numbered in reading order: the lead, the quotes and tips as shown, the excerpts
     lead_parts = _lead_parts(lead, number)
     if tips_first:
