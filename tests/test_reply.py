@@ -249,10 +249,11 @@ def test_the_lead_stops_before_its_character_limit() -> None:
     assert [s.text for s in answer.lead] == [hits[0].passage.text, hits[1].passage.text]
 
 
-def test_the_lead_reads_in_the_order_of_the_hits() -> None:
+def test_the_lead_opens_with_the_passage_of_its_best_sentence_whatever_the_hits_order() -> None:
     first, second = paragraph(ABOUT_KALIX, 0.85, 1.0), paragraph(ABOUT_JOKKMOKK, 0.9, 0.9)
     answer = compose(asked("Vad har man gjort i skolan?"), [first, second], ANSWERED, LEAD)
-    assert [s.text for s in answer.lead] == [ABOUT_KALIX, ABOUT_JOKKMOKK]
+    assert [s.text for s in answer.lead] == [ABOUT_JOKKMOKK, ABOUT_KALIX]
+    assert to_markdown(answer.reply).startswith(ABOUT_JOKKMOKK)  # its citation comes first
 
 
 def test_a_bridged_question_says_what_it_also_searched_for() -> None:

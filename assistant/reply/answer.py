@@ -49,7 +49,8 @@ class ReplySettings:
     lead_margin: float = 1.0
     """A second or third lead sentence must score within this (lead model log-odds) of the best."""
     lead_max_chars: int = 400
-    """No further lead sentence once the lead would pass this length (the answer must come first, short)."""
+    """No further lead sentence once the notices and the lead would pass this length (the answer must come first,
+    short: ``assistant eval`` counts an answer cited within the reply's first 400 characters)."""
     max_quotes: int = 2
     max_tips: int = 3
     max_tips_asked: int = 4
@@ -172,9 +173,10 @@ def _quote(hit: Hit, number: int, long_chars: int) -> Quote:
 
 
 def lead_for(
-    query: Query, hits: list[Hit], lead_model: LinearModel, focus: Focus, settings: ReplySettings
+    query: Query, hits: list[Hit], lead_model: LinearModel, focus: Focus, settings: ReplySettings, reserved: int = 0
 ) -> list[tuple[str, Hit]]:
-    """The lead's sentences, each with its hit, as ``settings`` bound them."""
+    """The lead's sentences, each with its hit, as ``settings`` bound them; ``reserved`` characters of the lead's
+    length budget go to the notices above it."""
     return choose_lead(
         query,
         hits,
@@ -184,7 +186,7 @@ def lead_for(
         min_chars=settings.lead_min_chars,
         sentences=settings.lead_sentences,
         margin=settings.lead_margin,
-        max_chars=settings.lead_max_chars,
+        max_chars=settings.lead_max_chars - reserved,
     )
 
 
@@ -203,8 +205,8 @@ def compose(
 
     ``scope`` names what was searched in a decline ("Rapporten", "Dokumentet ”…”", "Dokumenten").
     ``offered`` are the best quotes and tips of the whole ranking (else those among the hits); the relevant
-    ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown.  Tips asked for
-    are shown first, relevant or not.
+    ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown, as many as the hits
+    hold relevant ones (the reply stays as short as before).  Tips asked for are shown first, relevant or not.
     """
     question = query.typed
     searched = query.text if query.changed else None
@@ -214,13 +216,20 @@ def compose(
         declined = _declined(question, hits, decision, searched, settings, scope, _bridged(query))
         return replace(declined, intent=query.intent)
     relevant = [h for h in hits if h.score >= settings.relevant]
-    lead = lead_for(query, hits, lead_model, focus, settings)
+    notices = _notices(searched, decision.absent_words, scope, _bridged(query))
+    reserved = sum(len(notice) + NOTICE_MARKUP for notice in notices)
+    lead = lead_for(query, hits, lead_model, focus, settings, reserved)
     offered = offered or _from_hits(hits)
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
-    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[: settings.max_quotes]
+    among_hits = pools(replace(_from_hits(hits), tips_asked=offered.tips_asked), hits, lead, settings.relevant)
+    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[
+        : min(settings.max_quotes, len(among_hits[0]))
+    ]
     tips_first = offered.tips_asked
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
-    tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[:most_tips]
+    tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[
+        : most_tips if tips_first else min(most_tips, len(among_hits[1]))
+    ]
     number = _Numbering()  # numbered in reading order: the lead, the quotes and tips as shown, the excerpts
     lead_parts = _lead_parts(lead, number)
     if tips_first:
@@ -231,7 +240,7 @@ def compose(
         shown_tips = tuple(_tip(h, number(h)) for h in tips)
     excerpts = [h for h in relevant if h.passage.kind == "paragraph" and h not in number][: settings.max_excerpts]
     body = ReplyBody(
-        notices=_notices(searched, decision.absent_words, scope, _bridged(query)),
+        notices=notices,
         lead=lead_parts,
         quotes=shown_quotes,
         tips=shown_tips,
@@ -295,6 +304,8 @@ def _bridged(query: Query) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS for t in b.to))
 
 
+NOTICE_MARKUP = 4
+"""Characters a notice takes besides its text in Markdown (emphasis, the blank line after it)."""
 SHOWN_BRIDGES = 4
 """Words searched for besides the question's own that a reply names at most ("Sökte också på: …")."""
 

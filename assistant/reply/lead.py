@@ -191,7 +191,8 @@ def choose_lead(
     margin: float,
     max_chars: int,
 ) -> list[tuple[str, Hit]]:
-    """Up to ``sentences`` sentences that answer, best first by the model, then in reading order.
+    """Up to ``sentences`` sentences that answer, chosen best first by the model; shown by passage, the passage of
+    the best sentence first (its citation then comes first), each passage's sentences in reading order.
 
     A further sentence must score within ``margin`` (in the model's log-odds) of the best, must not
     repeat a sentence already shown (two passages can hold the same sentence), and must keep the lead
@@ -214,5 +215,5 @@ def choose_lead(
         if chosen and sum(len(s) for s, _ in chosen) + len(shown) > max_chars:
             break
         chosen.append((shown, candidate.hit))
-    rank = {hit.passage.id: position for position, hit in enumerate(hits)}
-    return sorted(chosen, key=lambda c: (rank[c[1].passage.id], c[1].passage.text.find(c[0])))
+    shown_first = {passage: position for position, passage in enumerate(dict.fromkeys(h.passage.id for _, h in chosen))}
+    return sorted(chosen, key=lambda c: (shown_first[c[1].passage.id], c[1].passage.text.find(c[0])))
