@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from assistant.devtools import split as question_split
 from assistant.devtools import split_conversations
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
 from assistant.devtools.split_conversations import split, turn_key
@@ -117,14 +118,14 @@ def test_new_development_conversations_sharing_a_held_out_turn_are_left_out(tmp_
         ],
     }.items():
         files[name].write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(split_conversations, "DEFAULT_CONVERSATIONS", files["dev"])
     for constant, name in [
-        ("DEFAULT_CONVERSATIONS", "dev"),
         ("HOLDOUT_CONVERSATIONS", "holdout"),
         ("FINAL_CONVERSATIONS", "final"),
         ("HOLDOUT_QUESTIONS", "hq"),
         ("FINAL_QUESTIONS", "fq"),
     ]:
-        monkeypatch.setattr(split_conversations, constant, files[name])
+        monkeypatch.setattr(question_split, constant, files[name])  # what split.kept_apart reads
     assert split_conversations.add_development([str(files["new"])]) == (1, 2)
     assert [row["conversation"][0]["question"] for row in _rows(files["dev"])] == ["Vad gjorde Kalix?", "Vad är CEMR?"]
 

@@ -137,7 +137,7 @@ def split_questions(development: Path = DEFAULT_QUESTIONS, held_out: Path = HOLD
     return len(rows) - len(chosen), len(chosen)
 
 
-def _kept_apart() -> list[Row]:
+def kept_apart() -> list[Row]:
     """The held-out and final questions and conversation turns, as rows (text and gold)."""
     rows = [row for path in (HOLDOUT_QUESTIONS, FINAL_QUESTIONS) if path.exists() for row in read_rows(path)]
     for path in (HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS):
@@ -156,7 +156,7 @@ def add_development(new: Path, development: Path = DEFAULT_QUESTIONS) -> tuple[i
     """Append the questions of ``new`` that are alike to no held-out or final question; (added, left out)."""
     rows = read_rows(new)
     known = {row["question"].casefold() for row in read_rows(development)}
-    kept = [row for row in addable(rows, _kept_apart(), query_encoder()) if row["question"].casefold() not in known]
+    kept = [row for row in addable(rows, kept_apart(), query_encoder()) if row["question"].casefold() not in known]
     write_rows(development, read_rows(development) + kept)
     return len(kept), len(rows) - len(kept)
 

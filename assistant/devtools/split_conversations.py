@@ -21,14 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.devtools.evaluate import (
-    DEFAULT_CONVERSATIONS,
-    FINAL_CONVERSATIONS,
-    FINAL_QUESTIONS,
-    HOLDOUT_CONVERSATIONS,
-    HOLDOUT_QUESTIONS,
-)
-from assistant.devtools.split import components
+from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, FINAL_CONVERSATIONS, HOLDOUT_CONVERSATIONS
+from assistant.devtools.split import components, kept_apart
 
 SIDES = ("dev", "holdout", "final")
 SHARES = {"final": 0.25, "holdout": 0.25}
@@ -103,13 +97,7 @@ def main(new_files: list[str]) -> None:
 def add_development(new_files: list[str]) -> tuple[int, int]:
     """Append the new conversations that share no turn text with held-out or final data and are not in
     development already; (added, left out)."""
-    apart = {
-        turn_key(t["question"])
-        for p in (HOLDOUT_CONVERSATIONS, FINAL_CONVERSATIONS)
-        for r in _read(p)
-        for t in r["conversation"]
-    }
-    apart |= {turn_key(r["question"]) for p in (HOLDOUT_QUESTIONS, FINAL_QUESTIONS) for r in _read(p)}
+    apart = {turn_key(row["question"]) for row in kept_apart()}
     development = _read(DEFAULT_CONVERSATIONS)
     known = {json.dumps(row, sort_keys=True, ensure_ascii=False) for row in development}
     new = [row for name in new_files for row in _read(Path(name))]
