@@ -41,7 +41,7 @@ from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
 
-REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och räknar fram vektorerna …</div>'
+REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och gör dem sökbara …</div>'
 """Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
 
 

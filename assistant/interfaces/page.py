@@ -52,6 +52,10 @@ UI_STRINGS = {
     "upload_text.drop_file": "Släpp filer här",
     "upload_text.click_to_upload": "Klicka för att välja filer",
     "common.or": "eller",
+    "common.complete": "Klart",
+    "common.error": "Fel",
+    "common.loading": "Laddar",
+    "common.progress": "Förlopp",
 }
 """Gradio's own texts on this page, in Swedish whatever the browser's language (Gradio picks it from the browser)."""
 SCRIPTS = {
