@@ -223,6 +223,8 @@ def test_the_page_speaks_swedish_without_emoji_or_english_chrome(desk: Page) -> 
     assert "Svar: " in " ".join(names)
     text = desk.locator("body").inner_text()
     assert EMOJI.findall(text) == []
+    heard = desk.locator("body").text_content() or ""  # hidden text too: what a screen reader announces
+    assert "common." not in heard
 
 
 def test_the_page_viewer_says_why_a_text_source_has_no_page(desk: Page) -> None:

@@ -110,6 +110,9 @@ def test_upload_filter_page_view_and_remove(
     upload = tmp_path / "tryckt-rapport.pdf"
     shutil.copy(typeset["pdf2"], upload)
     page.click("#documents")
+    expect(page.locator("#chat")).to_contain_text("Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”")
+    drop_area = page.evaluate("[...document.querySelectorAll('#upload [aria-label]')].map(e => e.ariaLabel)")
+    assert "Klicka för att välja filer eller släpp dem här" in drop_area, drop_area  # not Gradio's English
     page.set_input_files("#upload input[type=file]", [str(upload)])
     page.evaluate(WATCH)
     page.click("#add-documents")
@@ -121,6 +124,8 @@ def test_upload_filter_page_view_and_remove(
     assert flagged == [], "English progress, a server path, a stuck percentage or jargon was shown"
     assert any(line.startswith("Läser tryckt-rapport.pdf") for line in statuses), statuses  # in the status line
     assert "Indexerar …" in statuses, statuses
+    expect(page.locator("#chat")).to_contain_text("Ställ en fråga om dokumenten, t.ex.")  # no longer the report only
+    assert "common." not in (page.locator("body").text_content() or "")  # a screen reader hears no i18n keys
     expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
     assert (corpus / "tryckt-rapport.pdf").is_file()
 

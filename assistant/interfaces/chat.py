@@ -88,6 +88,7 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
     for loaded in (page.timer.tick, app.load):
         loaded(events.refresh, [page.shown_index], shown, **QUIET)
     app.load(events.show_controls, None, [page.documents.editing, page.rebuild_button], **QUIET)
+    page.title.change(events.placeholder, None, page.chat, **QUIET)  # the documents changed: so does the invitation
 
 
 def build_app(engine: Engine, access: Access) -> tuple[gr.Blocks, frozenset[int]]:

@@ -21,6 +21,7 @@ from assistant.interfaces.accounts import Access
 from assistant.interfaces.document_lists import (
     ALL,
     ALL_DOCUMENTS,
+    chat_placeholder,
     document_choices,
     municipality_choices,
     role_choices,
@@ -160,7 +161,7 @@ def lay_out(engine: Engine, access: Access) -> Page:
                 layout="panel",
                 elem_id="chat",
                 buttons=["copy"],
-                placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
+                placeholder=chat_placeholder(engine),
             )
             ask_anew = gr.Button("Ställ som ny fråga", size="sm", visible=False, elem_id="ask-anew")
             with gr.Row(visible=False, elem_id="context") as context_row:
