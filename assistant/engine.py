@@ -387,16 +387,13 @@ class Engine:
             self._rebuilding.release()
 
     def add_documents(self, files: Sequence[Path], progress: Progress | None = None) -> CorpusChange:
-        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`)."""
+        """Add files to the corpus and switch to an index that holds them (see :func:`add_documents`).
+
+        ``progress`` hears the user's steps (each file read, then the indexing); the build's own steps, with
+        paths and vector counts, go to the engine's ``say`` (the log), not to the user.
+        """
         load_in_background(self.embedder)  # while the files are read
-
-        def step(message: str) -> None:  # the build's steps, shown as the indexing's progress
-            if progress:
-                progress(len(files) / (len(files) + 1), message)
-
-        return add_documents(
-            self.corpus_dir, files, lambda: self.rebuild(sentences_later=True, say=step), progress, self.parsed
-        )
+        return add_documents(self.corpus_dir, files, lambda: self.rebuild(sentences_later=True), progress, self.parsed)
 
     def remove_document(self, name: str) -> CorpusChange:
         """Move a document to the trash and switch to an index without it (see :func:`remove_documents`)."""

@@ -144,10 +144,7 @@ def test_an_upload_reports_its_steps(tmp_path: Path, bath: Path) -> None:
     engine.add_documents([bath], lambda done, what: steps.append((done, what)))
     engine.wait_for_sentences()
 
-    assert steps[0] == (0.0, "Läser badhus.md")
-    assert steps[1] == (0.5, "Indexerar")
-    assert steps[2][0] == 0.5 and steps[2][1].startswith("Bygger index: 66 stycken ur 2 dokument")
-    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+    assert steps == [(0.0, "Läser badhus.md"), (0.5, "Indexerar")]  # no paths, no vector counts
 
 
 def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: Path) -> None:
@@ -158,8 +155,10 @@ def test_the_chat_says_that_sentences_are_being_completed(tmp_path: Path, bath: 
     engine = _engine(tmp_path, embedder)
     change = engine.add_documents([bath])
 
-    assert "Sökbart nu. Vektorerna för 4 meningar i nya dokument beräknas i bakgrunden" in change_message(change)
-    assert "beräknas i bakgrunden; svaren använder styckenas vektorer under tiden." in status_text(engine)
+    message = change_message(change)
+    assert "Sökbart nu. Om en stund blir sökningen i de nya dokumenten ännu träffsäkrare" in message
+    assert "4 meningar läses in i bakgrunden." in status_text(engine)
+    assert not any(word in message + status_text(engine) for word in ("vektor", "cache"))
     embedder.release.set()
     engine.wait_for_sentences()
     assert "bakgrunden" not in status_text(engine)

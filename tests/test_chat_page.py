@@ -223,6 +223,18 @@ def test_the_page_speaks_swedish_without_emoji_or_english_chrome(desk: Page) -> 
     assert "Svar: " in " ".join(names)
     text = desk.locator("body").inner_text()
     assert EMOJI.findall(text) == []
+    heard = desk.locator("body").text_content() or ""  # hidden text too: what a screen reader announces
+    assert "common." not in heard
+
+
+def test_the_page_viewer_says_why_a_text_source_has_no_page(desk: Page) -> None:
+    note = opened(desk, "Sidan i dokumentet", "#page-note")
+    expect(note).to_contain_text("Ställ en fråga, så visas här sidan")
+    expect(desk.locator("#page-source")).to_be_hidden()  # no empty picker, no blank image under a label
+    expect(desk.locator("#page-image")).to_be_hidden()
+    ask(desk, "Vad gjorde Kalix?")
+    expect(note).to_contain_text("Svarets källor är inte PDF-filer, så det finns ingen sida att visa")
+    expect(desk.locator("#page-source")).to_be_hidden()
 
 
 def test_the_server_log_has_no_share_link_advice(engine) -> None:

@@ -3,6 +3,7 @@ and undo the removal."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,25 @@ def page(documents_server: tuple[str, Path], browser: Browser) -> Iterator[Page]
 def choose(page: Page, dropdown: str, option: str) -> None:
     page.click(f"{dropdown} input")
     page.get_by_role("option", name=option).first.click()
+
+
+WATCH = """() => {
+  window.flagged = []; window.statuses = [];
+  window.watching = setInterval(() => {
+    const shown = document.body.innerText;  // what is visible: Gradio's hidden trackers do not count
+    const wrong = shown.match(/processing \\||queue: ?\\d|In queue|\\/tmp\\/|\\d+\\.\\d%|vektor|cache/i);
+    if (wrong) window.flagged.push(wrong[0]);
+    const status = document.querySelector("#documents-status")?.innerText.trim();
+    if (status && window.statuses.at(-1) !== status) window.statuses.push(status);
+  }, 40);
+}"""
+"""Samples the page while a change to the documents runs: what the status line said, and any English queue or
+timer text, server path, stuck percentage or vector jargon that was visible anywhere."""
+
+
+def watched(page: Page) -> tuple[list[str], list[str]]:
+    """The status lines seen and the wrong texts flagged since ``WATCH`` started; the watching stops."""
+    return page.evaluate("() => { clearInterval(window.watching); return [window.statuses, window.flagged]; }")
 
 
 PLAN = """# Handlingsplan för jämställdhet i Testby
@@ -90,12 +110,22 @@ def test_upload_filter_page_view_and_remove(
     upload = tmp_path / "tryckt-rapport.pdf"
     shutil.copy(typeset["pdf2"], upload)
     page.click("#documents")
+    expect(page.locator("#chat")).to_contain_text("Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”")
+    drop_area = page.evaluate("[...document.querySelectorAll('#upload [aria-label]')].map(e => e.ariaLabel)")
+    assert "Klicka för att välja filer eller släpp dem här" in drop_area, drop_area  # not Gradio's English
     page.set_input_files("#upload input[type=file]", [str(upload)])
+    page.evaluate(WATCH)
     page.click("#add-documents")
     status = page.locator("#documents-status")
     expect(status).to_contain_text(f"Klart: {REPORT_TITLE}: 65 stycken.", timeout=120_000)
-    expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken")
+    expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken ur 2 dokument")
     expect(status).to_be_in_viewport()  # beneath the button, scrolled to when below the window
+    statuses, flagged = watched(page)
+    assert flagged == [], "English progress, a server path, a stuck percentage or jargon was shown"
+    assert any(line.startswith("Läser tryckt-rapport.pdf") for line in statuses), statuses  # in the status line
+    assert "Indexerar …" in statuses, statuses
+    expect(page.locator("#chat")).to_contain_text("Ställ en fråga om dokumenten, t.ex.")  # no longer the report only
+    assert "common." not in (page.locator("body").text_content() or "")  # a screen reader hears no i18n keys
     expect(page.locator("#documents-table")).to_contain_text(REPORT_TITLE)
     assert (corpus / "tryckt-rapport.pdf").is_file()
 
@@ -118,10 +148,15 @@ def test_upload_filter_page_view_and_remove(
     expect(sources).to_contain_text(f"{REPORT_TITLE}, ", timeout=60_000)
     expect(sources).not_to_contain_text("rapport, ")
 
-    page.click("#page-view")
-    page.click("#page-source input")
-    page.get_by_role("option").first.click()
+    page.click("#page-view")  # it opens on the first cited source's page, nothing to choose first
     expect(page.locator("#page-image img")).to_be_visible(timeout=60_000)
+    expect(page.locator("#page-source input")).to_have_value(re.compile(r"^\[1\] "))
+    expect(page.locator("#page-note")).to_contain_text(f"{REPORT_TITLE}, s. ")
+    later = page.locator('#chat a[href^="#kalla-"]').last  # a citation chooses its source's page
+    number = (later.get_attribute("href") or "").removeprefix("#kalla-")
+    assert number != "1", "the reply cites one source only; the test needs two"
+    later.click()
+    expect(page.locator("#page-source input")).to_have_value(re.compile(rf"^\[{number}\] "))
 
     choose(page, "#remove-choice", "tryckt-rapport.pdf")
     page.click("#remove-document")
@@ -133,8 +168,11 @@ def test_upload_filter_page_view_and_remove(
     expect(confirm).to_be_hidden()
     assert not (corpus / "tryckt-rapport.pdf").exists()
 
+    page.evaluate(WATCH)
     page.click("#undo-removal")
     expect(status).to_contain_text("Återställde tryckt-rapport.pdf", timeout=120_000)
+    statuses, flagged = watched(page)
+    assert flagged == [] and "Återställer tryckt-rapport.pdf och bygger om indexet …" in statuses, (statuses, flagged)
     expect(status).to_contain_text("Klart: indexet byggdes om, 130 stycken")
     assert (corpus / "tryckt-rapport.pdf").is_file()
     expect(page.locator("#documents-table")).to_contain_text("tryckt-rapport.pdf")

@@ -132,9 +132,8 @@ def test_the_documents_named_follow_what_is_loaded() -> None:
 def test_a_rebuild_is_summed_up_in_swedish_with_a_decimal_comma() -> None:
     report = BuildReport(Path("/tmp/x"), 65, ["rapport.txt"], ["trasig.pdf"], 2.14, embedded=3, reused=272)
     assert build_summary(report) == (
-        "Klart: indexet byggdes om, 65 stycken på 2,1 s (3 nya vektorer, 272 ur cachen, för stycken och meningar). "
-        "Hoppade över: trasig.pdf."
-    )
+        "Klart: indexet byggdes om, 65 stycken ur 1 dokument på 2,1 s. Hoppade över: trasig.pdf."
+    )  # no vectors, no cache: a reader's words
 
 
 def test_only_the_best_sentences_of_a_source_are_marked_strongly() -> None:

@@ -197,6 +197,18 @@ def test_sentences_in_text_order_mark_only_the_text_left_out() -> None:
     assert _in_text_order(text, ["Inte härifrån."], ends=True) == text
 
 
+def test_a_nearby_passage_is_not_cut_at_a_colon_and_a_label_keeps_its_value() -> None:
+    asking = "Samtidigt menar de att varje förvaltning bör ställa sig frågan:"
+    text = f"Arbetet började i skolan. {asking} Hur ser det ut hos oss? Det är en början."
+    hit = replace(paragraph(text, 0.5, 0.5), sentences=(asking,), sentence_scores=(0.5,))
+    reply = compose(asked("Hur blir vädret?"), [hit], NOT_ANSWERED, LEAD).reply
+    assert reply.nearby == (Excerpt(f"… {asking} Hur ser det ut hos oss? …", 1),)  # the question it introduces
+    row = "1.4 Eco-driving: Kommunledningsförv – Ansvarig: Teknisk chef; Tidsplan: 31 dec 2024."
+    rows = f"{row} Nästa rad."
+    assert [rows[a:b] for a, b in sentence_spans(rows)] == [row, "Nästa rad."]  # a label keeps its value
+    assert [text[a:b] for a, b in sentence_spans(text)][1:3] == [asking, "Hur ser det ut hos oss?"]
+
+
 def sentence(topic: str) -> str:
     """A sentence of about 180 characters on ``topic`` (three fill the lead past its 400 characters)."""
     return (

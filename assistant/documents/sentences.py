@@ -7,6 +7,10 @@ import re
 BOUNDARY = re.compile(r"(?<=[.!?:])[⁰¹²³⁴⁵⁶⁷⁸⁹]*\s+(?=[A-ZÅÄÖ”\"“–-])")
 """A sentence ends at . ! ? or : (often a question list: "…analysarbete: Hur ser …") before a capital or a quote."""
 ABBREVIATIONS = ("t.ex.", "bl.a.", "d.v.s.", "dvs.", "m.m.", "s.k.", "t.o.m.", "fr.o.m.", "ca.", "jfr.", "resp.")
+LABEL = re.compile(r"(?:^|[;–—|]\s*)[^\s;–—|]+(?:\s+[^\s;–—|]+){0,2}:$")
+"""A form's or a table row's label: at most three words before a colon, opening the sentence or after ";" or a
+dash ("1.4 Eco-driving:", "Kommunledningsförv – Ansvarig:", "Tidsplan:").  Its value after the colon belongs to
+it, so the colon ends no sentence there: a lead or an excerpt never shows a label without its value."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -14,6 +18,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in BOUNDARY.finditer(text):
         if text[: match.start()].lower().endswith(ABBREVIATIONS):
+            continue
+        if text[match.start() - 1] == ":" and LABEL.search(text[start : match.start()]):
             continue
         spans.append((start, match.start()))
         start = match.end()

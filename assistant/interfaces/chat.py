@@ -19,6 +19,8 @@ from assistant.interfaces.page import Page, asset, lay_out
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 """The page's own events are not API endpoints; only ``/ask`` is."""
+QUIET: dict[str, Any] = {**PRIVATE, "show_progress": "hidden"}
+"""An event whose work the page shows itself (or that is too quick to show): no Gradio overlay on its outputs."""
 
 
 def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
@@ -40,32 +42,32 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         page.context_text,
     ]
     after_reply = asset("after_reply.js")
+    asked = {**PRIVATE, "show_progress_on": [page.chat]}  # the spinner over the conversation, not every output
     for trigger in (page.question.submit, page.send.click):
-        trigger(events.respond, asking, answered, **PRIVATE).then(None, js=after_reply, **PRIVATE)
+        trigger(events.respond, asking, answered, **asked).then(None, js=after_reply, **PRIVATE)
     for button in page.example_buttons:
-        button.click(events.ask_example(button.value), [page.chat, page.turns, *filters], answered, **PRIVATE).then(
+        button.click(events.ask_example(button.value), [page.chat, page.turns, *filters], answered, **asked).then(
             None, js=after_reply, **PRIVATE
         )
-    page.ask_anew.click(events.ask_anew, [page.chat, page.turns, *filters], answered, **PRIVATE).then(
+    page.ask_anew.click(events.ask_anew, [page.chat, page.turns, *filters], answered, **asked).then(
         None, js=after_reply, **PRIVATE
     )
     page.clear_filters.click(
         events.forget_filters,
         [page.undo_query],
         [page.previous_query, *filters, page.context_row, page.context_text],
-        **PRIVATE,
+        **QUIET,
     )
     for cleared in (page.new_chat.click, page.chat.clear):
-        cleared(events.reset, None, answered, **PRIVATE).then(None, js=asset("reset.js"), **PRIVATE)
+        cleared(events.reset, None, answered, **QUIET).then(None, js=asset("reset.js"), **PRIVATE)
     page.download.click(None, [page.transcript_text], None, js=asset("download.js"), **PRIVATE)
-    page.rebuild_button.click(events.start_rebuild, None, [page.rebuild_button, page.note], **PRIVATE).then(
+    page.rebuild_button.click(events.start_rebuild, None, [page.rebuild_button, page.note], **QUIET).then(
         events.rebuild,
         None,
         [page.status, page.note, page.rebuild_button],
         concurrency_limit=1,
         concurrency_id="rebuild",
-        show_progress="hidden",
-        **PRIVATE,
+        **QUIET,
     )
     shown = [
         page.status,
@@ -81,11 +83,12 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
     ]
     for change in page.documents.changes:
         change.then(None, js=asset("show_status.js"), **PRIVATE).then(
-            events.refresh, [page.shown_index], shown, show_progress="hidden", **PRIVATE
+            events.refresh, [page.shown_index], shown, **QUIET
         )
     for loaded in (page.timer.tick, app.load):
-        loaded(events.refresh, [page.shown_index], shown, show_progress="hidden", **PRIVATE)
-    app.load(events.show_controls, None, [page.documents.editing, page.rebuild_button], **PRIVATE)
+        loaded(events.refresh, [page.shown_index], shown, **QUIET)
+    app.load(events.show_controls, None, [page.documents.editing, page.rebuild_button], **QUIET)
+    page.title.change(events.placeholder, None, page.chat, **QUIET)  # the documents changed: so does the invitation
 
 
 def build_app(engine: Engine, access: Access) -> tuple[gr.Blocks, frozenset[int]]:

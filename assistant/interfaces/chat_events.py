@@ -16,6 +16,7 @@ from assistant.interfaces.accounts import Access
 from assistant.interfaces.document_lists import (
     ALL,
     ALL_DOCUMENTS,
+    chat_placeholder,
     document_choices,
     documents_table,
     municipality_choices,
@@ -41,7 +42,7 @@ from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
 
-REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och räknar fram vektorerna …</div>'
+REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och gör dem sökbara …</div>'
 """Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
 
 
@@ -228,6 +229,10 @@ class ChatEvents:
             page.role: gr.update(choices=role_choices(self.engine)),
             page.shown_index: str(index.path),
         }
+
+    def placeholder(self) -> dict:
+        """The empty conversation's invitation, for the documents loaded now."""
+        return gr.update(placeholder=chat_placeholder(self.engine))
 
     def show_controls(self, request: gr.Request) -> dict:
         """The editors' controls (documents, rebuild) shown to an editor only; a reader never sees them."""

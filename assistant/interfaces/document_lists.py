@@ -14,7 +14,7 @@ import html
 from assistant.documents.corpus import DocumentSummary
 from assistant.documents.formats import FORMAT_LABELS
 from assistant.documents.library import trash_entries
-from assistant.engine import Engine
+from assistant.engine import BUNDLED_REPORT, Engine
 from assistant.interfaces.presentation import LOCAL_TIME, documents_described, passages_text
 
 ALL = "Alla"
@@ -74,6 +74,15 @@ def title_line(engine: Engine) -> str:
         f"Fråga om {_lower_first(described)}. Svaren är {whose} egna ord: citat med vem som sa dem, tips och "
         "stycken – alltid med källa (avsnitt, sida)."
     )
+
+
+def chat_placeholder(engine: Engine) -> str:
+    """What the empty conversation invites, naming what the chat answers from as the title does; the example
+    question only while the report it is about is loaded."""
+    documents = engine.documents()
+    described = documents_described(documents).split()[0].lower()  # rapporten, dokumentet, dokumenten
+    example = " t.ex. ”Vad gjorde Kalix?”" if BUNDLED_REPORT in {d.document for d in documents} else ""
+    return f"Ställ en fråga om {described}{',' if example else ''}{example}"
 
 
 def _lower_first(text: str) -> str:

@@ -12,7 +12,10 @@ its passages, moves the file to the trash, and offers "Ångra".
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import logging
+import queue
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,13 +35,24 @@ from assistant.interfaces.document_lists import (
     trash_choices,
 )
 from assistant.interfaces.presentation import build_summary, passages_text, pending_text
-from assistant.search.corpus_changes import CorpusChange
+from assistant.search.corpus_changes import CorpusChange, Progress
+
+log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 EDITORS_ONLY = "Obs! Bara redaktörer får ändra dokumenten."
 """What a reader's client reads if it sends an editor's event anyway (the server normally refuses it first)."""
-EDIT: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": 1, "concurrency_id": "rebuild"}
-"""A change to the documents: not an API endpoint, one at a time (with the rebuild button)."""
+EDIT: dict[str, Any] = {
+    "api_visibility": "private",
+    "concurrency_limit": 1,
+    "concurrency_id": "rebuild",
+    "show_progress": "hidden",
+}
+"""A change to the documents: not an API endpoint, one at a time (with the rebuild button).  Its progress is the
+panel's status line (:func:`working`), not Gradio's overlay, which lies over the panel's other components and
+speaks English ("processing | 9.2s", "queue: 1/1")."""
+STEP_SECONDS = 0.25
+"""How often a running change looks for a new step to show."""
 
 
 @dataclass(frozen=True)
@@ -97,16 +111,23 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
             gr.update(choices=document_choices(summaries), value=ALL_DOCUMENTS),
         )
 
-    def add(files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+    def add(files: list[str] | None, request: gr.Request) -> Iterator[tuple]:
         if not access.may_edit(request):
-            return EDITORS_ONLY, *lists(), None
+            yield EDITORS_ONLY, *lists(), None
+            return
         if not files:
-            return "Obs! Välj en eller flera filer först.", *lists(), None
+            yield "Obs! Välj en eller flera filer först.", *lists(), None
+            return
+        unchanged = (gr.update(),) * 5
+        paths = [Path(file) for file in files]
         try:
-            change = engine.add_documents([Path(file) for file in files], lambda done, what: progress(done, desc=what))
+            for step in stepwise(lambda progress: engine.add_documents(paths, progress), "Tar emot filerna"):
+                if not isinstance(step, CorpusChange):
+                    yield step, *unchanged
+                    continue
+                yield change_message(step), *lists(), None
         except Exception as error:  # a rebuild already running, or an internal error
-            return f"Obs! {html.escape(user_message(error, 'adding documents'))}", *lists(), None
-        return change_message(change), *lists(), None
+            yield f"Obs! {html.escape(user_message(error, 'adding documents'))}", *lists(), None
 
     def ask_removal(name: str | None, request: gr.Request) -> tuple:
         if not access.may_edit(request):
@@ -120,35 +141,45 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
         )
         return "", gr.update(visible=True), text
 
-    def remove(name: str | None, request: gr.Request) -> tuple:
+    def remove(name: str | None, request: gr.Request) -> Iterator[tuple]:
         hidden = gr.update(visible=False)
         if not access.may_edit(request):
-            return EDITORS_ONLY, *lists(), hidden, hidden, None
+            yield EDITORS_ONLY, *lists(), hidden, hidden, None
+            return
         if not name:
-            return "Obs! Välj ett dokument att ta bort.", *lists(), hidden, hidden, None
+            yield "Obs! Välj ett dokument att ta bort.", *lists(), hidden, hidden, None
+            return
+        yield working(f"Tar bort {name} och bygger om indexet"), *(gr.update(),) * 4, hidden, hidden, gr.update()
         try:
             change = engine.remove_document(name)
         except Exception as error:
-            return f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *lists(), hidden, hidden, None
+            yield f"Obs! {html.escape(user_message(error, f'removing {name}'))}", *lists(), hidden, hidden, None
+            return
         removed = change.removed[0].name
-        return change_message(change), *lists(), hidden, gr.update(visible=True), removed
+        yield change_message(change), *lists(), hidden, gr.update(visible=True), removed
 
-    def restore(name: str | None, request: gr.Request) -> tuple:
+    def restore(name: str | None, request: gr.Request) -> Iterator[tuple]:
         hidden = gr.update(visible=False)
         if not access.may_edit(request):
-            return EDITORS_ONLY, *lists(), hidden, None
+            yield EDITORS_ONLY, *lists(), hidden, None
+            return
         if not name:
-            return "Obs! Välj ett dokument i papperskorgen.", *lists(), hidden, None
+            yield "Obs! Välj ett dokument i papperskorgen.", *lists(), hidden, None
+            return
+        yield working(f"Återställer {name} och bygger om indexet"), *(gr.update(),) * 4, hidden, gr.update()
         try:
             change = engine.restore_document(name)
         except Exception as error:
-            return f"Obs! {html.escape(user_message(error, f'restoring {name}'))}", *lists(), hidden, None
-        return change_message(change), *lists(), hidden, None
+            yield f"Obs! {html.escape(user_message(error, f'restoring {name}'))}", *lists(), hidden, None
+            return
+        yield change_message(change), *lists(), hidden, None
 
     shown = [listing, chosen, trashed, document_filter]
     added = add_button.click(add, upload, [status, *shown, upload], **EDIT)
     remove_button.click(ask_removal, chosen, [status, confirm_row, question], **EDIT)
-    cancel_button.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
+    cancel_button.click(
+        lambda: gr.update(visible=False), None, confirm_row, api_visibility="private", show_progress="hidden"
+    )
     removed = confirm_button.click(remove, chosen, [status, *shown, confirm_row, undo_button, last_removed], **EDIT)
     undone = undo_button.click(restore, last_removed, [status, *shown, undo_button, last_removed], **EDIT)
     restored = restore_button.click(restore, trashed, [status, *shown, undo_button, last_removed], **EDIT)
@@ -160,6 +191,27 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
         changes=(added, removed, undone, restored),
         handlers=(add, ask_removal, remove, restore),
     )
+
+
+def working(step: str) -> str:
+    """The status line while a change runs: the step in words, over a moving bar that claims no percentage
+    (the build reports no fraction of its work)."""
+    return f'<div class="working" role="status">{html.escape(step)} …</div>'
+
+
+def stepwise(work: Callable[[Progress], CorpusChange], first: str) -> Iterator[str | CorpusChange]:
+    """Run ``work`` in a thread, yielding the status line of each step it reports (``first`` before any), then
+    its change; its exception is raised here."""
+    steps: queue.Queue[str] = queue.Queue()
+    steps.put(first)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(work, lambda _done, step: steps.put(step))
+        while not (running.done() and steps.empty()):
+            try:
+                yield working(steps.get(timeout=STEP_SECONDS))
+            except queue.Empty:
+                continue
+        yield running.result()
 
 
 def change_message(change: CorpusChange) -> str:
@@ -177,6 +229,16 @@ def change_message(change: CorpusChange) -> str:
     if change.empty:
         lines.append("Korpusen är tom; det gamla indexet svarar tills ett dokument har lagts till.")
     if change.build:
+        report = change.build
+        log.info(
+            "Rebuilt after a change to the documents: %d passages in %.1f s (%d vectors embedded, %d from the cache, "
+            "%d sentences pending)",
+            report.passages,
+            report.seconds,
+            report.embedded,
+            report.reused,
+            report.pending,
+        )
         lines.append(build_summary(change.build))
     if change.build and change.build.pending:
         lines.append(f"Sökbart nu. {pending_text(change.build.pending)}")

@@ -21,6 +21,7 @@ from assistant.interfaces.accounts import Access
 from assistant.interfaces.document_lists import (
     ALL,
     ALL_DOCUMENTS,
+    chat_placeholder,
     document_choices,
     municipality_choices,
     role_choices,
@@ -52,6 +53,10 @@ UI_STRINGS = {
     "upload_text.drop_file": "Släpp filer här",
     "upload_text.click_to_upload": "Klicka för att välja filer",
     "common.or": "eller",
+    "common.complete": "Klart",
+    "common.error": "Fel",
+    "common.loading": "Laddar",
+    "common.progress": "Förlopp",
 }
 """Gradio's own texts on this page, in Swedish whatever the browser's language (Gradio picks it from the browser)."""
 SCRIPTS = {
@@ -156,7 +161,7 @@ def lay_out(engine: Engine, access: Access) -> Page:
                 layout="panel",
                 elem_id="chat",
                 buttons=["copy"],
-                placeholder="Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”",
+                placeholder=chat_placeholder(engine),
             )
             ask_anew = gr.Button("Ställ som ny fråga", size="sm", visible=False, elem_id="ask-anew")
             with gr.Row(visible=False, elem_id="context") as context_row:

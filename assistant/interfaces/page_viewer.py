@@ -1,10 +1,15 @@
-"""The chat's page viewer: a picker of the last reply's PDF sources and the chosen one's page, rendered with the
-passage highlighted.  Which file a source is comes from the loaded index's manifest, not from the disk."""
+"""The chat's page viewer: the page of the last reply's cited PDF sources, rendered with the passage highlighted.
+
+It opens on the first cited source that is a PDF page; the picker chooses another, and so does a click on a
+citation [n] in the reply (``on_load.js`` writes its number into a hidden box).  Which file a source is comes
+from the loaded index's manifest, not from the disk.
+"""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -13,24 +18,47 @@ from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import user_message
 
+QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+BEFORE_ASKING = "Ställ en fråga, så visas här sidan där svarets första källa står."
+NO_PDF = "Svarets källor är inte PDF-filer, så det finns ingen sida att visa; deras text står under Källor."
+
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:
-    """A picker of the last reply's PDF sources and the chosen one's page, rendered, the passage highlighted."""
+    """The picker of the last reply's PDF sources, the chosen one's page and a line naming it."""
     with gr.Accordion("Sidan i dokumentet", open=False, elem_id="page-view"):
-        source = gr.Dropdown([], value=None, label="Källa (PDF)", elem_id="page-source")
-        image = gr.Image(label="Sidan", type="pil", interactive=False, elem_id="page-image", buttons=["download"])
-        note = gr.Markdown()
+        source = gr.Dropdown([], value=None, label="Källa (PDF)", visible=False, elem_id="page-source")
+        image = gr.Image(
+            show_label=False, type="pil", interactive=False, visible=False, elem_id="page-image", buttons=["download"]
+        )
+        note = gr.Markdown(BEFORE_ASKING, elem_id="page-note")
+        picked = gr.Textbox(visible="hidden", elem_id="page-pick")  # "n …": the citation [n] clicked last
 
-    def choices(passages: list[dict] | None) -> dict:
+    def choices(passages: list[dict] | None) -> tuple:
         options = [
             (f"[{number}] {p['citation']}", str(number - 1))
             for number, p in enumerate(passages or [], start=1)
             if _pdf_file(engine, p["document"]) is not None and p.get("page") is not None
         ]
-        return gr.update(choices=options, value=None)
+        if not options:
+            hidden = gr.update(choices=[], value=None, visible=False)
+            return hidden, gr.update(value=None, visible=False), NO_PDF if passages else BEFORE_ASKING
+        first = options[0][1]
+        image, note = show(first, passages)
+        return gr.update(choices=options, value=first, visible=True), gr.update(value=image, visible=True), note
+
+    def pick(clicked: str, passages: list[dict] | None) -> tuple:
+        words = (clicked or "").split()
+        position = int(words[0]) - 1 if words and words[0].isdigit() else -1
+        unchanged = gr.update(), gr.update(), gr.update()
+        if not passages or not 0 <= position < len(passages):
+            return unchanged
+        passage = passages[position]
+        if _pdf_file(engine, passage["document"]) is None or passage.get("page") is None:
+            return unchanged  # a citation of a text source: the viewer stays on its page
+        return str(position), *show(str(position), passages)
 
     def show(position: str | None, passages: list[dict] | None) -> tuple:
-        if position is None or not passages:
+        if position is None or not passages or int(position) >= len(passages):
             return None, ""
         passage = Passage.from_dict(passages[int(position)])
         path = _pdf_file(engine, passage.document)
@@ -45,8 +73,9 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
             f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",
         )
 
-    cited.change(choices, cited, source, api_visibility="private")
-    source.change(show, [source, cited], [image, note], api_visibility="private")
+    cited.change(choices, cited, [source, image, note], **QUIET)
+    picked.change(pick, [picked, cited], [source, image, note], **QUIET)
+    source.input(show, [source, cited], [image, note], **QUIET)
 
 
 def _pdf_file(engine: Engine, document: str) -> Path | None:

@@ -201,10 +201,11 @@ def index_status(manifest: Manifest, now: datetime) -> str:
 
 
 def pending_text(sentences: int) -> str:
-    """What answers rest on while an upload's sentences are embedded in the background."""
+    """What a user may expect while an upload's sentences are embedded in the background (in plain words: a
+    reader does not know vectors; the counts are in the log and ``assistant index info``)."""
     return (
-        f"Vektorerna för {sentences_text(sentences)} i nya dokument beräknas i bakgrunden; "
-        "svaren använder styckenas vektorer under tiden."
+        f"Om en stund blir sökningen i de nya dokumenten ännu träffsäkrare: deras {sentences_text(sentences)} "
+        "läses in i bakgrunden."
     )
 
 
@@ -245,13 +246,16 @@ def transcript(turns: list[Turn], now: datetime, documents: list[DocumentSummary
 
 
 def build_figures(report: BuildReport) -> str:
-    """ "65 stycken på 2,1 s (3 nya vektorer, 272 ur cachen, för stycken och meningar)" — the CLI and the page."""
+    """ "65 stycken på 2,1 s (3 nya vektorer, 272 ur cachen, för stycken och meningar)" — the CLI."""
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     vectors = f"{report.embedded} nya vektorer, {report.reused} ur cachen, för stycken och meningar"
     return f"{passages_text(report.passages)} på {seconds} s ({vectors})"
 
 
 def build_summary(report: BuildReport) -> str:
-    """ "Klart: indexet byggdes om, 65 stycken på 2,1 s (…)." — one line for every rebuild the page starts."""
+    """ "Klart: indexet byggdes om, 65 stycken ur 1 dokument på 2,1 s." — one line for every rebuild the page
+    starts, in a reader's words (the vector counts of :func:`build_figures` are for the CLI and the log)."""
+    seconds = f"{report.seconds:.1f}".replace(".", ",")
     skipped = f" Hoppade över: {', '.join(report.skipped)}." if report.skipped else ""
-    return f"Klart: indexet byggdes om, {build_figures(report)}.{skipped}"
+    figures = f"{passages_text(report.passages)} ur {len(report.documents)} dokument på {seconds} s"
+    return f"Klart: indexet byggdes om, {figures}.{skipped}"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.documents.passages import Passage
+from assistant.documents.sentences import sentence_spans
 from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
 from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, pools
@@ -164,8 +165,16 @@ class _Numbering:
 
 
 def _excerpt(hit: Hit, sentences: int = 2) -> str:
-    """The passage's best sentences in text order, with "…" where text is left out (the ends included)."""
-    return _in_text_order(hit.passage.text, hit.sentences[:sentences], ends=True)
+    """The passage's best sentences in text order, with "…" where text is left out (the ends included); a
+    sentence that ends in a colon ("…ställa sig frågan:") with the one it introduces."""
+    text = hit.passage.text
+    order = [text[a:b] for a, b in sentence_spans(text)]
+    shown = list(hit.sentences[:sentences])
+    for sentence in list(shown):
+        at = order.index(sentence) if sentence.endswith(":") and sentence in order else len(order)
+        if at + 1 < len(order):
+            shown.append(order[at + 1])
+    return _in_text_order(text, dict.fromkeys(shown), ends=True)
 
 
 def _quote(hit: Hit, number: int, long_chars: int) -> Quote:

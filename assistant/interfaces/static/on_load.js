@@ -8,7 +8,8 @@
   }
   const swedish = [[/^user's message: /, "Din fråga: "], [/^bot's message: /, "Svar: "],
                    [/^chatbot conversation$/, "Samtal"], [/^Close$/, "Stäng"],
-                   [/^Gradio footer navigation$/, "Sidfot"]];
+                   [/^Gradio footer navigation$/, "Sidfot"],
+                   [/^Click to upload or drop files$/, "Klicka för att välja filer eller släpp dem här"]];
   const headings = { Info: "Obs!", Warning: "Varning", Error: "Fel", Success: "Klart" };
   const retitle = () => document.querySelectorAll(".toast-title").forEach((title) => {
     // Gradio names a message by its kind in English and ignores the title it is given
@@ -58,5 +59,10 @@
     if (top < 0 || top > window.innerHeight - 80) window.scrollBy(0, top - 16);  // a phone: one column
     source.setAttribute("tabindex", "-1");
     source.focus({ preventScroll: true });
+    const picked = document.querySelector("#page-pick textarea");  // the page viewer turns to this source's page
+    if (picked) {
+      picked.value = `${link.getAttribute("href").slice("#kalla-".length)} ${Date.now()}`;  // a change every click
+      picked.dispatchEvent(new Event("input", { bubbles: true }));
+    }
   }, true);
 }
