@@ -114,6 +114,7 @@ def test_what_a_question_about_the_answer_asks_for(question: str, kind: str) -> 
 def test_content_words_leave_out_pointers_names_and_question_words() -> None:
     assert content_words("Hur gjorde de före projektet i Kalix?", PLACES) == ["före", "projektet"]
     assert content_words("Varför då?", PLACES) == []
+    assert content_words("Vad tyckte hen om projektet?", PLACES) == ["tyckte", "projektet"]
 
 
 def _features(reader: Reader, question: str, *before: str) -> dict[str, float]:

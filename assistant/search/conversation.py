@@ -25,7 +25,8 @@ from assistant.search.speakers import is_role_word, is_speaker_word, is_town_wor
 FOLLOW_UP_OPENERS = {"och", "men", "än", "samma", "också", "även", "and", "also", "but"}
 POINTING_WORDS = {
     "det", "detta", "dem", "där", "dessa", "denna", "den", "de", "dom", "dit", "sådant", "samma", "då", "dess",
-    "deras", "därifrån", "därför", "it", "that", "they", "them", "there", "those", "this", "their",
+    "deras", "därifrån", "därför", "hen", "hens", "han", "hon", "hans", "hennes",
+    "it", "that", "they", "them", "there", "those", "this", "their", "he", "she", "his", "her",
 }  # fmt: skip
 """Words that point back; in a question that opens a conversation "det" and "de" are common too, so they are a
 feature of the learned follow-up probability, never a rule on their own."""
