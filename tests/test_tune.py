@@ -49,6 +49,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert np.allclose(again.quote.weights, learned.quote.weights, atol=1e-5) and learned.quote.weights.any()
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
+    assert again.wording is not None and len(again.wording) == fake_embedder.dimension + 1
+    assert np.allclose(again.wording, learned.wording, atol=1e-5) and again.wording_for("another model") is None
+    assert 0.5 < report["decision"]["cross_validated"]["auc"] <= 1
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
 
 
