@@ -311,7 +311,7 @@ class Engine:
         wording = self.learned.wording_for(self.embedder.info.fingerprint)
         if wording is None:
             return 0.0
-        return wording_score(self.embedder.encode_queries([query.text])[0], wording)
+        return wording_score(self.retriever.question_vector(query.text)[0], wording)
 
     def follow_up_row(self, reading: Reading) -> np.ndarray:
         """The follow-up model's features of a question read in a conversation with a topic."""

@@ -144,9 +144,36 @@ def test_the_engine_reads_the_wording_of_the_question_itself(fake_engine) -> Non
     asked = fake_engine.understand("Vad tjänar en rektor i Kalix?")[0]
     vector = fake_engine.embedder.encode_queries([asked.text])[0]
     try:
-        fake_engine.use(replace(learned, wording=wording, adapter_model=fake_engine.embedder.info.fingerprint))
+        fake_engine.use(
+            replace(learned, adapter=None, wording=wording, adapter_model=fake_engine.embedder.info.fingerprint)
+        )
         assert fake_engine.wording(asked) == pytest.approx(float(vector.sum()) + 0.25, abs=1e-4)
-        fake_engine.use(replace(learned, wording=wording, adapter_model="another model"))
+        fake_engine.use(replace(learned, adapter=None, wording=wording, adapter_model="another model"))
         assert fake_engine.wording(asked) == 0.0
     finally:
+        fake_engine.use(learned)
+
+
+def test_the_wording_reads_the_vector_ranking_encoded(fake_engine) -> None:
+    """A single question is encoded once: the decision reuses the vector ranking computed (before the adapter)."""
+    learned, embedder = fake_engine.learned, fake_engine.embedder
+    seen: list[str] = []
+
+    class Counting:
+        info, dimension = embedder.info, embedder.dimension
+        query_prefix, passage_prefix = embedder.query_prefix, embedder.passage_prefix
+
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return embedder.encode_queries(texts)
+
+    wording = np.append(np.ones(embedder.dimension), 0.0).astype(np.float32)
+    try:
+        fake_engine.embedder = Counting()
+        fake_engine.use(replace(learned, adapter=None, wording=wording, adapter_model=embedder.info.fingerprint))
+        reply = fake_engine.ask("Vad tjänar en rektor i Kalix?")
+        assert reply.answer.decision.probability is not None
+        assert seen.count(reply.query) == 1  # the searched text, which is the question itself here
+    finally:
+        fake_engine.embedder = embedder
         fake_engine.use(learned)
