@@ -85,6 +85,18 @@ def test_the_decision_threshold_is_the_highest_that_answers_enough_in_scope_ques
     assert report["threshold"] == round(threshold, 3) and report["cross_validated"]["out_of_scope_declined"] > 0.4
 
 
+def test_the_decision_threshold_counts_single_questions_only() -> None:
+    """Follow-up turns that are easy to answer must not let the single questions' share fall under the rule."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([1.0, 1.0, 0.0], 200)
+    single = np.repeat([True, False, True], 200)
+    x = (np.repeat([1.5, 4.0, 0.0], 200) + rng.normal(size=600))[:, None]  # turns (the middle block) score high
+    folds = np.arange(600) % 5
+    _, threshold, report = fit_decision(x, y, folds, single)
+    assert ANSWERED_AT_LEAST <= report["cross_validated"]["single_questions_answered"] < 0.95
+    assert threshold < fit_decision(x, y, folds)[1]  # counting the turns too would answer fewer single questions
+
+
 def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine) -> None:
     """What the previous reply really cited, not the gold standing in for it, is what a turn is learned in."""
     passages = fake_engine.retriever.index.passages
