@@ -208,6 +208,18 @@ def test_startup_benchmark_starts_ask_and_serve_as_users_do(engine) -> None:
     assert 0 < figures["ask_median"] < figures["serve_median"]
 
 
+def test_benchmark_times_retrieval_and_whole_answers(tmp_path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        '{"question": "Vad gjorde Kalix?", "gold": []}\n{"question": "Hur får man med politikerna?", "gold": []}\n'
+    )
+    result = run_cli("bench", "--rounds", "1", "--questions", str(questions), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["queries"] == 2 and figures["recall_at_10"] == 1.0
+    assert figures["encode_p50_ms"] > 0 and figures["retrieve_p50_ms"] > 0 and figures["answer_p50_ms"] > 0
+
+
 def test_importing_the_package_sets_nothing_for_the_process() -> None:
     """Library settings are made where the process starts (``configure_process``), not as an import's side effect."""
     code = (

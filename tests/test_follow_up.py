@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -128,6 +129,15 @@ def test_new_development_conversations_sharing_a_held_out_turn_are_left_out(tmp_
         monkeypatch.setattr(question_split, constant, files[name])  # what split.kept_apart reads
     assert split_conversations.add_development([str(files["new"])]) == (1, 2)
     assert [row["conversation"][0]["question"] for row in _rows(files["dev"])] == ["Vad gjorde Kalix?", "Vad är CEMR?"]
+
+
+def test_split_conversations_help_rewrites_nothing(monkeypatch, capsys) -> None:
+    """``--help`` once ran the split with "--help" as a file name and rewrote the development file."""
+    monkeypatch.setattr(split_conversations, "main", lambda files: pytest.fail(f"split ran on {files}"))
+    monkeypatch.setattr(sys, "argv", ["split_conversations", "--help"])
+    with pytest.raises(SystemExit) as stopped:
+        split_conversations.cli()
+    assert stopped.value.code == 0 and "--development" in capsys.readouterr().out
 
 
 def test_eval_reports_conversations_by_kind(fake_engine, tmp_path) -> None:

@@ -53,7 +53,7 @@ def test_no_development_question_has_a_held_out_paraphrase() -> None:
     development, held_out = read_rows(DEFAULT_QUESTIONS), read_rows(HOLDOUT_QUESTIONS)
     rows = development + held_out
     assert _crossing(development, held_out, alike(rows, query_encoder())) == []
-    assert 0.25 <= len(held_out) / len(rows) <= 0.43
+    assert len(held_out) >= 300  # development grows by `split --add`; the held-out set keeps its size
 
 
 def test_added_development_questions_leave_out_held_out_paraphrases() -> None:

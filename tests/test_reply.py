@@ -263,6 +263,22 @@ def test_a_bridged_question_says_what_it_also_searched_for() -> None:
     assert compose(query, cast(), ANSWERED, LEAD).reply.notices == ()
 
 
+def test_a_follow_up_names_only_the_bridges_of_its_own_words() -> None:
+    """The topic's bridges ("förtroendevalda" → "politiker") travel with every later turn; the notice names them
+    under the turn that typed the word, not again under "Varför då?"."""
+    bridge = (Bridge("förtroendevalda", ("politiker",)),)
+    follow_up = replace(asked("Varför då?"), bridges=bridge)
+    assert compose(follow_up, cast(), ANSWERED, LEAD).reply.notices == ()
+
+
+def test_a_lead_sentence_that_leans_on_the_one_before_brings_it() -> None:
+    text = "Politikerna i Kalix intervjuades om sitt uppdrag. De menar att deras viktigaste bidrag är att avsätta tid."
+    _, leaning = [text[a:b] for a, b in sentence_spans(text)]
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(leaning,), sentence_scores=(0.9,))
+    answer = compose(asked("Vad gör politikerna?"), [hit], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [text]  # "De menar …" alone leaves the reader asking who
+
+
 def test_the_lead_knows_where_a_sentence_stands_and_whether_it_holds_a_bridged_word() -> None:
     text = "Politikerna måste vara med. Det gör man genom att utbilda dem tidigt. Sedan följer man upp."
     claim, answer, last = sentence_texts = [text[a:b] for a, b in sentence_spans(text)]

@@ -28,7 +28,7 @@ import numpy as np
 
 from assistant.devtools.synthetic import RecombinedEmbedder, report_sentences, write_corpus
 from assistant.documents.corpus import load_corpus
-from assistant.engine import learned_values
+from assistant.engine import Engine, learned_values
 from assistant.search import dense
 from assistant.search.build import build_index
 from assistant.search.embeddings import Embedder, Say
@@ -57,6 +57,11 @@ class BenchResult:
     """Median over questions of the BM25 time's share of retrieval."""
     recall_at_10: float
     """Mean share of the fused top 10 that an exact flat scan of the same index also ranks top 10."""
+    answer_p50_ms: float | None
+    """A whole answer as the chat asks it (reading the question, ranking, the decision, the reply), in a process of
+    its own; measured on the corpus itself only (None with a synthetic one: the engine then reads a million
+    passages' coverage and speller before answering, a start-up cost ``--startup`` measures)."""
+    answer_p95_ms: float | None
     build_s: float
     load_s: float
     build_peak_rss_mb: float
@@ -126,6 +131,11 @@ def run_benchmark(
         build_peak = _status_mb("VmHWM")
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as server:
             served = server.submit(_serve, index_dir, model, questions, rounds).result()
+        if synthetic:
+            answers: list[float] = []
+        else:
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as server:
+                answers = server.submit(_answer, corpus_dir, index_dir, model, questions, rounds).result()
     encode, retrieve, lexical = served.encode, served.retrieve, served.lexical
     return BenchResult(
         queries=len(retrieve),
@@ -139,6 +149,8 @@ def run_benchmark(
         lexical_p50_ms=statistics.median(lexical),
         lexical_share=statistics.median(x / r for x, r in zip(lexical, retrieve, strict=True)),
         recall_at_10=served.recall_at_10,
+        answer_p50_ms=statistics.median(answers) if answers else None,
+        answer_p95_ms=_percentile(answers, 0.95) if answers else None,
         build_s=report.seconds,
         load_s=served.load_s,
         build_peak_rss_mb=build_peak,
@@ -172,6 +184,19 @@ def _serve(index_dir: Path, model: str, questions: list[str], rounds: int) -> Se
     peak, anonymous = _status_mb("VmHWM"), _status_mb("RssAnon")
     recall = _recall(retriever, questions)
     return Serving(encode, retrieve, lexical, recall, retriever.index.manifest.dense, load_s, peak, anonymous)
+
+
+def _answer(corpus_dir: Path, index_dir: Path, model: str, questions: list[str], rounds: int) -> list[float]:
+    """Milliseconds of each whole answer (``Engine.ask``) to ``questions``, ``rounds`` times, after a warm-up."""
+    engine = Engine(corpus_dir, index_dir, Embedder(model))
+    for question in questions[:5]:
+        engine.ask(question)
+    times = []
+    for question in questions * rounds:
+        start = time.perf_counter()
+        engine.ask(question)
+        times.append(_ms(start))
+    return times
 
 
 def _recall(retriever: Retriever, questions: list[str]) -> float:

@@ -100,6 +100,8 @@ def print_benchmark(result: BenchResult, model: str) -> None:
     )
     print(f"  varav BM25:              p50 {result.lexical_p50_ms:.1f} ms ({result.lexical_share:.0%} av sökningen)")
     print(f"  recall@10 mot exakt:     {result.recall_at_10:.3f}")
+    if result.answer_p50_ms is not None:
+        print(f"  helt svar (som chatten): p50 {result.answer_p50_ms:.1f} ms, p95 {result.answer_p95_ms:.1f} ms")
     print(f"  indexbygge:              {result.build_s:.1f} s (högst {result.build_peak_rss_mb:.0f} MB)")
     print(f"  laddning:                {result.load_s:.1f} s")
     print(

@@ -14,10 +14,10 @@ turn text with a held-out or final conversation or question is left out; the oth
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -112,9 +112,23 @@ def add_development(new_files: list[str]) -> tuple[int, int]:
     return len(kept), len(new) - len(kept)
 
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--development"]:
-        added, left_out = add_development(sys.argv[2:])
+def cli() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.devtools.split_conversations",
+        description="Merge new conversations into the development, held-out and final conversation files (a group "
+        "of conversations sharing a turn text goes to one side; new groups by a hash of their first turn) and "
+        "rewrite all three.  With --development, append them to development only, leaving out those sharing a "
+        "turn text with held-out or final data.",
+    )
+    parser.add_argument("files", nargs="+", metavar="NEW.jsonl", help="conversation files to add")
+    parser.add_argument("--development", action="store_true", help="add to development only")
+    args = parser.parse_args()
+    if args.development:
+        added, left_out = add_development(args.files)
         print(f"added {added} development conversations; left out {left_out} (held out, final or known)")
     else:
-        main(sys.argv[1:])
+        main(args.files)
+
+
+if __name__ == "__main__":
+    cli()

@@ -26,6 +26,7 @@ from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
+from assistant.search.lexical import words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -299,9 +300,15 @@ def _from_hits(hits: list[Hit]) -> Offered:
 
 
 def _bridged(query: Query) -> tuple[str, ...]:
-    """What the reply says it also searched for: the words the question's specific words were bridged to (those
-    the "använder inte ordet" notice would otherwise name; "igång" → "verksam" would only puzzle)."""
-    return tuple(dict.fromkeys(t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS for t in b.to))
+    """What the reply says it also searched for: the words this question's own specific words were bridged to
+    (those the "använder inte ordet" notice would otherwise name; "igång" → "verksam" would only puzzle).  A
+    follow-up's search carries its topic's bridges too; naming them again under every turn is noise."""
+    own = {word.casefold() for word in words(query.text)}
+    return tuple(
+        dict.fromkeys(
+            t for b in query.bridges if len(b.word) >= SPECIFIC_WORD_CHARS and b.word.casefold() in own for t in b.to
+        )
+    )
 
 
 NOTICE_MARKUP = 4

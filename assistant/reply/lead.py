@@ -56,8 +56,11 @@ LEAD_FEATURES = (
 
 DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*|betyder|kallas|avses)\b|–", re.I)
 REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
-LEANING = re.compile(r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också)\b")
-"""A sentence opening like this refers to the one before; the lead shows both."""
+LEANING = re.compile(
+    r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också|Dels|"
+    r"De (menar|anser|tycker|beskriver|säger|upplever|betonar|lyfter|framhåller|pekar|ser|har|var|är))\b"
+)
+"""A sentence opening like this refers to the one before ("De menar att …": who?); the lead shows both."""
 QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 """A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
 shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
