@@ -24,7 +24,7 @@ from assistant.documents.corpus import DocumentSummary, ParsedDocuments
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
-from assistant.reply.answerability import DECISION_FEATURES, decide
+from assistant.reply.answerability import DECISION_FEATURES, decide, wording_score
 from assistant.reply.choice import CHOICE_FEATURES, Choosers, Offered
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
@@ -277,7 +277,8 @@ class Engine:
         document = retriever.normalise(filters).document
         learned = self.learned
         quoted = loaded.quoted_in(document)
-        decision = decide(query, hits, loaded.coverage(document), quoted, learned.decision, learned.decision_threshold)
+        coverage, model = loaded.coverage(document), learned.decision
+        decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, self.wording(query))
         focus = _focus(loaded, query, filters)
         choosers = Choosers(learned.quote, learned.tip)
         scope = loaded.scope(document)
@@ -303,6 +304,14 @@ class Engine:
     def read(self, question: str, conversation: Conversation) -> Reading:
         """A question read alone and in ``conversation`` (see :class:`Reading`)."""
         return self._loaded.reader.read(question, conversation)
+
+    def wording(self, query: Query) -> float:
+        """How much the question's own words read like the questions the documents answer (the answered decision's
+        ``wording`` feature; 0 when the learned values hold no wording model for this embedding model)."""
+        wording = self.learned.wording_for(self.embedder.info.fingerprint)
+        if wording is None:
+            return 0.0
+        return wording_score(self.retriever.question_vector(query.text)[0], wording)
 
     def follow_up_row(self, reading: Reading) -> np.ndarray:
         """The follow-up model's features of a question read in a conversation with a topic."""

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.documents.passages import Passage
 from assistant.reply.answer import compose
-from assistant.reply.answerability import DECISION_FEATURES, Decision, decide, decision_features, decline_message
+from assistant.reply.answerability import (
+    DECISION_FEATURES,
+    Decision,
+    decide,
+    decision_features,
+    decline_message,
+    wording_score,
+)
 from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
@@ -108,3 +116,64 @@ def test_the_ranker_margin_is_how_far_the_best_leads() -> None:
     best, second = replace(hit(TEXTS[0], 0.9), logit=2.0), replace(hit(TEXTS[1], 0.8), logit=0.5)
     row = decision_features(query("Hur arbetade förskolan?"), [best, second], COVERAGE, [])
     assert row[0, DECISION_FEATURES.index("ranker_margin")] == 1.5
+
+
+WORDING_MODEL = LinearModel(DECISION_FEATURES, np.array([1.0 if n == "wording" else 0.0 for n in DECISION_FEATURES]))
+"""Answers exactly when the question's wording reads like an answered one (a positive wording score)."""
+
+
+def test_the_wording_score_decides_between_equal_matches() -> None:
+    asked = query("Vad tjänar en rektor i Kalix?")
+    hits = [hit(TEXTS[1], 0.85)]
+    assert decide(asked, hits, COVERAGE, PLACES, WORDING_MODEL, 0.5, wording=2.0).answered
+    declined = decide(asked, hits, COVERAGE, PLACES, WORDING_MODEL, 0.5, wording=-2.0)
+    assert not declined.answered and declined.reason == "weak_match"
+
+
+def test_the_wording_score_is_the_linear_model_over_the_question_vector() -> None:
+    vector = np.array([0.6, 0.8], dtype=np.float32)
+    assert wording_score(vector, np.array([1.0, -2.0, 0.5])) == pytest.approx(0.6 - 1.6 + 0.5)
+    assert wording_score(vector, None) == 0.0  # no wording model: no evidence either way
+    assert wording_score(vector, np.ones(4)) == 0.0  # one for another model's dimension is not applied
+
+
+def test_the_engine_reads_the_wording_of_the_question_itself(fake_engine) -> None:
+    learned = fake_engine.learned
+    dimension = fake_engine.embedder.dimension
+    wording = np.append(np.ones(dimension), 0.25).astype(np.float32)
+    asked = fake_engine.understand("Vad tjänar en rektor i Kalix?")[0]
+    vector = fake_engine.embedder.encode_queries([asked.text])[0]
+    try:
+        fake_engine.use(
+            replace(learned, adapter=None, wording=wording, adapter_model=fake_engine.embedder.info.fingerprint)
+        )
+        assert fake_engine.wording(asked) == pytest.approx(float(vector.sum()) + 0.25, abs=1e-4)
+        fake_engine.use(replace(learned, adapter=None, wording=wording, adapter_model="another model"))
+        assert fake_engine.wording(asked) == 0.0
+    finally:
+        fake_engine.use(learned)
+
+
+def test_the_wording_reads_the_vector_ranking_encoded(fake_engine) -> None:
+    """A single question is encoded once: the decision reuses the vector ranking computed (before the adapter)."""
+    learned, embedder = fake_engine.learned, fake_engine.embedder
+    seen: list[str] = []
+
+    class Counting:
+        info, dimension = embedder.info, embedder.dimension
+        query_prefix, passage_prefix = embedder.query_prefix, embedder.passage_prefix
+
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return embedder.encode_queries(texts)
+
+    wording = np.append(np.ones(embedder.dimension), 0.0).astype(np.float32)
+    try:
+        fake_engine.embedder = Counting()
+        fake_engine.use(replace(learned, adapter=None, wording=wording, adapter_model=embedder.info.fingerprint))
+        reply = fake_engine.ask("Vad tjänar en rektor i Kalix?")
+        assert reply.answer.decision.probability is not None
+        assert seen.count(reply.query) == 1  # the searched text, which is the question itself here
+    finally:
+        fake_engine.embedder = embedder
+        fake_engine.use(learned)

@@ -49,6 +49,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert np.allclose(again.quote.weights, learned.quote.weights, atol=1e-5) and learned.quote.weights.any()
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
+    assert again.wording is not None and len(again.wording) == fake_embedder.dimension + 1
+    assert np.allclose(again.wording, learned.wording, atol=1e-5) and again.wording_for("another model") is None
+    assert 0.5 < report["decision"]["cross_validated"]["auc"] <= 1
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
 
 
@@ -80,6 +83,18 @@ def test_the_decision_threshold_is_the_highest_that_answers_enough_in_scope_ques
     answered = report["cross_validated"]["in_scope_answered"]
     assert ANSWERED_AT_LEAST <= answered < 0.95  # enough, and not more than a threshold step's worth
     assert report["threshold"] == round(threshold, 3) and report["cross_validated"]["out_of_scope_declined"] > 0.4
+
+
+def test_the_decision_threshold_counts_single_questions_only() -> None:
+    """Follow-up turns that are easy to answer must not let the single questions' share fall under the rule."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([1.0, 1.0, 0.0], 200)
+    single = np.repeat([True, False, True], 200)
+    x = (np.repeat([1.5, 4.0, 0.0], 200) + rng.normal(size=600))[:, None]  # turns (the middle block) score high
+    folds = np.arange(600) % 5
+    _, threshold, report = fit_decision(x, y, folds, single)
+    assert ANSWERED_AT_LEAST <= report["cross_validated"]["single_questions_answered"] < 0.95
+    assert threshold < fit_decision(x, y, folds)[1]  # counting the turns too would answer fewer single questions
 
 
 def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine) -> None:

@@ -21,6 +21,7 @@ from assistant.errors import IndexUnavailable
 LEARNED_DIR = Path(str(resources.files("assistant"))) / "learned"
 WEIGHTS_FILE = "weights.json"
 ADAPTER_FILE = "adapter.npy"
+WORDING_FILE = "wording.npy"
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ class Learned:
     adapter.
 
     ``adapter`` (W = I + D, applied to query vectors) belongs to the model with fingerprint
-    ``adapter_model`` and is used with that model only.  ``report`` holds the cross-validated figures
-    printed when it was trained.
+    ``adapter_model`` and is used with that model only, as is ``wording`` (d weights and a bias over the
+    question's own vector: how much it reads like the development questions the documents answer, for the
+    answered decision).  ``report`` holds the cross-validated figures printed when it was trained.
     """
 
     ranker: LinearModel
@@ -73,6 +75,7 @@ class Learned:
     adapter: np.ndarray | None = None
     adapter_model: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
+    wording: np.ndarray | None = None
 
     @classmethod
     def neutral(
@@ -97,6 +100,9 @@ class Learned:
     def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
         return self.adapter if self.adapter is not None and fingerprint == self.adapter_model else None
 
+    def wording_for(self, fingerprint: str | None) -> np.ndarray | None:
+        return self.wording if self.wording is not None and fingerprint == self.adapter_model else None
+
     def save(self, directory: Path = LEARNED_DIR) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         data = {
@@ -113,6 +119,8 @@ class Learned:
         (directory / WEIGHTS_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.adapter is not None:
             np.save(directory / ADAPTER_FILE, self.adapter.astype(np.float32))
+        if self.wording is not None:
+            np.save(directory / WORDING_FILE, self.wording.astype(np.float32))
 
 
 def load_learned(
@@ -128,6 +136,8 @@ def load_learned(
         data = json.loads((directory / WEIGHTS_FILE).read_text(encoding="utf-8"))
         adapter_path = directory / ADAPTER_FILE
         adapter = np.load(adapter_path) if data.get("adapter_model") and adapter_path.exists() else None
+        wording_path = directory / WORDING_FILE
+        wording = np.load(wording_path) if data.get("adapter_model") and wording_path.exists() else None
         return Learned(
             LinearModel.from_dict(data["ranker"], ranker),
             LinearModel.from_dict(data["lead"], lead),
@@ -139,6 +149,7 @@ def load_learned(
             adapter,
             data.get("adapter_model"),
             data.get("report", {}),
+            wording,
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(

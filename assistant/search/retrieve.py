@@ -173,6 +173,8 @@ class Retriever:
         self.allowed_mask = lru_cache(maxsize=64)(self._allowed_mask)
         self.encode = lru_cache(maxsize=256)(self._encode)
         """Cached: a conversation turn embeds the question, its topic and both together, some more than once."""
+        self.question_vector = lru_cache(maxsize=256)(self._question_vector)
+        """Cached: the answered decision reads the question's own vector, which ranking has just encoded."""
 
     def normalise(self, filters: Filters) -> Filters:
         """Canonical filter values; InputError for unknown ones."""
@@ -201,9 +203,13 @@ class Retriever:
             mask &= passages.having("document", [filters.document])
         return mask
 
+    def _question_vector(self, text: str) -> np.ndarray:
+        """The query vector (1 × d) as the model gives it, before the adapter."""
+        return self.embedder.encode_queries([text])
+
     def _encode(self, text: str) -> np.ndarray:
         """The query vector (1 × d), through the learned adapter when there is one for this model."""
-        vector = self.embedder.encode_queries([text])
+        vector = self.question_vector(text)
         if self.adapter is None:
             return vector
         adapted = vector @ self.adapter.T
