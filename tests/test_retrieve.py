@@ -10,13 +10,13 @@ from assistant.errors import InputError
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.retrieve import Filters
 
-FLOOR = {"hit@1": 0.80, "hit@5": 0.93, "mrr": 0.86, "answered": 0.77, "near-oos": 0.92, "far-oos": 0.87}
-MAX_MEDIAN_REPLY = 1300
-"""Regression floors on the held-out questions (never trained on), 4 points under the figures measured with
-`assistant eval` on 2026-12-07 after the second merge (hit@1 0.840, hit@5 0.973, MRR 0.897, in-scope answered
-0.817, near- and far-topic declined 0.965 / 0.906, median reply 1,223 characters; docs/evaluation.md), so a drop
-of 5 fails.  The far-topic floor went down from 0.93 with the decision's threshold (``tune.ANSWERED_AT_LEAST``):
-answering 0.71 of in-scope questions had been the price of declining 0.97 of far-topic ones."""
+FLOOR = {"hit@1": 0.80, "hit@5": 0.93, "mrr": 0.86, "answered": 0.84, "near-oos": 0.92, "far-oos": 0.92}
+MAX_MEDIAN_REPLY = 1350
+"""Regression floors on the held-out questions (never trained on), about 4 points under the figures measured
+with `assistant eval` on 2026-12-07 after the third session's merge (hit@1 0.840, hit@5 0.977, MRR 0.901,
+in-scope answered 0.886, near- and far-topic declined 0.965 / 0.969, median reply 1,253 characters;
+docs/evaluation.md), so a drop of 5 fails.  The decision's floors rose with the wording feature
+(answered 0.77 → 0.84, far-topic 0.87 → 0.92)."""
 
 
 @pytest.fixture(scope="module")
