@@ -253,6 +253,19 @@ def test_the_quote_a_lead_sentence_discusses_comes_first() -> None:
     assert [q.text for q in reply.quotes] == [discussed.passage.text, QUOTE]
 
 
+def test_a_lead_that_speaks_of_a_quote_has_it_next_even_when_tips_are_asked_for() -> None:
+    """"Citatet visar …" read above a list of tips points at a quote the reader has not seen yet."""
+    discussed = made("quote", "Vi började med att räkna på hur pengarna fördelades.", 0.1, 0.5, "Chef", "Jokkmokk")
+    commentary = paragraph("Citatet visar att fördelningen av pengar var en bra början för arbetet.", 0.9, 1.0)
+    commentary = replace(commentary, passage=replace(commentary.passage, discusses=discussed.passage.id))
+    tip = made("tip", "Utgå från kommunens egna förutsättningar och nuläge", 0.1, 0.8, category="Engagemang")
+    offered = Offered([discussed], [tip], tips_asked=True)
+    query = Query("Hur börjar man?", "Hur börjar man?", intent="advice")
+    reply = compose(query, [commentary, discussed, tip], ANSWERED, LEAD, offered=offered).reply
+    assert not reply.tips_first and [t.text for t in reply.tips] == [tip.passage.text]
+    assert [q.number for q in reply.quotes] == [2] and [t.number for t in reply.tips] == [3]
+
+
 def test_the_lead_stops_before_its_character_limit() -> None:
     hits = [
         paragraph(sentence(topic), cosine, 1.0) for topic, cosine in (("budget", 0.9), ("skola", 0.89), ("vård", 0.88))

@@ -22,7 +22,7 @@ from assistant.documents.passages import Passage
 from assistant.documents.sentences import sentence_spans
 from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
-from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, pools
+from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, discussed_quotes, pools
 from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
@@ -216,7 +216,8 @@ def compose(
     ``scope`` names what was searched in a decline ("Rapporten", "Dokumentet ”…”", "Dokumenten").
     ``offered`` are the best quotes and tips of the whole ranking (else those among the hits); the relevant
     ones, and any quote the lead discusses, are ordered by ``choosers`` and the best shown, as many as the hits
-    hold relevant ones (the reply stays as short as before).  Tips asked for are shown first, relevant or not.
+    hold relevant ones (the reply stays as short as before).  Tips asked for are shown, relevant or not, and
+    first, unless a lead sentence speaks of a quote shown ("Citatet visar …"): that quote then follows the lead.
     """
     question = query.typed
     searched = query.text if query.changed else None
@@ -235,10 +236,11 @@ def compose(
     quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[
         : min(settings.max_quotes, len(among_hits[0]))
     ]
-    tips_first = offered.tips_asked
+    discussed = set(discussed_quotes(lead))
+    tips_first = offered.tips_asked and not any(h.passage.id in discussed for h in quotes)
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
     tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[
-        : most_tips if tips_first else min(most_tips, len(among_hits[1]))
+        : most_tips if offered.tips_asked else min(most_tips, len(among_hits[1]))
     ]
     number = _Numbering()  # numbered in reading order: the lead, the quotes and tips as shown, the excerpts
     lead_parts = _lead_parts(lead, number)
