@@ -254,7 +254,7 @@ def test_the_quote_a_lead_sentence_discusses_comes_first() -> None:
 
 
 def test_a_lead_that_speaks_of_a_quote_has_it_next_even_when_tips_are_asked_for() -> None:
-    """"Citatet visar …" read above a list of tips points at a quote the reader has not seen yet."""
+    """ "Citatet visar …" read above a list of tips points at a quote the reader has not seen yet."""
     discussed = made("quote", "Vi började med att räkna på hur pengarna fördelades.", 0.1, 0.5, "Chef", "Jokkmokk")
     commentary = paragraph("Citatet visar att fördelningen av pengar var en bra början för arbetet.", 0.9, 1.0)
     commentary = replace(commentary, passage=replace(commentary.passage, discusses=discussed.passage.id))
