@@ -278,7 +278,8 @@ class Engine:
         learned = self.learned
         quoted = loaded.quoted_in(document)
         coverage, model = loaded.coverage(document), learned.decision
-        decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, self.wording(query))
+        wording = _wording(loaded, learned, query)
+        decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, wording)
         focus = _focus(loaded, query, filters)
         choosers = Choosers(learned.quote, learned.tip)
         scope = loaded.scope(document)
@@ -308,10 +309,7 @@ class Engine:
     def wording(self, query: Query) -> float:
         """How much the question's own words read like the questions the documents answer (the answered decision's
         ``wording`` feature; 0 when the learned values hold no wording model for this embedding model)."""
-        wording = self.learned.wording_for(self.embedder.info.fingerprint)
-        if wording is None:
-            return 0.0
-        return wording_score(self.retriever.question_vector(query.text)[0], wording)
+        return _wording(self._loaded, self.learned, query)
 
     def follow_up_row(self, reading: Reading) -> np.ndarray:
         """The follow-up model's features of a question read in a conversation with a topic."""
@@ -464,6 +462,16 @@ def _follow_up_probability(loaded: _Loaded, learned: Learned, reading: Reading) 
     if reading.together is None:
         return 0.0
     return float(learned.follow_up.probability(_follow_up_row(loaded, reading)[None, :])[0])
+
+
+def _wording(loaded: _Loaded, learned: Learned, query: Query) -> float:
+    """The answered decision's ``wording`` feature for ``query``, from one loaded index (its retriever has the
+    question's vector already) and one set of learned values."""
+    retriever = loaded.retriever
+    wording = learned.wording_for(retriever.embedder.info.fingerprint)
+    if wording is None:
+        return 0.0
+    return wording_score(retriever.question_vector(query.text)[0], wording)
 
 
 def _follow_up_row(loaded: _Loaded, reading: Reading) -> np.ndarray:

@@ -233,7 +233,7 @@ def test_the_page_viewer_says_why_a_text_source_has_no_page(desk: Page) -> None:
     expect(desk.locator("#page-source")).to_be_hidden()  # no empty picker, no blank image under a label
     expect(desk.locator("#page-image")).to_be_hidden()
     ask(desk, "Vad gjorde Kalix?")
-    expect(note).to_contain_text("Svarets källor är inte PDF-filer, så det finns ingen sida att visa")
+    expect(note).to_contain_text("Svarets källor har ingen PDF-sida att visa")
     expect(desk.locator("#page-source")).to_be_hidden()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,10 +13,10 @@ from conftest import CORPUS
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
 from assistant.devtools.examples import conversation_examples
 from assistant.devtools.fitting import fit_listwise, fit_logistic
-from assistant.devtools.tune import ANSWERED_AT_LEAST, RememberedQueries, fit_decision, tune
+from assistant.devtools.tune import ANSWERED_AT_LEAST, RememberedQueries, fit_decision, fit_wording, tune
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
-from assistant.reply.answerability import DECISION_FEATURES
+from assistant.reply.answerability import DECISION_FEATURES, wording_score
 from assistant.reply.choice import CHOICE_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
@@ -109,6 +110,18 @@ def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine
     assert as_written.reading is not None and as_written.reading.together is not None
     assert as_written.reading.together.cited == turns[0].ranked_gold
     assert replies[0].conversation.cited != turns[0].ranked_gold  # the reply cites more than the gold
+
+
+def test_the_wording_score_is_centred_on_the_questions_it_was_fitted_on(fake_embedder) -> None:
+    """0 is what a model with no wording weights reads: it must mean the average question, not "decline"."""
+    texts = {"Vad gjorde Kalix?": True, "Hur får man med politikerna?": True, "Vad tjänar en rektor?": False}
+    chosen = [
+        SimpleNamespace(query=SimpleNamespace(text=text), question=SimpleNamespace(gold=gold))
+        for text, gold in texts.items()
+    ]
+    wording = fit_wording(SimpleNamespace(embedder=fake_embedder), chosen * 3)  # type: ignore[arg-type]
+    scores = [wording_score(v, wording) for v in fake_embedder.encode_queries(list(texts))]
+    assert np.mean(scores) == pytest.approx(0.0, abs=1e-4) and scores[0] > 0 > scores[2]
 
 
 def test_remembered_queries_encode_each_text_once(fake_embedder) -> None:

@@ -20,7 +20,7 @@ from assistant.errors import user_message
 
 QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 BEFORE_ASKING = "Ställ en fråga, så visas här sidan där svarets första källa står."
-NO_PDF = "Svarets källor är inte PDF-filer, så det finns ingen sida att visa; deras text står under Källor."
+NO_PDF = "Svarets källor har ingen PDF-sida att visa; deras text står under Källor."
 
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:

@@ -11,11 +11,11 @@ from assistant.documents.corpus import DocumentSummary
 from assistant.documents.names import DocumentName
 from assistant.search import dense as dense_index
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """The on-disk layout's version; a build of another one is rebuilt, never read.  6: passages by column
 (passage_store.py), sentences as ``.npy`` files, the speller's words stored.  7: a passage's ``reading`` (OCR),
 the bridges (bridges.py), and each document's summary in the manifest, so pages and handlers list the
-documents without parsing them."""
+documents without parsing them.  8: a label's colon ends no sentence (the stored sentence units)."""
 LIBRARIES = ("sentence-transformers", "transformers", "torch", "faiss-cpu", "bm25s", "PyStemmer")
 
 
