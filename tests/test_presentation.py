@@ -146,3 +146,18 @@ def test_only_the_best_sentences_of_a_source_are_marked_strongly() -> None:
 
 def test_a_count_of_passages_is_singular_for_one() -> None:
     assert (passages_text(1), passages_text(0), passages_text(68)) == ("1 stycke", "0 stycken", "68 stycken")
+
+
+def test_the_chat_invites_questions_about_what_is_loaded() -> None:
+    from types import SimpleNamespace
+
+    from assistant.interfaces.document_lists import chat_placeholder
+
+    report = DocumentSummary("rapport.txt", "rapport", "På väg", "text", 0, "", {})
+    plan = DocumentSummary("plan.md", "plan", "Handlingsplan", "markdown", 0, "", {})
+    loaded = SimpleNamespace(documents=lambda: [report])
+    assert chat_placeholder(loaded) == "Ställ en fråga om rapporten, t.ex. ”Vad gjorde Kalix?”"  # type: ignore[arg-type]
+    loaded = SimpleNamespace(documents=lambda: [report, plan])
+    assert chat_placeholder(loaded) == "Ställ en fråga om dokumenten, t.ex. ”Vad gjorde Kalix?”"  # type: ignore[arg-type]
+    loaded = SimpleNamespace(documents=lambda: [plan])
+    assert chat_placeholder(loaded) == "Ställ en fråga om dokumentet"  # type: ignore[arg-type]
