@@ -1,8 +1,9 @@
 """The chat's page viewer: the page of the last reply's cited PDF sources, rendered with the passage highlighted.
 
 It opens on the first cited source that is a PDF page; the picker chooses another, and so does a click on a
-citation [n] in the reply (``on_load.js`` writes its number into a hidden box).  Which file a source is comes
-from the loaded index's manifest, not from the disk.
+citation [n] in the reply (``on_load.js`` writes its number into a hidden box).  A page is rendered only while the
+viewer is open (or a citation is clicked): rendering reads the whole PDF, too much to do after every reply.
+Which file a source is comes from the loaded index's manifest, not from the disk.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ NO_PDF = "Svarets källor har ingen PDF-sida att visa; deras text står under K�
 
 def page_viewer(engine: Engine, cited: gr.State) -> None:
     """The picker of the last reply's PDF sources, the chosen one's page and a line naming it."""
-    with gr.Accordion("Sidan i dokumentet", open=False, elem_id="page-view"):
+    viewing = gr.State(False)  # whether this page's viewer is open: a closed one renders nothing
+    with gr.Accordion("Sidan i dokumentet", open=False, elem_id="page-view") as viewer:
         source = gr.Dropdown([], value=None, label="Källa (PDF)", visible=False, elem_id="page-source")
         image = gr.Image(
             show_label=False, type="pil", interactive=False, visible=False, elem_id="page-image", buttons=["download"]
@@ -33,7 +35,7 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
         note = gr.Markdown(BEFORE_ASKING, elem_id="page-note")
         picked = gr.Textbox(visible="hidden", elem_id="page-pick")  # "n …": the citation [n] clicked last
 
-    def choices(passages: list[dict] | None) -> tuple:
+    def choices(passages: list[dict] | None, open_now: bool) -> tuple:
         options = [
             (f"[{number}] {p['citation']}", str(number - 1))
             for number, p in enumerate(passages or [], start=1)
@@ -43,8 +45,13 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
             hidden = gr.update(choices=[], value=None, visible=False)
             return hidden, gr.update(value=None, visible=False), NO_PDF if passages else BEFORE_ASKING
         first = options[0][1]
-        image, note = show(first, passages)
+        image, note = show(first, passages) if open_now else (None, "")  # rendered when the viewer opens
         return gr.update(choices=options, value=first, visible=True), gr.update(value=image, visible=True), note
+
+    def opened(position: str | None, passages: list[dict] | None) -> tuple:
+        if position is None:
+            return True, gr.update(), gr.update()  # no PDF page among the sources: the note says so already
+        return True, *show(position, passages)
 
     def pick(clicked: str, passages: list[dict] | None) -> tuple:
         words = (clicked or "").split()
@@ -73,7 +80,9 @@ def page_viewer(engine: Engine, cited: gr.State) -> None:
             f"{html.escape(passage.title or passage.document)}, s. {view.label} (sida {view.index + 1} i filen)",
         )
 
-    cited.change(choices, cited, [source, image, note], **QUIET)
+    cited.change(choices, [cited, viewing], [source, image, note], **QUIET)
+    viewer.expand(opened, [source, cited], [viewing, image, note], **QUIET)
+    viewer.collapse(lambda: False, None, viewing, **QUIET)
     picked.change(pick, [picked, cited], [source, image, note], **QUIET)
     source.input(show, [source, cited], [image, note], **QUIET)
 
