@@ -113,6 +113,7 @@ def test_upload_filter_page_view_and_remove(
     # an earlier test's document may still be loaded (its file is gone, the index not rebuilt): the wording for
     # each set of documents is tested in test_presentation.py; here, that the page follows an upload
     expect(page.locator("#chat")).to_contain_text("t.ex. ”Vad gjorde Kalix?”")
+    expect(page.locator("#upload [aria-label]").first).to_be_attached()  # the tab's upload area has rendered
     drop_area = page.evaluate("[...document.querySelectorAll('#upload [aria-label]')].map(e => e.ariaLabel)")
     assert "Klicka för att välja filer eller släpp dem här" in drop_area, drop_area  # not Gradio's English
     page.set_input_files("#upload input[type=file]", [str(upload)])
