@@ -7,20 +7,14 @@ private: not listed and not callable through the client libraries.
 
 from __future__ import annotations
 
-from typing import Any
-
 import gradio as gr
 
 from assistant.engine import Engine
 from assistant.interfaces.accounts import Access
 from assistant.interfaces.api import AskEndpoint
 from assistant.interfaces.chat_events import ChatEvents
+from assistant.interfaces.event_options import PRIVATE, QUIET
 from assistant.interfaces.page import Page, asset, lay_out
-
-PRIVATE: dict[str, Any] = {"api_visibility": "private"}
-"""The page's own events are not API endpoints; only ``/ask`` is."""
-QUIET: dict[str, Any] = {**PRIVATE, "show_progress": "hidden"}
-"""An event whose work the page shows itself (or that is too quick to show): no Gradio overlay on its outputs."""
 
 
 def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:

@@ -35,15 +35,13 @@ from assistant.interfaces.presentation import (
     reading_line,
     sources_html,
     transcript,
+    working,
 )
 from assistant.reply.render import escape, to_markdown
 from assistant.search.conversation import Conversation
 from assistant.search.retrieve import Filters
 
 log = logging.getLogger(__name__)
-
-REBUILDING = '<div class="working">Bygger om indexet: läser dokumenten och gör dem sökbara …</div>'
-"""Shown while a rebuild runs, with an indeterminate progress bar (CSS): the build reports no steps."""
 
 
 def conversation_state(state: Any) -> Conversation | None:
@@ -191,7 +189,8 @@ class ChatEvents:
         }
 
     def start_rebuild(self) -> dict:
-        return {self.page.rebuild_button: gr.update(interactive=False), self.page.note: REBUILDING}
+        note = working("Bygger om indexet: läser dokumenten och gör dem sökbara")
+        return {self.page.rebuild_button: gr.update(interactive=False), self.page.note: note}
 
     def rebuild(self, request: gr.Request) -> dict:
         if not self.access.may_edit(request):

@@ -34,7 +34,8 @@ from assistant.interfaces.document_lists import (
     removal_choices,
     trash_choices,
 )
-from assistant.interfaces.presentation import build_summary, passages_text, pending_text
+from assistant.interfaces.event_options import QUIET
+from assistant.interfaces.presentation import build_summary, passages_text, pending_text, working
 from assistant.search.corpus_changes import CorpusChange, Progress
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,9 @@ log = logging.getLogger(__name__)
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 EDITORS_ONLY = "Obs! Bara redaktörer får ändra dokumenten."
 """What a reader's client reads if it sends an editor's event anyway (the server normally refuses it first)."""
-EDIT: dict[str, Any] = {
-    "api_visibility": "private",
-    "concurrency_limit": 1,
-    "concurrency_id": "rebuild",
-    "show_progress": "hidden",
-}
+EDIT: dict[str, Any] = {**QUIET, "concurrency_limit": 1, "concurrency_id": "rebuild"}
 """A change to the documents: not an API endpoint, one at a time (with the rebuild button).  Its progress is the
-panel's status line (:func:`working`), not Gradio's overlay, which lies over the panel's other components and
-speaks English ("processing | 9.2s", "queue: 1/1")."""
+panel's status line (:func:`~assistant.interfaces.presentation.working`), not Gradio's overlay."""
 STEP_SECONDS = 0.25
 """How often a running change looks for a new step to show."""
 
@@ -191,12 +186,6 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
         changes=(added, removed, undone, restored),
         handlers=(add, ask_removal, remove, restore),
     )
-
-
-def working(step: str) -> str:
-    """The status line while a change runs: the step in words, over a moving bar that claims no percentage
-    (the build reports no fraction of its work)."""
-    return f'<div class="working" role="status">{html.escape(step)} …</div>'
 
 
 def stepwise(work: Callable[[Progress], CorpusChange], first: str) -> Iterator[str | CorpusChange]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
@@ -18,8 +17,8 @@ from assistant.documents.pages import render_passage_page
 from assistant.documents.passages import Passage
 from assistant.engine import Engine
 from assistant.errors import user_message
+from assistant.interfaces.event_options import QUIET
 
-QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 BEFORE_ASKING = "Ställ en fråga, så visas här sidan där svarets första källa står."
 NO_PDF = "Svarets källor har ingen PDF-sida att visa; deras text står under Källor."
 

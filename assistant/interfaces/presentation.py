@@ -245,6 +245,12 @@ def transcript(turns: list[Turn], now: datetime, documents: list[DocumentSummary
     return "\n\n".join(parts) + "\n"
 
 
+def working(step: str) -> str:
+    """The status line while a change or rebuild runs: the step in words, over a moving bar that claims no
+    percentage (the build reports no fraction of its work)."""
+    return f'<div class="working" role="status">{html.escape(step)} …</div>'
+
+
 def build_figures(report: BuildReport) -> str:
     """ "65 stycken på 2,1 s (3 nya vektorer, 272 ur cachen, för stycken och meningar)" — the CLI."""
     seconds = f"{report.seconds:.1f}".replace(".", ",")
