@@ -167,6 +167,22 @@ def test_errors_are_one_swedish_line(engine, args: list[str], message: str) -> N
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_reader_that_stops_reading_ends_the_command_quietly(engine) -> None:
+    """`assistant corpus | head -0`: the pipe is closed before the command writes (it printed "Fel: Broken pipe")."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "corpus"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+        cwd=REPO,
+    )
+    assert command.stdout is not None
+    command.stdout.close()
+    _, errors = command.communicate(timeout=120)
+    assert command.returncode == 141 and errors == ""
+
+
 def test_index_status_json(engine) -> None:
     manifest = json.loads(run_cli("index", "status", "--json").stdout)
     assert manifest["passages"] == 65

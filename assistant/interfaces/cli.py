@@ -2,7 +2,8 @@
 
 User-facing text is Swedish; errors are printed as one clear line, never a
 traceback, and the exit code says what happened (0 ok, 1 failure, 2 usage,
-130 interrupted).  The parser is ``parser.py``, the handlers ``commands.py``;
+130 interrupted, 141 when the reader of the output stopped reading, as in
+``assistant ask … | head``).  The parser is ``parser.py``, the handlers ``commands.py``;
 ``assistant.__main__`` puts them together with the developer commands.
 """
 
@@ -18,6 +19,8 @@ from assistant.errors import INTERNAL_ERROR, user_message
 from assistant.search.dense import search_on_one_thread
 
 log = logging.getLogger("assistant")
+BROKEN_PIPE = 141
+"""The exit code when the output's reader closed the pipe: 128 + SIGPIPE, what a shell reports for other tools."""
 ENVIRONMENT = {
     "HF_HUB_OFFLINE": "1",
     "TOKENIZERS_PARALLELISM": "false",
@@ -47,6 +50,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:  # a subclass of OSError, but no failure: the reader has what it wanted
+        _discard_output()
+        return BROKEN_PIPE
     except OSError as error:  # a file named on the command line: the system's own words and the file
         log.info("Command failed: %r", error)
         print(f"Fel: {error.strerror or error} ({error.filename or ''}).", file=sys.stderr)
@@ -58,3 +64,10 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 130
+
+
+def _discard_output() -> None:
+    """Point stdout at the null device, so that the interpreter's flush at exit does not fail on the closed pipe
+    and print its own error (the recipe of the ``signal`` module's documentation)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
