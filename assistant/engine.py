@@ -408,8 +408,9 @@ class Engine:
         return remove_documents(self.corpus_dir, name, self.rebuild, titles)
 
     def restore_document(self, name: str) -> CorpusChange:
-        """Bring a document back from the trash and switch to an index with it (see :func:`restore_document`)."""
-        return restore_document(self.corpus_dir, name, self.rebuild)
+        """Bring a document back from the trash and switch to an index with it (see :func:`restore_document`):
+        as soon as its passages are searchable, like an added one (its vectors are usually still cached)."""
+        return restore_document(self.corpus_dir, name, lambda: self.rebuild(sentences_later=True))
 
     @property
     def rebuilding(self) -> bool:

@@ -12,7 +12,7 @@ from assistant.search.bridges import vector_words
 from assistant.search.build import build_index
 from assistant.search.index import load_index
 from assistant.search.units import passage_text, sentence_units
-from assistant.search.vector_cache import VectorCache
+from assistant.search.vector_cache import KEEP_BUILDS, VectorCache
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
 
@@ -28,7 +28,7 @@ class CountingEmbedder:
         return np.array([[len(t), sum(map(ord, t)) % 997, 1.0] for t in texts], dtype=np.float32)
 
 
-def test_only_unseen_texts_are_embedded_and_unused_ones_dropped(tmp_path: Path) -> None:
+def test_only_unseen_texts_are_embedded_and_unused_ones_dropped_after_a_while(tmp_path: Path) -> None:
     embed = CountingEmbedder()
     first = VectorCache(tmp_path, "model-a", "passage: ")
     vectors = first.encode(["ett", "två", "ett"], embed)
@@ -41,7 +41,18 @@ def test_only_unseen_texts_are_embedded_and_unused_ones_dropped(tmp_path: Path) 
     assert embed.calls[-1] == ["tre"] and (second.embedded, second.reused) == (1, 1)
     assert np.array_equal(again[0], vectors[1])
     second.save()
-    assert set(VectorCache(tmp_path, "model-a", "passage: ").stored) == {second.key("två"), second.key("tre")}
+    assert set(VectorCache(tmp_path, "model-a", "passage: ").stored) == {second.key(t) for t in ("ett", "två", "tre")}
+
+    def build_using_two_and_three() -> set[str]:
+        later = VectorCache(tmp_path, "model-a", "passage: ")
+        later.encode(["två", "tre"], embed)
+        later.save()
+        return set(VectorCache(tmp_path, "model-a", "passage: ").stored)
+
+    for _ in range(KEEP_BUILDS - 1):  # "ett" unused in KEEP_BUILDS builds in all: still kept
+        assert build_using_two_and_three() == {second.key(t) for t in ("ett", "två", "tre")}
+    assert build_using_two_and_three() == {second.key("två"), second.key("tre")}
+    assert embed.calls[-1] == ["tre"]  # nothing embedded since
 
 
 def test_serves_several_lists_in_one_build(tmp_path: Path) -> None:
@@ -102,7 +113,12 @@ def test_rebuild_embeds_only_an_added_document(tmp_path: Path, embedder) -> None
     new = len(set(now) - set(texts))  # two one-sentence passages (passage and sentence text coincide), new words
     assert (added.embedded, added.reused, added.passages) == (new, len(now) - new, 67)
 
+    guidelines = (corpus / "riktlinjer.md").read_bytes()
     (corpus / "riktlinjer.md").unlink()
     removed = build_index(corpus, index, embedder)
     assert (removed.embedded, removed.passages) == (0, 65)
     assert {p.document for p in load_index(index).passages} == {"rapport"}
+
+    (corpus / "riktlinjer.md").write_bytes(guidelines)  # restored from the trash: its vectors were kept
+    restored = build_index(corpus, index, embedder)
+    assert (restored.embedded, restored.passages) == (0, 67)
