@@ -1,4 +1,4 @@
-"""The question as typed → understood: chat Swedish, missing å/ä/ö, typos, language, intent, places."""
+"""The question as typed → understood: chat Swedish, missing å/ä/ö, typos, language, intent, places, roles."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from assistant.search.intent import intent_of
 from assistant.search.places import swedish_places
 from assistant.search.query import Speller, language_of, mend
+from assistant.search.speakers import named_speaker
 from assistant.search.understanding import Reader
 
 CORPUS_WORDS = {"jämställdhet", "gällivare", "förskolan", "många", "intervjuades", "politikerna", "styrkedjan", "kalix"}
@@ -93,3 +94,19 @@ def test_places_are_whole_names_in_any_case_and_common_words_only_capitalised() 
     assert places.named("Hur gör man i Vara?") == ["Vara"]
     assert places.named("Vad gör man i Norge?") == ["Norge"]
     assert places.named("Vad är en kil i arbetet?") == [] and places.named("Mark är viktig") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Hur ska vi få med politikerna?", "Politiker"),  # "ska" is the verb "skola", not the school
+        ("Vem ska jag prata med först?", None),
+        ("Vad sa nämnden?", "Politiker"),  # the lemmatiser reads "nämnd" as the verb "nämna"
+        ("Nämns budgeten i rapporten?", None),
+        ("Vad sa rektorerna i skolan?", "Verksamhetsföreträdare"),
+        ("Hur fick de med förvaltningen?", "Förvaltningsföreträdare"),
+        ("Gäller det verksamhetsstyrningen?", None),  # a role word inside a compound names no role
+    ],
+)
+def test_a_role_is_named_by_its_words_in_any_inflection_and_by_no_verb(question: str, role: str | None) -> None:
+    assert named_speaker(question, PLACES).role == role

@@ -89,6 +89,12 @@ _stored: dict[str, tuple[str, ...]] = {}
 merged, so a server that rebuilds holds one index's table. Forms are deterministic: a word not in it is computed."""
 
 
+def stem(word: str) -> str:
+    """A lower-case word's Snowball stem, accents folded, without lemmatising it first."""
+    with _LOCK:
+        return _STEMMER.stemWord(word).translate(FOLD)
+
+
 def normal_forms(word: str) -> tuple[str, ...]:
     """The BM25 tokens of one lower-case word: its lemma, and for an unknown compound also its parts.
 

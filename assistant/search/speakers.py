@@ -2,8 +2,9 @@
 
 "politikerna i Kalix", "Gällivares politiker", "förvaltningen i Haparanda",
 "skolan i Övertorneå": the speaker's quotes are then ranked first, softly (a
-boost, not a filter).  Words are compared by their normal forms (lemma, stem,
-å/ä/ö folded), never by prefix, so "verksamhetsstyrningen" is not a role.
+boost, not a filter).  A question's word names a role when its normal form
+(lemma, stem, å/ä/ö folded) or its plain stem is a role word's stem; never by
+prefix, so "verksamhetsstyrningen" is not a role.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.documents.names import name_key
-from assistant.search.lexical import name_keys, normal_forms, words
+from assistant.search.lexical import name_keys, normal_forms, stem, words
 
 ROLE_WORDS = {
     "Politiker": (
@@ -51,6 +52,9 @@ ROLE_WORDS = {
     ),
 }
 """Everyday words for the report's three levels (politik, förvaltning, verksamhet)."""
+AUXILIARY = frozenset({"ska", "skall", "skulle"})
+"""The verb "skola" (shall), which the lemmatiser gives the noun's lemma: "Hur ska vi …?" named the school's
+level (Verksamhetsföreträdare) before any role the question named (new-user trial, 2026-12-07)."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,17 @@ def role_words() -> list[str]:
     return [word for names in ROLE_WORDS.values() for word in names]
 
 
-def _whole_word_form(word: str) -> str:
-    """A word's own normal form, without its compound parts ("verksamhetsstyrning" is no "verksamhet")."""
-    return normal_forms(word.lower())[0]
+def _whole_word_forms(word: str) -> set[str]:
+    """A word's own normal form, without its compound parts ("verksamhetsstyrning" is no "verksamhet"), and its
+    plain stem ("nämnden" → "namnd", where the lemmatiser reads "nämnd" as the verb "nämna"); none for "ska"."""
+    lower = word.lower()
+    return set() if lower in AUXILIARY else {normal_forms(lower)[0], stem(lower)}
 
 
 @lru_cache(maxsize=1)
 def _role_forms() -> dict[str, set[str]]:
-    """Normal forms of the role words, made on first use (lemmatising loads simplemma's data)."""
-    return {role: {_whole_word_form(w) for w in names} for role, names in ROLE_WORDS.items()}
+    """The role words' plain stems (written in their base form, they need no lemma: "nämnd" is no "nämna")."""
+    return {role: {stem(w) for w in names} for role, names in ROLE_WORDS.items()}
 
 
 def is_town_word(word: str, municipalities: list[str]) -> bool:
@@ -85,7 +91,7 @@ def is_town_word(word: str, municipalities: list[str]) -> bool:
 
 def is_role_word(word: str) -> bool:
     """True for a word that names a role ("politikerna", "förvaltningen")."""
-    return any(_whole_word_form(word) in forms for forms in _role_forms().values())
+    return any(_whole_word_forms(word) & forms for forms in _role_forms().values())
 
 
 def is_speaker_word(word: str, municipalities: list[str]) -> bool:
@@ -98,6 +104,6 @@ def named_speaker(question: str, municipalities: list[str]) -> Speaker:
     found = words(question)
     keys = {key for word in found for key in name_keys(word)}
     municipality = next((m for m in municipalities if name_key(m) in keys), None)
-    forms = [_whole_word_form(w) for w in found]
-    role = next((r for form in forms for r, role_forms in _role_forms().items() if form in role_forms), None)
+    forms = [_whole_word_forms(w) for w in found]
+    role = next((r for own in forms for r, role_forms in _role_forms().items() if own & role_forms), None)
     return Speaker(role, municipality)
