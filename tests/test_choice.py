@@ -9,7 +9,15 @@ import numpy as np
 from assistant.documents.passages import Passage
 from assistant.reply.answer import compose
 from assistant.reply.answerability import Decision
-from assistant.reply.choice import CHOICE_FEATURES, RANKER_ORDER, Choosers, Offered, choice_features, choose
+from assistant.reply.choice import (
+    CHOICE_FEATURES,
+    RANKER_ORDER,
+    Choosers,
+    Offered,
+    choice_features,
+    choose,
+    wants_tips,
+)
 from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS
 from assistant.search.learned import LinearModel
 from assistant.search.query import Query
@@ -88,3 +96,17 @@ def test_a_learned_tip_model_orders_the_tips_and_irrelevant_ones_stay_out_unless
     assert [t.text for t in shown] == [about_money.passage.text, about_politics.passage.text]
     asked = compose(money, hits, ANSWERED, LEAD, offered=Offered([], tips, tips_asked=True), choosers=overlap)
     assert faint.passage.text in [t.text for t in asked.reply.tips]
+
+
+def test_a_question_about_what_to_do_gets_tips_first_though_it_names_no_tips() -> None:
+    faint = quote("Arbeta inte ensam, utan forma en grupp som driver arbetet.", 1e-6, "", kind="tip")
+    for text in (
+        "Hur involverar man både politiker och tjänstepersoner?",
+        "Ska jag driva det här ensam eller bilda en grupp?",
+    ):
+        question = Query(text, text)
+        assert question.intent == "general" and not question.asks_tips  # the intent alone would show no tips
+        offered = Offered([], [faint], tips_asked=wants_tips(question))
+        reply = compose(question, [ABOUT, faint], ANSWERED, LEAD, offered=offered).reply
+        assert [t.text for t in reply.tips] == [faint.passage.text] and reply.tips_first
+    assert not wants_tips(Query("Hur arbetade man i Kalix?", "Hur arbetade man i Kalix?"))
