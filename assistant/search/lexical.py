@@ -59,6 +59,12 @@ def _lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="sv")).lower()
 
 
+def lemma(word: str) -> str:
+    """A lower-case word's dictionary form ("lärarna" → "lärare", "kostar" → "kosta"), by simplemma."""
+    with _LOCK:
+        return _lemma(word)
+
+
 @dataclass(frozen=True)
 class _Compound:
     """A compound's part lemmas and where its last part (the head) starts in the word."""
