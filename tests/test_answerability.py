@@ -12,6 +12,7 @@ from assistant.reply.answer import compose
 from assistant.reply.answerability import (
     DECISION_FEATURES,
     Decision,
+    absent_words,
     decide,
     decision_features,
     decline_message,
@@ -90,6 +91,12 @@ def test_the_model_decides_the_rest_and_absent_words_are_named() -> None:
     assert not weak.answered and weak.reason == "weak_match" and weak.probability is not None
     absent = decided("Hur arbetar äldreomsorgen?", 0.85)
     assert absent.answered and absent.absent_words == ("äldreomsorgen",)
+
+
+def test_a_compound_whose_every_part_the_documents_use_is_not_absent() -> None:
+    coverage = Coverage(frozenset(tokenize("Piloterna drev projektet i skolan.")))
+    assert absent_words(query("Hur gick pilotprojektet?"), coverage) == []
+    assert absent_words(query("Vad säger Skolverket?"), coverage) == ["skolverket"]  # "skola", but not "verk"
 
 
 def test_a_declined_reply_shows_at_most_two_nearby_passages() -> None:

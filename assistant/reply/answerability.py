@@ -33,7 +33,7 @@ import numpy as np
 from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import STOPWORDS, normal_forms, tokenize, words
+from assistant.search.lexical import STOPWORDS, compound_parts, normal_forms, tokenize, words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -84,14 +84,18 @@ class Decision:
 
 def absent_words(query: Query, coverage: Coverage) -> list[str]:
     """Specific words of the question that the documents never use (in any inflection or as a compound part), nor
-    say in other words (a bridged word whose bridge they use is not absent)."""
+    say in other words (a bridged word whose bridge they use is not absent), nor use every part of (the report
+    says "pilotverksamheterna" and "projekt": "pilotprojektet" is not foreign to it)."""
     if query.language != "sv":
         return []
     covered = coverage.forms | coverage.bridged(query.bridges)
     return [
         w
         for w in dict.fromkeys(words(query.text))
-        if len(w) >= SPECIFIC_WORD_CHARS and w not in STOPWORDS and not set(normal_forms(w)) & covered
+        if len(w) >= SPECIFIC_WORD_CHARS
+        and w not in STOPWORDS
+        and not set(normal_forms(w)) & covered
+        and not set(compound_parts(w) or ["-"]) <= covered
     ]
 
 

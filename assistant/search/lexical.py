@@ -90,6 +90,18 @@ def _split(word: str) -> _Compound | None:
     return best[1] if best else None
 
 
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The BM25 tokens of a compound's parts, whether or not the dictionary knows the whole word
+    ("pilotprojektet" → "pilot", "projekt"); () for a word that does not split."""
+    if len(word) < MIN_COMPOUND:
+        return ()
+    with _LOCK:
+        compound = _split(word)
+        if compound is None:
+            return ()
+        return tuple(dict.fromkeys(_STEMMER.stemWord(part).translate(FOLD) for part in compound.parts))
+
+
 _stored: dict[str, tuple[str, ...]] = {}
 """The normal forms stored with the index loaded last (:func:`use_stored_forms`): replaced on every load, never
 merged, so a server that rebuilds holds one index's table. Forms are deterministic: a word not in it is computed."""
