@@ -85,6 +85,15 @@ def test_a_declined_figure_question_says_no_such_figures() -> None:
     assert decline_message(decision) == Decline("Rapporten anger inga sådana siffror.")
 
 
+def test_a_duration_is_met_by_a_time_in_words() -> None:
+    asked = query("Hur lång tid tar det innan man ser skillnad?", intent="figure")
+    in_words = [hit("Förändringsarbete tar tid och kräver uthållighet.", 0.7)]
+    row = decision_features(asked, in_words, COVERAGE, [])[0]
+    assert row[DECISION_FEATURES.index("figure_unmet")] == 0.0
+    budget = decision_features(query("Hur stor var budgeten?", intent="figure"), in_words, COVERAGE, [])[0]
+    assert budget[DECISION_FEATURES.index("figure_unmet")] == 1.0  # "tid" answers a duration, not a budget
+
+
 def test_the_model_decides_the_rest_and_absent_words_are_named() -> None:
     assert decided("Hur arbetade förskolan?", 0.9).answered
     weak = decided("Hur arbetade förskolan?", 0.7)
