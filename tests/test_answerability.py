@@ -12,6 +12,7 @@ from assistant.reply.answer import compose
 from assistant.reply.answerability import (
     DECISION_FEATURES,
     Decision,
+    absent_words,
     decide,
     decision_features,
     decline_message,
@@ -84,12 +85,27 @@ def test_a_declined_figure_question_says_no_such_figures() -> None:
     assert decline_message(decision) == Decline("Rapporten anger inga sådana siffror.")
 
 
+def test_a_duration_is_met_by_a_time_in_words() -> None:
+    asked = query("Hur lång tid tar det innan man ser skillnad?", intent="figure")
+    in_words = [hit("Förändringsarbete tar tid och kräver uthållighet.", 0.7)]
+    row = decision_features(asked, in_words, COVERAGE, [])[0]
+    assert row[DECISION_FEATURES.index("figure_unmet")] == 0.0
+    budget = decision_features(query("Hur stor var budgeten?", intent="figure"), in_words, COVERAGE, [])[0]
+    assert budget[DECISION_FEATURES.index("figure_unmet")] == 1.0  # "tid" answers a duration, not a budget
+
+
 def test_the_model_decides_the_rest_and_absent_words_are_named() -> None:
     assert decided("Hur arbetade förskolan?", 0.9).answered
     weak = decided("Hur arbetade förskolan?", 0.7)
     assert not weak.answered and weak.reason == "weak_match" and weak.probability is not None
     absent = decided("Hur arbetar äldreomsorgen?", 0.85)
     assert absent.answered and absent.absent_words == ("äldreomsorgen",)
+
+
+def test_a_compound_whose_every_part_the_documents_use_is_not_absent() -> None:
+    coverage = Coverage(frozenset(tokenize("Piloterna drev projektet i skolan.")))
+    assert absent_words(query("Hur gick pilotprojektet?"), coverage) == []
+    assert absent_words(query("Vad säger Skolverket?"), coverage) == ["skolverket"]  # "skola", but not "verk"
 
 
 def test_a_declined_reply_shows_at_most_two_nearby_passages() -> None:
@@ -177,3 +193,23 @@ def test_the_wording_reads_the_vector_ranking_encoded(fake_engine) -> None:
     finally:
         fake_engine.embedder = embedder
         fake_engine.use(learned)
+
+
+PLAIN_QUESTIONS = (
+    "Vilka kommuner deltog i programmet?",
+    "Which municipalities took part in the programme?",
+    "Var börjar man om man är ny jämställdhetsstrateg?",
+    "Var börjar man med jämställdhet i en liten kommun?",
+)
+"""Plain questions the report answers (its list of the municipalities, its advice on where to start) that the
+decision declines (0.28–0.52 against a threshold of 0.53, 2026-12-07): the question's wording score overrules
+retrieval that found the answer first.  Clipping the wording term, a stronger ridge on it, or gating it by the
+ranker's or the best sentence's score answered some of them only by letting near-topic out-of-scope questions
+through (cross-validated near-topic declined 0.93 → 0.76–0.90), so the defect stands, recorded here."""
+
+
+@pytest.mark.xfail(strict=True, reason="the wording term overrules strong retrieval (issue 23); not yet fixed")
+@pytest.mark.parametrize("question", PLAIN_QUESTIONS)
+def test_a_plain_question_the_report_answers_is_answered(engine, question: str) -> None:
+    decision = engine.ask(question).answer.decision
+    assert decision.answered, f"{question}: answerability {decision.probability:.2f}"

@@ -43,9 +43,20 @@ def test_words_whose_stems_meet_keep_their_own_synonyms(tmp_path: Path) -> None:
     path = thesaurus(tmp_path, "lärd|1\n(adj.)|styrdokument\nlag|1\n(subst.)|rektorer\n")  # "lärd", "lärare": "lar"
     bridges = Bridges(BridgeTable(synonym_table(FORMS, synonym_pairs(path)), [], NO_VECTORS), FORMS, None)
     assert bridges.synonyms("lärarna") == ("skolpersonal",)
-    assert bridges.synonyms("lärda") == ("styrdokument",)
+    assert bridges.synonyms("lärd") == ("styrdokument",)
     assert bridges.synonyms("laget") == ("rektorer",)
     assert bridges.synonyms("läget") == ()  # stems to "lag" too, but is not "lag"
+
+
+def test_a_word_takes_only_the_synonyms_of_the_word_it_is_an_inflection_of(tmp_path: Path) -> None:
+    """A shared beginning is not enough: "kostar" is "kosta", not "kost" (food); "nämns" is "nämna", not "nämnd"."""
+    path = thesaurus(tmp_path, "kost|1\n(subst.)|politiker\nbussig|1\n(adj.)|rektorer\n")
+    bridges = Bridges(BridgeTable(synonym_table(FORMS, synonym_pairs(path)), [], NO_VECTORS), FORMS, None)
+    assert bridges.synonyms("kosten") == ("politiker",)
+    assert bridges.synonyms("kostar") == ()
+    assert bridges.synonyms("bussen") == ()
+    assert bridges.synonyms("nämns") == ()  # the municipal terms' "nämnd" is a body, "nämns" a verb
+    assert bridges.synonyms("nämnderna") == ("politiker",)
 
 
 def test_a_missing_thesaurus_leaves_the_municipal_terms(tmp_path: Path) -> None:

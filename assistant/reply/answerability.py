@@ -33,7 +33,7 @@ import numpy as np
 from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import STOPWORDS, normal_forms, tokenize, words
+from assistant.search.lexical import STOPWORDS, compound_parts, normal_forms, tokenize, words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -44,6 +44,10 @@ FIGURE_IN_TEXT = re.compile(
     r"\d|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|hundra|procent)\b", re.I
 )
 """A figure in a sentence ("en"/"ett" are articles far more often than numbers, so they do not count)."""
+DURATION_QUESTION = re.compile(r"\b(hur (lång tid|länge)|how long)\b", re.I)
+TIME_IN_TEXT = re.compile(r"\b(tid|tiden|länge|långsiktig\w*|år|åren|månad\w*|veck\w*|time|years?)\b", re.I)
+"""A duration question ("Hur lång tid tar det innan man ser skillnad?") is met by a time the report states in words
+("det tar tid", "över flera år", "på lång sikt"), not only by a number."""
 TOP_HITS = 5
 """The hits whose sentences the features look at (the reply shows about this many)."""
 FIGURE_HITS = 3
@@ -84,22 +88,28 @@ class Decision:
 
 def absent_words(query: Query, coverage: Coverage) -> list[str]:
     """Specific words of the question that the documents never use (in any inflection or as a compound part), nor
-    say in other words (a bridged word whose bridge they use is not absent)."""
+    say in other words (a bridged word whose bridge they use is not absent), nor use every part of (the report
+    says "pilotverksamheterna" and "projekt": "pilotprojektet" is not foreign to it)."""
     if query.language != "sv":
         return []
     covered = coverage.forms | coverage.bridged(query.bridges)
     return [
         w
         for w in dict.fromkeys(words(query.text))
-        if len(w) >= SPECIFIC_WORD_CHARS and w not in STOPWORDS and not set(normal_forms(w)) & covered
+        if len(w) >= SPECIFIC_WORD_CHARS
+        and w not in STOPWORDS
+        and not set(normal_forms(w)) & covered
+        and not set(compound_parts(w) or ["-"]) <= covered
     ]
 
 
 def _figure_unmet(query: Query, hits: list[Hit]) -> bool:
-    """A figure is asked for and none of the best sentences holds a number."""
+    """A figure is asked for and none of the best sentences holds a number (or, for a duration, a time)."""
     if query.intent != "figure":
         return False
-    return not any(FIGURE_IN_TEXT.search(s) for h in hits[:FIGURE_HITS] for s in h.sentences[:FIGURE_SENTENCES])
+    duration = DURATION_QUESTION.search(query.text)
+    best = [s for h in hits[:FIGURE_HITS] for s in h.sentences[:FIGURE_SENTENCES]]
+    return not any(FIGURE_IN_TEXT.search(s) or (duration and TIME_IN_TEXT.search(s)) for s in best)
 
 
 def wording_score(vector: np.ndarray, wording: np.ndarray | None) -> float:

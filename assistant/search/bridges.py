@@ -22,15 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.search.lexical import STOPWORDS, normal_forms, tokenize, words
+from assistant.search.lexical import STOPWORDS, lemma, normal_forms, tokenize, words
 
 MIN_CHARS = 4
 """Shorter words are not bridged (mostly chat and function words the stopword list misses)."""
 MAX_TARGETS = 3
 """Words a question's word is bridged to at most (the municipal terms first, then the thesaurus's order)."""
-STEM_SLACK = 2
-"""A question's word takes a thesaurus word's synonyms only when they share its beginning but for this many
-letters (at least 3): "lärarna" – "lärare", "förtroendevalda" – "förtroendevald"; not "läget" – "lag"."""
 NEIGHBOUR_MIN_CHARS = 6
 """Shorter words are not looked up in the model's space: a short word's vector is mostly its spelling."""
 NEIGHBOUR_MIN = 0.90
@@ -75,7 +72,7 @@ def synonym_table(forms: frozenset[str], pairs: Iterable[tuple[str, str]]) -> di
 
     Keyed by the word's first normal form, a stem, where different words can meet ("lärare" and "lärd" are
     both "lar"; "läge" and "lag" both "lag"), so each key holds ``[word, synonyms]`` per word, and a question's
-    word takes those of the word it shares the longest beginning with (:meth:`Bridges.synonyms`).
+    word takes those of the word it is an inflection of (:meth:`Bridges.synonyms`).
     """
     table: dict[str, dict[str, list[str]]] = {}
     for word, synonym in pairs:
@@ -85,10 +82,6 @@ def synonym_table(forms: frozenset[str], pairs: Iterable[tuple[str, str]]) -> di
         if len(targets) < MAX_TARGETS and synonym not in targets:
             targets.append(synonym)
     return {key: [[word, targets] for word, targets in sources.items()] for key, sources in table.items()}
-
-
-def _shared_start(a: str, b: str) -> int:
-    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def vector_words(texts: Iterable[str]) -> list[str]:
@@ -142,13 +135,15 @@ class Bridges:
         return tuple(Bridge(w, found[w]) for w in absent if found[w])
 
     def synonyms(self, word: str) -> tuple[str, ...]:
-        """The synonyms of the thesaurus word under ``word``'s key that shares the longest beginning with it."""
-        best, chosen = 0, ()
-        for source, targets in self.table.synonyms.get(_head_form(word), []):
-            shared = _shared_start(word, source)
-            if shared >= max(3, len(source) - STEM_SLACK) and shared > best:
-                best, chosen = shared, tuple(targets)
-        return chosen
+        """The synonyms of the thesaurus word that ``word`` is, or is an inflection of (its lemma).
+
+        Sharing a stem or a beginning is not enough: "kostar" (kosta) is not "kost" (food), "nämns" (nämna) not
+        "nämnd", "bussen" not "bussig"; each took the other's synonyms when a shared beginning sufficed."""
+        for form in dict.fromkeys((word, lemma(word))):
+            for source, targets in self.table.synonyms.get(_head_form(form), []):
+                if source == form:
+                    return tuple(targets)
+        return ()
 
     def _neighbours(self, words: list[str]) -> list[tuple[str, ...]]:
         assert self.encode is not None

@@ -59,6 +59,12 @@ def _lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="sv")).lower()
 
 
+def lemma(word: str) -> str:
+    """A lower-case word's dictionary form ("lärarna" → "lärare", "kostar" → "kosta"), by simplemma."""
+    with _LOCK:
+        return _lemma(word)
+
+
 @dataclass(frozen=True)
 class _Compound:
     """A compound's part lemmas and where its last part (the head) starts in the word."""
@@ -82,6 +88,18 @@ def _split(word: str) -> _Compound | None:
             if best is None or rank > best[0]:
                 best = (rank, _Compound((_lemma(first), *tail.parts), cut + tail.head_start))
     return best[1] if best else None
+
+
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The BM25 tokens of a compound's parts, whether or not the dictionary knows the whole word
+    ("pilotprojektet" → "pilot", "projekt"); () for a word that does not split."""
+    if len(word) < MIN_COMPOUND:
+        return ()
+    with _LOCK:
+        compound = _split(word)
+        if compound is None:
+            return ()
+        return tuple(dict.fromkeys(_STEMMER.stemWord(part).translate(FOLD) for part in compound.parts))
 
 
 _stored: dict[str, tuple[str, ...]] = {}
