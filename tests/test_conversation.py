@@ -72,6 +72,16 @@ def test_där_carries_the_previous_place(reader: Reader) -> None:
     assert query.intent == "said"
 
 
+def test_a_role_or_place_a_follow_up_talks_about_focuses_its_ranking_without_filtering(reader: Reader) -> None:
+    """Filtered to school staff's quotes, "Hur gjorde de i skolan?" lost every paragraph about the school."""
+    talk = _talk(reader, "Vad gjorde Kalix?")
+    school = reader.read("Hur gjorde de i skolan?", talk).together
+    assert school is not None and school.role == "Verksamhetsföreträdare" and school.municipality == "Kalix"
+    assert (school.implied_municipality, school.implied_role) == (None, None)
+    there = reader.read("Hur gick arbetet i skolan där?", talk).together
+    assert there is not None and there.municipality == "Kalix" and there.implied_municipality is None
+
+
 def test_a_tip_follow_up_keeps_the_topic_but_not_the_place(reader: Reader) -> None:
     query = reader.read("Finns det något tips om det?", _talk(reader, "Vad gjorde Kalix med uppföljning?")).together
     assert query is not None and query.asks_tips and query.municipality is None
