@@ -128,7 +128,7 @@ def test_content_words_leave_out_pointers_names_and_question_words() -> None:
 
 
 def _features(reader: Reader, question: str, *before: str) -> dict[str, float]:
-    row = follow_up_features(reader.read(question, _talk(reader, *before)), PLACES, 0.8, 0.7)
+    row = follow_up_features(reader.read(question, _talk(reader, *before)), PLACES, 0.8, 0.7, 0.75, 0.72)
     return dict(zip(FOLLOW_UP_FEATURES, row.tolist(), strict=True))
 
 
@@ -144,3 +144,10 @@ def test_follow_up_features_name_what_points_back(reader: Reader) -> None:
         new["points_back"] == 0 and new["topic_word_share"] == 0 and new["content_words"] == pytest.approx(np.log1p(1))
     )
     assert (new["topic_similarity"], new["corpus_similarity"]) == pytest.approx((0.8, 0.7))
+
+
+def test_follow_up_features_read_how_near_the_question_is_to_what_was_just_cited(reader: Reader) -> None:
+    """A "continues" turn stands on its own words; what marks it is its nearness to the cited passages and how
+    much its topic sharpens what it finds (``cited_similarity``, ``together_gain``)."""
+    row = _features(reader, "Vem genomförde själva intervjuerna?", "Hur många intervjuades?")
+    assert row["cited_similarity"] == pytest.approx(0.75) and row["together_gain"] == pytest.approx(0.02)

@@ -40,6 +40,15 @@ def test_passages_beside_and_after_the_cited_one_are_marked(fake_retriever) -> N
     assert not any(_column(fake_retriever, alone, name)[quote] for name in ("cited_beside", "cited_lead"))
 
 
+def test_a_question_is_nearest_to_the_cited_passage_it_repeats(fake_retriever) -> None:
+    passages = fake_retriever.index.passages
+    text, other = passages[3].text, passages[10].id
+    assert fake_retriever.cited_similarity(text, ()) == 0.0
+    assert fake_retriever.cited_similarity(text, ("no-such-id", other)) < fake_retriever.cited_similarity(
+        text, (passages[3].id, other)
+    )
+
+
 def test_the_probability_mixes_the_two_readings(fake_retriever) -> None:
     alone, together = Query.plain("Vad är styrkedjan?"), Query.plain("Vad gjorde Kalix i skolan?")
     top = {p: fake_retriever.rank(q).top(1)[0].passage.id for p, q in ((0.0, alone), (1.0, together))}
