@@ -477,12 +477,15 @@ def _wording(loaded: _Loaded, learned: Learned, query: Query) -> float:
 
 def _follow_up_row(loaded: _Loaded, reading: Reading) -> np.ndarray:
     """The follow-up model's features of a question read in a conversation, by one loaded index."""
-    retriever = loaded.retriever
+    retriever, together = loaded.retriever, reading.together
+    assert together is not None, "a question with no conversation before it is no follow-up"
     return follow_up_features(
         reading,
         loaded.reader.municipalities,
         retriever.similarity(reading.alone.text, reading.topic_text),
         retriever.best_cosine(reading.alone.text),
+        retriever.cited_similarity(reading.alone.text, together.cited),
+        retriever.best_cosine(together.search_text),
     )
 
 

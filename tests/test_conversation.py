@@ -72,6 +72,16 @@ def test_där_carries_the_previous_place(reader: Reader) -> None:
     assert query.intent == "said"
 
 
+def test_a_role_or_place_a_follow_up_talks_about_focuses_its_ranking_without_filtering(reader: Reader) -> None:
+    """Filtered to school staff's quotes, "Hur gjorde de i skolan?" lost every paragraph about the school."""
+    talk = _talk(reader, "Vad gjorde Kalix?")
+    school = reader.read("Hur gjorde de i skolan?", talk).together
+    assert school is not None and school.role == "Verksamhetsföreträdare" and school.municipality == "Kalix"
+    assert (school.implied_municipality, school.implied_role) == (None, None)
+    there = reader.read("Hur gick arbetet i skolan där?", talk).together
+    assert there is not None and there.municipality == "Kalix" and there.implied_municipality is None
+
+
 def test_a_tip_follow_up_keeps_the_topic_but_not_the_place(reader: Reader) -> None:
     query = reader.read("Finns det något tips om det?", _talk(reader, "Vad gjorde Kalix med uppföljning?")).together
     assert query is not None and query.asks_tips and query.municipality is None
@@ -118,7 +128,7 @@ def test_content_words_leave_out_pointers_names_and_question_words() -> None:
 
 
 def _features(reader: Reader, question: str, *before: str) -> dict[str, float]:
-    row = follow_up_features(reader.read(question, _talk(reader, *before)), PLACES, 0.8, 0.7)
+    row = follow_up_features(reader.read(question, _talk(reader, *before)), PLACES, 0.8, 0.7, 0.75, 0.72)
     return dict(zip(FOLLOW_UP_FEATURES, row.tolist(), strict=True))
 
 
@@ -134,3 +144,10 @@ def test_follow_up_features_name_what_points_back(reader: Reader) -> None:
         new["points_back"] == 0 and new["topic_word_share"] == 0 and new["content_words"] == pytest.approx(np.log1p(1))
     )
     assert (new["topic_similarity"], new["corpus_similarity"]) == pytest.approx((0.8, 0.7))
+
+
+def test_follow_up_features_read_how_near_the_question_is_to_what_was_just_cited(reader: Reader) -> None:
+    """A "continues" turn stands on its own words; what marks it is its nearness to the cited passages and how
+    much its topic sharpens what it finds (``cited_similarity``, ``together_gain``)."""
+    row = _features(reader, "Vem genomförde själva intervjuerna?", "Hur många intervjuades?")
+    assert row["cited_similarity"] == pytest.approx(0.75) and row["together_gain"] == pytest.approx(0.02)

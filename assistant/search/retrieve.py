@@ -291,6 +291,11 @@ class Retriever:
         positions = self._candidates(vector, lexical, mask)
         return float(_dense(*self._dense_scores(vector, positions)).max()) if len(positions) else 0.0
 
+    def cited_similarity(self, text: str, cited: tuple[str, ...]) -> float:
+        """The cosine of ``text`` (as a query) to the nearest of the ``cited`` passages (ids); 0 with none found."""
+        found = np.array([p for p in map(self.index.passages.position, cited) if p is not None], dtype=np.int64)
+        return float((self.index.vectors[found] @ self.encode(text)[0]).max()) if len(found) else 0.0
+
     def search(
         self, query: Query | str, k: int = 8, filters: Filters = Filters(), method: Method = "fused"
     ) -> list[Hit]:

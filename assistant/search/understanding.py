@@ -15,7 +15,7 @@ from assistant.search import conversation
 from assistant.search.bridges import Bridge, Bridges
 from assistant.search.conversation import Conversation, Topic
 from assistant.search.coverage import YEAR
-from assistant.search.intent import intent_of
+from assistant.search.intent import Intent, intent_of
 from assistant.search.places import Gazetteer, swedish_places
 from assistant.search.query import Query, Speller, mend
 from assistant.search.speakers import named_speaker
@@ -108,6 +108,8 @@ class Reader:
             intent = topic.intent  # "Och om integrering då?" asks what the question before asked
         if asks_tips and intent == "general":
             intent = "advice"
+        named_town = named.municipality or carried_town
+        town_filter, role_filter = _implied(text, intent, named_town, named.role, self.municipalities)
         together = replace(
             alone,
             intent=intent,
@@ -116,8 +118,8 @@ class Reader:
             asks_tips=asks_tips,
             follow_up=True,
             searched=f"{topic_text} {text}",
-            implied_role=named.role,
-            implied_municipality=named.municipality or carried_town,
+            implied_role=role_filter,
+            implied_municipality=town_filter,
             cited=talk.cited,
             follows=conversation.follows_kind(text),
             bridges=self._bridges(f"{topic_text} {text}", alone.language),
@@ -129,3 +131,21 @@ class Reader:
         query = self.understand(previous_query)
         topic = Topic(query.text, (), query.municipality, query.role, query.intent, query.asks_tips)
         return Conversation(topic, 1, previous_query)
+
+
+def _implied(
+    text: str, intent: Intent, town: str | None, role: str | None, municipalities: list[str]
+) -> tuple[str | None, str | None]:
+    """The municipality and role a follow-up restricts its passages to (the rest stay a soft focus: the ranker's
+    ``town_match`` and ``role_match``).
+
+    Only a follow-up asking what someone said ("Vad sa politikerna där?") is restricted by both, and one that
+    names nothing but a place ("Och i Gällivare?") by its place.  A role word is mostly what a question is about,
+    not who speaks: "Hur gjorde de i skolan?" restricted to school staff's quotes lost every paragraph, and
+    225 of 1,223 development follow-ups (gold states, the turn's labelled reading) had every gold passage
+    filtered out — most by a role word ("skolan", "chefen", "politikerna"), some by a place ("Och i Kalix, vad
+    hände på förskolan där?", whose paragraph does not name Kalix).
+    """
+    if intent == "said":
+        return town, role
+    return (town, None) if not conversation.content_words(text, municipalities) else (None, None)
