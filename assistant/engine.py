@@ -46,7 +46,7 @@ from assistant.search.follow_up import FOLLOW_UP_FEATURES, FOLLOW_UP_THRESHOLD, 
 from assistant.search.index import Index, current_build, load_index
 from assistant.search.learned import Learned, load_learned
 from assistant.search.query import Query, Speller
-from assistant.search.retrieve import Filters, Retriever, SearchSettings
+from assistant.search.retrieve import Filters, Hit, Retriever, SearchSettings
 from assistant.search.understanding import Reader, Reading
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ class Engine:
         learned = self.learned
         quoted = loaded.quoted_in(document)
         coverage, model = loaded.coverage(document), learned.decision
-        wording = _wording(loaded, learned, query)
+        wording = _wording(loaded, learned, query) if _about_the_report(hits) else 0.0
         decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, wording)
         focus = _focus(loaded, query, filters)
         choosers = Choosers(learned.quote, learned.tip)
@@ -473,6 +473,14 @@ def _wording(loaded: _Loaded, learned: Learned, query: Query) -> float:
     if wording is None:
         return 0.0
     return wording_score(retriever.question_vector(query.text)[0], wording)
+
+
+def _about_the_report(hits: list[Hit]) -> bool:
+    """Whether the best passage is the bundled report's: the ``wording`` model learned what questions about the
+    report read like, so a question another document answers best gets no evidence from it (0 is neutral).  With
+    it, a question the added SKL report answers ("Hur många kommunpolitiker hoppar av i förtid?") was declined
+    (new-user trial, 2026-12-07)."""
+    return bool(hits) and hits[0].passage.document == BUNDLED_REPORT
 
 
 def _follow_up_row(loaded: _Loaded, reading: Reading) -> np.ndarray:

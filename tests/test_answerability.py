@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CORPUS
 
 from assistant.documents.passages import Passage
 from assistant.reply.answer import compose
@@ -193,6 +196,29 @@ def test_the_wording_reads_the_vector_ranking_encoded(fake_engine) -> None:
     finally:
         fake_engine.embedder = embedder
         fake_engine.use(learned)
+
+
+def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_best(
+    tmp_path: Path, fake_embedder
+) -> None:
+    """The wording model learned what questions about the report read like: it must not decline a question an
+    added document answers (the added SKL report's "Hur många kommunpolitiker hoppar av i förtid?" was)."""
+    from assistant.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+    (corpus / "snorojning.md").write_text(
+        "# Snöröjning\n\nSnöröjningen av gång- och cykelvägar börjar när snödjupet når fem centimeter.\n"
+    )
+    engine = Engine(corpus, tmp_path / "index", fake_embedder)
+    added, report = "När börjar snöröjningen av cykelvägar?", "Vad gjorde Kalix?"
+    assert engine.ask(added).answer.hits[0].passage.document == "snorojning"
+    without = {q: engine.ask(q).answer.decision.probability for q in (added, report)}
+    declining = np.append(np.zeros(fake_embedder.dimension), -50.0).astype(np.float32)
+    engine.use(replace(engine.learned, adapter=None, wording=declining, adapter_model=fake_embedder.info.fingerprint))
+    assert engine.ask(added).answer.decision.probability == pytest.approx(without[added])
+    assert engine.ask(report).answer.decision.probability < without[report]
 
 
 PLAIN_QUESTIONS = (
