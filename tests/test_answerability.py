@@ -80,6 +80,7 @@ def test_a_year_the_documents_never_mention_is_declined() -> None:
     decision = decided("Vad beslutades i Kalix 2023?", 0.95)
     assert (decision.answered, decision.reason, decision.not_covered) == (False, "year", ("2023",))
     assert decided("Vad hände 2018?", 0.95).answered
+    assert decline_message(decision) == Decline("Rapporten nämner inte 2023", "och verkar inte svara på frågan.")
 
 
 def test_a_declined_figure_question_says_no_such_figures() -> None:

@@ -196,8 +196,8 @@ def decline_message(decision: Decision, scope: str = "Rapporten") -> Decline:
         pronoun = {"Rapporten": "den", "Dokumenten": "de"}.get(scope, "det")
         about = f" – {pronoun} handlar om {covered}" if covered else ""
         return Decline(f"{scope} nämner inte {names}{about}.")
-    if decision.reason == "year":
-        return Decline(f"{scope} nämner inte {names}.")
+    if decision.reason == "year":  # the year is one reason, not the only one: "2019" would not answer it either
+        return Decline(f"{scope} nämner inte {names}", "och verkar inte svara på frågan.")
     if decision.reason == "figure":
         about = f" och använder inte {words_named(decision.not_covered)}" if names else ""
         return Decline(f"{scope} anger inga sådana siffror{about}.")
