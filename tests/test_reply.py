@@ -88,6 +88,14 @@ def test_a_sentence_that_leans_on_the_one_before_is_shown_with_it() -> None:
     assert answer.lead[0].text == text
 
 
+def test_a_quote_in_the_lead_marks_where_it_was_cut_at_its_ends_too() -> None:
+    text = "Man måste börja med en analys. Hur fördelar vi våra resurser? Sedan kommer resten."
+    quote = made("quote", text, 0.9, 1.0, role="Politiker", municipality="Haparanda")
+    hit = replace(quote, sentences=("Hur fördelar vi våra resurser?",), sentence_scores=(0.9,))
+    lead = compose(asked("Hur fördelar man resurserna?"), [hit], ANSWERED, LEAD).reply.lead
+    assert lead == (LeadPart("… Hur fördelar vi våra resurser? …", 1, "quote", "Politiker, Haparanda"),)
+
+
 def test_the_same_sentence_in_two_passages_leads_once() -> None:
     same = "Det är viktigt att involvera politikerna på ett tidigt stadium i arbetet."
     first = paragraph(same, 0.9, 1.0)

@@ -269,7 +269,8 @@ def _tip(hit: Hit, number: int) -> Tip:
 
 
 def _lead_parts(lead: list[tuple[str, Hit]], number: _Numbering) -> tuple[LeadPart, ...]:
-    """The lead sentences, those of one passage together under one citation ("…" where text is left out)."""
+    """The lead sentences, those of one passage together under one citation ("…" where text is left out; a quote
+    also at its ends, as a speaker's words in quotation marks must show where they were cut)."""
     groups: list[tuple[Hit, list[str]]] = []
     for sentence, hit in lead:
         if groups and groups[-1][0].passage.id == hit.passage.id:
@@ -277,7 +278,7 @@ def _lead_parts(lead: list[tuple[str, Hit]], number: _Numbering) -> tuple[LeadPa
         else:
             groups.append((hit, [sentence]))
     return tuple(
-        _lead_part(hit, _in_text_order(hit.passage.text, sentences, ends=False), number(hit))
+        _lead_part(hit, _in_text_order(hit.passage.text, sentences, ends=hit.passage.kind == "quote"), number(hit))
         for hit, sentences in groups
     )
 
