@@ -167,14 +167,16 @@ def test_errors_are_one_swedish_line(engine, args: list[str], message: str) -> N
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_reader_that_stops_reading_ends_the_command_quietly(engine) -> None:
-    """`assistant corpus | head -0`: the pipe is closed before the command writes (it printed "Fel: Broken pipe")."""
+def test_a_reader_that_stops_reading_ends_the_command_quietly() -> None:
+    """`assistant corpus | head -0`: the pipe is closed before the command writes (it printed "Fel: Broken pipe"),
+    with stdout buffered as in a user's shell (the output is then written when the command ends)."""
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     command = subprocess.Popen(
         [sys.executable, "-m", "assistant", "corpus"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=dict(os.environ),
+        env=buffered,
         cwd=REPO,
     )
     assert command.stdout is not None

@@ -81,7 +81,7 @@ def test_a_reply_returns_the_conversation_and_takes_it_back(fake_engine) -> None
     shown = second.to_dict()
     assert 0 < shown["follow_up_probability"] < 1 and shown["conversation"]["previous"] == "Och i Gällivare?"
     older = fake_engine.ask("Och i Gällivare?", previous_query=first.query)
-    assert older.follows == "Vad gjorde Kalix med uppföljning?"  # no cited passages: its probability is lower
+    assert older.follows == "Vad gjorde Kalix med uppföljning?"  # carries no cited passages, still a follow-up
 
 
 def _rows(path) -> list[dict]:

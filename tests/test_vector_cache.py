@@ -55,6 +55,26 @@ def test_only_unseen_texts_are_embedded_and_unused_ones_dropped_after_a_while(tm
     assert embed.calls[-1] == ["tre"]  # nothing embedded since
 
 
+def test_a_cache_written_before_ages_were_kept_is_read(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    cache = VectorCache(tmp_path, "model-a", "")
+    cache.path.parent.mkdir(parents=True)
+    np.savez(cache.path, keys=np.array([cache.key("ett")], dtype="U64"), vectors=embed(["ett"]))
+    older = VectorCache(tmp_path, "model-a", "")
+    older.encode(["ett"], embed)
+    assert older.embedded == 0 and older.ages == {cache.key("ett"): 0}
+
+
+def test_completing_a_build_ages_nothing(tmp_path: Path) -> None:
+    embed = CountingEmbedder()
+    first = VectorCache(tmp_path, "model-a", "")
+    first.encode(["ett"], embed)
+    first.save()
+    completion = VectorCache(tmp_path, "model-a", "")
+    completion.save(a_build=False)
+    assert VectorCache(tmp_path, "model-a", "").ages == {first.key("ett"): 0}
+
+
 def test_serves_several_lists_in_one_build(tmp_path: Path) -> None:
     embed = CountingEmbedder()
     cache = VectorCache(tmp_path, "model-a", "")

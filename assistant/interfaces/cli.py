@@ -10,6 +10,7 @@ traceback, and the exit code says what happened (0 ok, 1 failure, 2 usage,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -49,7 +50,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     )
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # what is still buffered is written here, where a closed pipe is caught, not at exit
+        return code
     except BrokenPipeError:  # a subclass of OSError, but no failure: the reader has what it wanted
         _discard_output()
         return BROKEN_PIPE
@@ -69,5 +72,5 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
 def _discard_output() -> None:
     """Point stdout at the null device, so that the interpreter's flush at exit does not fail on the closed pipe
     and print its own error (the recipe of the ``signal`` module's documentation)."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, sys.stdout.fileno())
+    with contextlib.suppress(OSError, ValueError):  # a stdout without a file descriptor has nothing to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

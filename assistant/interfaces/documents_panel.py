@@ -172,9 +172,7 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
     shown = [listing, chosen, trashed, document_filter]
     added = add_button.click(add, upload, [status, *shown, upload], **EDIT)
     remove_button.click(ask_removal, chosen, [status, confirm_row, question], **EDIT)
-    cancel_button.click(
-        lambda: gr.update(visible=False), None, confirm_row, api_visibility="private", show_progress="hidden"
-    )
+    cancel_button.click(lambda: gr.update(visible=False), None, confirm_row, **QUIET)
     removed = confirm_button.click(remove, chosen, [status, *shown, confirm_row, undo_button, last_removed], **EDIT)
     undone = undo_button.click(restore, last_removed, [status, *shown, undo_button, last_removed], **EDIT)
     restored = restore_button.click(restore, trashed, [status, *shown, undo_button, last_removed], **EDIT)

@@ -240,7 +240,7 @@ def complete_sentences(index_dir: Path, embedder: TextEncoder, progress: bool = 
             os.replace(staging, final)
             _point_current(index_dir, final)
             _remove_old_builds(index_dir, keep={final.resolve(), build})
-            cache.save()
+            cache.save(a_build=False)
     finally:
         shutil.rmtree(embedded, ignore_errors=True)
     return BuildReport(

@@ -59,6 +59,7 @@ def _lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="sv")).lower()
 
 
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """A lower-case word's dictionary form ("lärarna" → "lärare", "kostar" → "kosta"), by simplemma."""
     with _LOCK:
@@ -90,6 +91,7 @@ def _split(word: str) -> _Compound | None:
     return best[1] if best else None
 
 
+@lru_cache(maxsize=65536)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The BM25 tokens of a compound's parts, whether or not the dictionary knows the whole word
     ("pilotprojektet" → "pilot", "projekt"); () for a word that does not split."""

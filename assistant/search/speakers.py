@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.documents.names import name_key
-from assistant.search.lexical import name_keys, normal_forms, stem, words
+from assistant.search.lexical import STOPWORDS, name_keys, normal_forms, stem, words
 
 ROLE_WORDS = {
     "Politiker": (
@@ -52,9 +52,6 @@ ROLE_WORDS = {
     ),
 }
 """Everyday words for the report's three levels (politik, förvaltning, verksamhet)."""
-AUXILIARY = frozenset({"ska", "skall", "skulle"})
-"""The verb "skola" (shall), which the lemmatiser gives the noun's lemma: "Hur ska vi …?" named the school's
-level (Verksamhetsföreträdare) before any role the question named (new-user trial, 2026-12-07)."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +69,11 @@ def role_words() -> list[str]:
 
 def _whole_word_forms(word: str) -> set[str]:
     """A word's own normal form, without its compound parts ("verksamhetsstyrning" is no "verksamhet"), and its
-    plain stem ("nämnden" → "namnd", where the lemmatiser reads "nämnd" as the verb "nämna"); none for "ska"."""
+    plain stem ("nämnden" → "namnd", where the lemmatiser reads "nämnd" as the verb "nämna"); none for a stop
+    word: "ska" (the verb "skola", lemmatised as the school) named Verksamhetsföreträdare in "Hur ska vi …?" before
+    any role the question named (new-user trial, 2026-12-07)."""
     lower = word.lower()
-    return set() if lower in AUXILIARY else {normal_forms(lower)[0], stem(lower)}
+    return set() if lower in STOPWORDS else {normal_forms(lower)[0], stem(lower)}
 
 
 @lru_cache(maxsize=1)

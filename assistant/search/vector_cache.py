@@ -85,12 +85,13 @@ class VectorCache:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.used[k] for k in keys]).astype(np.float32, copy=False)
 
-    def save(self) -> None:
+    def save(self, a_build: bool = True) -> None:
         """Write the vectors used since this cache was opened and those unused for fewer than
-        :data:`KEEP_BUILDS` builds (atomically; older ones are dropped)."""
+        :data:`KEEP_BUILDS` builds (atomically; older ones are dropped).  A save that completes a build's
+        sentence vectors (``a_build`` false) ages nothing: it is the same build."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.stem}.{os.getpid()}.tmp.npz")
-        kept = {key: self.ages.get(key, 0) + 1 for key in self.stored if key not in self.used}
+        kept = {key: self.ages.get(key, 0) + a_build for key in self.stored if key not in self.used}
         kept = {key: age for key, age in kept.items() if age <= KEEP_BUILDS}
         keys = np.array([*self.used, *kept], dtype="U64")
         rows = [*self.used.values(), *(self.stored[key] for key in kept)]
