@@ -24,7 +24,7 @@ from assistant.documents.corpus import DocumentSummary, ParsedDocuments
 from assistant.documents.layout import clean_characters
 from assistant.errors import BusyError, IndexUnavailable, InputError
 from assistant.reply.answer import Answer, ReplySettings, compose
-from assistant.reply.answerability import DECISION_FEATURES, decide, wording_score
+from assistant.reply.answerability import DECISION_FEATURES, decide, neighbour_score, wording_score
 from assistant.reply.choice import CHOICE_FEATURES, Choosers, Offered
 from assistant.reply.lead import LEAD_FEATURES, Focus
 from assistant.search.bridges import Bridges
@@ -278,8 +278,8 @@ class Engine:
         learned = self.learned
         quoted = loaded.quoted_in(document)
         coverage, model = loaded.coverage(document), learned.decision
-        wording = _wording(loaded, learned, query) if _about_the_report(hits) else 0.0
-        decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, wording)
+        wording, neighbours = _wording(loaded, learned, query, hits)
+        decision = decide(query, hits, coverage, quoted, model, learned.decision_threshold, wording, neighbours)
         focus = _focus(loaded, query, filters)
         choosers = Choosers(learned.quote, learned.tip)
         scope = loaded.scope(document)
@@ -306,10 +306,11 @@ class Engine:
         """A question read alone and in ``conversation`` (see :class:`Reading`)."""
         return self._loaded.reader.read(question, conversation)
 
-    def wording(self, query: Query) -> float:
-        """How much the question's own words read like the questions the documents answer (the answered decision's
-        ``wording`` feature; 0 when the learned values hold no wording model for this embedding model)."""
-        return _wording(self._loaded, self.learned, query)
+    def wording(self, query: Query, hits: list[Hit]) -> tuple[float, float]:
+        """How much the question's own words read like the questions the report answers: the answered decision's
+        ``wording`` and ``wording_neighbours`` features for ``query`` ranked as ``hits`` (0 when the learned values
+        hold none for this model, or when another document than the report answers best)."""
+        return _wording(self._loaded, self.learned, query, hits)
 
     def follow_up_row(self, reading: Reading) -> np.ndarray:
         """The follow-up model's features of a question read in a conversation with a topic."""
@@ -465,19 +466,21 @@ def _follow_up_probability(loaded: _Loaded, learned: Learned, reading: Reading) 
     return float(learned.follow_up.probability(_follow_up_row(loaded, reading)[None, :])[0])
 
 
-def _wording(loaded: _Loaded, learned: Learned, query: Query) -> float:
-    """The answered decision's ``wording`` feature for ``query``, from one loaded index (its retriever has the
-    question's vector already) and one set of learned values."""
+def _wording(loaded: _Loaded, learned: Learned, query: Query, hits: list[Hit]) -> tuple[float, float]:
+    """The answered decision's ``wording`` and ``wording_neighbours`` features for ``query`` ranked as ``hits``,
+    from one loaded index (its retriever has the question's vector already) and one set of learned values."""
     retriever = loaded.retriever
-    wording = learned.wording_for(retriever.embedder.info.fingerprint)
-    if wording is None:
-        return 0.0
-    return wording_score(retriever.question_vector(query.text)[0], wording)
+    fingerprint = retriever.embedder.info.fingerprint
+    wording, examples = learned.wording_for(fingerprint), learned.wording_examples_for(fingerprint)
+    if (wording is None and examples is None) or not _about_the_report(hits):
+        return 0.0, 0.0
+    vector = retriever.question_vector(query.text)[0]
+    return wording_score(vector, wording), neighbour_score(vector, examples)
 
 
 def _about_the_report(hits: list[Hit]) -> bool:
-    """Whether the best passage is the bundled report's: the ``wording`` model learned what questions about the
-    report read like, so a question another document answers best gets no evidence from it (0 is neutral).  With
+    """Whether the best passage is the bundled report's: the wording features learned what questions about the
+    report read like, so a question another document answers best gets no evidence from them (0 is neutral).  With
     it, a question the added SKL report answers ("Hur många kommunpolitiker hoppar av i förtid?") was declined
     (new-user trial, 2026-12-07)."""
     return bool(hits) and hits[0].passage.document == BUNDLED_REPORT

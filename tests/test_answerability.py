@@ -19,6 +19,7 @@ from assistant.reply.answerability import (
     decide,
     decision_features,
     decline_message,
+    neighbour_score,
     wording_score,
 )
 from assistant.reply.body import Decline
@@ -157,19 +158,33 @@ def test_the_wording_score_is_the_linear_model_over_the_question_vector() -> Non
     assert wording_score(vector, np.ones(4)) == 0.0  # one for another model's dimension is not applied
 
 
+def test_the_neighbour_score_is_how_much_nearer_the_answered_questions_lie() -> None:
+    answered = [[1.0, 0.0, 1.0], [0.8, 0.6, 1.0], [0.6, 0.8, 1.0]]
+    declined = [[0.0, 1.0, 0.0], [-0.6, 0.8, 0.0], [-1.0, 0.0, 0.0]]
+    examples = np.array(answered + declined, dtype=np.float16)
+    near_answered = np.array([1.0, 0.0], dtype=np.float32)
+    expected = (1.0 + 0.8 + 0.6) / 3 - (0.0 - 0.6 - 1.0) / 3
+    assert neighbour_score(near_answered, examples) == pytest.approx(expected, abs=1e-3)
+    assert neighbour_score(-near_answered, examples) == pytest.approx(-expected, abs=1e-3)
+    assert neighbour_score(near_answered, None) == 0.0  # no examples: no evidence either way
+    assert neighbour_score(near_answered, examples[:4]) == 0.0  # fewer than three of a side
+    assert neighbour_score(np.ones(3, dtype=np.float32), examples) == 0.0  # another model's dimension
+
+
 def test_the_engine_reads_the_wording_of_the_question_itself(fake_engine) -> None:
     learned = fake_engine.learned
     dimension = fake_engine.embedder.dimension
     wording = np.append(np.ones(dimension), 0.25).astype(np.float32)
     asked = fake_engine.understand("Vad tjänar en rektor i Kalix?")[0]
     vector = fake_engine.embedder.encode_queries([asked.text])[0]
+    hits = fake_engine.retriever.search(asked, k=5)
     try:
         fake_engine.use(
             replace(learned, adapter=None, wording=wording, adapter_model=fake_engine.embedder.info.fingerprint)
         )
-        assert fake_engine.wording(asked) == pytest.approx(float(vector.sum()) + 0.25, abs=1e-4)
+        assert fake_engine.wording(asked, hits)[0] == pytest.approx(float(vector.sum()) + 0.25, abs=1e-4)
         fake_engine.use(replace(learned, adapter=None, wording=wording, adapter_model="another model"))
-        assert fake_engine.wording(asked) == 0.0
+        assert fake_engine.wording(asked, hits) == (0.0, 0.0)
     finally:
         fake_engine.use(learned)
 
@@ -223,20 +238,25 @@ def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_be
 
 
 PLAIN_QUESTIONS = (
-    "Vilka kommuner deltog i programmet?",
     "Which municipalities took part in the programme?",
-    "Var börjar man om man är ny jämställdhetsstrateg?",
     "Var börjar man med jämställdhet i en liten kommun?",
 )
-"""Plain questions the report answers (its list of the municipalities, its advice on where to start) that the
-decision declines (0.28–0.52 against a threshold of 0.53, 2026-12-07): the question's wording score overrules
-retrieval that found the answer first.  Clipping the wording term, a stronger ridge on it, or gating it by the
-ranker's or the best sentence's score answered some of them only by letting near-topic out-of-scope questions
-through (cross-validated near-topic declined 0.93 → 0.76–0.90), so the defect stands, recorded here."""
+"""Plain questions the report answers that the decision declined (0.40 and 0.51 against a threshold of 0.53,
+2026-12-07, third session): the question's linear wording score overruled retrieval that found the answer first.
+The nearest-neighbour wording feature answers them (0.75 and 0.81, fourth session)."""
+STILL_DECLINED = ("Vilka kommuner deltog i programmet?", "Var börjar man om man är ny jämställdhetsstrateg?")
+"""Plain questions the report answers that the decision still declines (0.39 and 0.56 against 0.61, 2026-12-07,
+fourth session).  Clipping the wording term, a stronger ridge on it, or gating it by the ranker's or the best
+sentence's score answered some of them only by letting near-topic out-of-scope questions through
+(cross-validated near-topic declined 0.93 → 0.76–0.90), so the defect stands, recorded here."""
 
 
-@pytest.mark.xfail(strict=True, reason="the wording term overrules strong retrieval (issue 23); not yet fixed")
-@pytest.mark.parametrize("question", PLAIN_QUESTIONS)
+STILL_OPEN = pytest.mark.xfail(strict=True, reason="the wording terms overrule strong retrieval (issue 23)")
+
+
+@pytest.mark.parametrize(
+    "question", [*PLAIN_QUESTIONS, *(pytest.param(question, marks=STILL_OPEN) for question in STILL_DECLINED)]
+)
 def test_a_plain_question_the_report_answers_is_answered(engine, question: str) -> None:
     decision = engine.ask(question).answer.decision
     assert decision.answered, f"{question}: answerability {decision.probability:.2f}"

@@ -13,7 +13,14 @@ from conftest import CORPUS
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
 from assistant.devtools.examples import conversation_examples
 from assistant.devtools.fitting import fit_listwise, fit_logistic
-from assistant.devtools.tune import ANSWERED_AT_LEAST, RememberedQueries, fit_decision, fit_wording, tune
+from assistant.devtools.tune import (
+    ANSWERED_AT_LEAST,
+    RememberedQueries,
+    fit_decision,
+    fit_wording,
+    tune,
+    wording_examples,
+)
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
 from assistant.reply.answerability import DECISION_FEATURES, wording_score
@@ -52,6 +59,8 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert again.adapter_for("another model") is None
     assert again.wording is not None and len(again.wording) == fake_embedder.dimension + 1
     assert np.allclose(again.wording, learned.wording, atol=1e-5) and again.wording_for("another model") is None
+    assert again.wording_examples is not None and again.wording_examples.shape[1] == fake_embedder.dimension + 1
+    assert again.wording_examples_for("another model") is None
     assert 0.5 < report["decision"]["cross_validated"]["auc"] <= 1
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
 
@@ -122,6 +131,17 @@ def test_the_wording_score_is_centred_on_the_questions_it_was_fitted_on(fake_emb
     wording = fit_wording(SimpleNamespace(embedder=fake_embedder), chosen * 3)  # type: ignore[arg-type]
     scores = [wording_score(v, wording) for v in fake_embedder.encode_queries(list(texts))]
     assert np.mean(scores) == pytest.approx(0.0, abs=1e-4) and scores[0] > 0 > scores[2]
+
+
+def test_the_wording_examples_are_each_distinct_question_once_with_its_side(fake_embedder) -> None:
+    texts = {"Vad gjorde Kalix?": True, "vad gjorde kalix?": True, "Vad tjänar en rektor?": False}
+    chosen = [
+        SimpleNamespace(query=SimpleNamespace(text=text), question=SimpleNamespace(gold=gold))
+        for text, gold in texts.items()
+    ]
+    examples = wording_examples(SimpleNamespace(embedder=fake_embedder), chosen * 2)  # type: ignore[arg-type]
+    assert examples.dtype == np.float16 and examples[:, -1].tolist() == [1.0, 0.0]
+    assert np.allclose(np.linalg.norm(examples[:, :-1].astype(np.float32), axis=1), 1.0, atol=1e-2)
 
 
 def test_remembered_queries_encode_each_text_once(fake_embedder) -> None:

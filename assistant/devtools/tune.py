@@ -10,8 +10,9 @@ Seven small models (the last two alike), fitted in order because each reads the 
    question labelled with its answer sentence;
 4. the answered decision: logistic regression over ``DECISION_FEATURES``, in-scope against
    out-of-scope questions; its threshold is the highest that answers ``ANSWERED_AT_LEAST`` of in-scope
-   single questions out of fold.  One of its features, ``wording``, is itself a logistic regression over the
-   question's own vector (in scope against out of scope), fitted without each fold for that fold's rows;
+   single questions out of fold.  Two of its features read the question's own vector against the development
+   questions, in scope against out of scope: ``wording``, a logistic regression over it, and
+   ``wording_neighbours``, its nearest questions of each side; both without each fold for that fold's rows;
 5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
    as following the thread against topic changes (with the final adapter, whose cosines it reads).
 6. the first quote and the tips: two linear models over ``CHOICE_FEATURES``, a softmax over each labelled
@@ -336,7 +337,7 @@ def decision_data(engine: Engine, example: Example) -> np.ndarray | None:
     hits = engine.retriever.search(query, k=10, filters=example.filters)
     if not hits:
         return None
-    return decision_features(query, hits, coverage, absent_words(query, coverage), engine.wording(query))[0]
+    return decision_features(query, hits, coverage, absent_words(query, coverage), *engine.wording(query, hits))[0]
 
 
 def fit_wording(engine: Engine, chosen: list[Example]) -> np.ndarray:
@@ -345,11 +346,24 @@ def fit_wording(engine: Engine, chosen: list[Example]) -> np.ndarray:
     single questions, as a decision feature): AUC 0.920 → 0.976 at this penalty (0.969 at 1.0, 0.974 at 0.1).
     The bias is shifted so that the chosen questions' scores average 0: a model with no wording weights reads 0,
     the average question, not a lean towards declining."""
-    vectors = engine.embedder.encode_queries([e.query.text for e in chosen]).astype(np.float64)
-    labels = np.array([bool(e.question.gold) for e in chosen], dtype=np.float64)
+    vectors, labels = _wording_rows(engine, chosen)
     weights, bias = fit_logistic(vectors, labels, WORDING_L2)
     bias -= float(np.mean(vectors @ weights + bias))
     return np.append(weights, bias).astype(np.float32)
+
+
+def wording_examples(engine: Engine, chosen: list[Example]) -> np.ndarray:
+    """The decision's nearest-neighbour examples: each distinct question's unit vector, then 1 (in scope) or 0."""
+    distinct = list({e.query.text.casefold(): e for e in chosen}.values())
+    vectors, labels = _wording_rows(engine, distinct)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return np.hstack([vectors, labels[:, None]]).astype(np.float16)
+
+
+def _wording_rows(engine: Engine, chosen: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Each question's own vector and whether it is in scope (has gold passages)."""
+    vectors = engine.embedder.encode_queries([e.query.text for e in chosen]).astype(np.float64)
+    return vectors, np.array([bool(e.question.gold) for e in chosen], dtype=np.float64)
 
 
 def fit_decision(
@@ -418,7 +432,8 @@ def _fit_without(engine: Engine, chosen: list[Example], fold: int | None, adapte
         follow_up = fit_follow_up(*follow_up_data(engine, inside), cross_validate=False)[0]
     asked = {e.query.text.casefold() for e in chosen if e.fold == fold}
     unseen = [e for e in inside if e.query.text.casefold() not in asked]  # a turn may repeat another fold's text
-    engine.use(replace(engine.learned, ranker=ranker, follow_up=follow_up, wording=fit_wording(engine, unseen)))
+    wording, examples = fit_wording(engine, unseen), wording_examples(engine, unseen)
+    engine.use(replace(engine.learned, ranker=ranker, follow_up=follow_up, wording=wording, wording_examples=examples))
     return ranker
 
 

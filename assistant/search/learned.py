@@ -22,6 +22,7 @@ LEARNED_DIR = Path(str(resources.files("assistant"))) / "learned"
 WEIGHTS_FILE = "weights.json"
 ADAPTER_FILE = "adapter.npy"
 WORDING_FILE = "wording.npy"
+WORDING_EXAMPLES_FILE = "wording_examples.npy"
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,11 @@ class Learned:
     adapter.
 
     ``adapter`` (W = I + D, applied to query vectors) belongs to the model with fingerprint
-    ``adapter_model`` and is used with that model only, as is ``wording`` (d weights and a bias over the
+    ``adapter_model`` and is used with that model only, as are ``wording`` (d weights and a bias over the
     question's own vector: how much it reads like the development questions the documents answer, for the
-    answered decision).  ``report`` holds the cross-validated figures printed when it was trained.
+    answered decision) and ``wording_examples`` (those questions' unit vectors, each row ending in 1 for in scope
+    or 0, stored as float16: the decision's nearest-neighbour feature).  ``report`` holds the cross-validated
+    figures printed when it was trained.
     """
 
     ranker: LinearModel
@@ -76,6 +79,7 @@ class Learned:
     adapter_model: str | None = None
     report: dict[str, Any] = field(default_factory=dict)
     wording: np.ndarray | None = None
+    wording_examples: np.ndarray | None = None
 
     @classmethod
     def neutral(
@@ -98,10 +102,17 @@ class Learned:
         )
 
     def adapter_for(self, fingerprint: str | None) -> np.ndarray | None:
-        return self.adapter if self.adapter is not None and fingerprint == self.adapter_model else None
+        return self._for_model(self.adapter, fingerprint)
 
     def wording_for(self, fingerprint: str | None) -> np.ndarray | None:
-        return self.wording if self.wording is not None and fingerprint == self.adapter_model else None
+        return self._for_model(self.wording, fingerprint)
+
+    def wording_examples_for(self, fingerprint: str | None) -> np.ndarray | None:
+        return self._for_model(self.wording_examples, fingerprint)
+
+    def _for_model(self, values: np.ndarray | None, fingerprint: str | None) -> np.ndarray | None:
+        """``values`` when they were fitted with the embedding model of ``fingerprint``, else None."""
+        return values if values is not None and fingerprint == self.adapter_model else None
 
     def save(self, directory: Path = LEARNED_DIR) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -121,6 +132,8 @@ class Learned:
             np.save(directory / ADAPTER_FILE, self.adapter.astype(np.float32))
         if self.wording is not None:
             np.save(directory / WORDING_FILE, self.wording.astype(np.float32))
+        if self.wording_examples is not None:
+            np.save(directory / WORDING_EXAMPLES_FILE, self.wording_examples.astype(np.float16))
 
 
 def load_learned(
@@ -136,8 +149,10 @@ def load_learned(
         data = json.loads((directory / WEIGHTS_FILE).read_text(encoding="utf-8"))
         adapter_path = directory / ADAPTER_FILE
         adapter = np.load(adapter_path) if data.get("adapter_model") and adapter_path.exists() else None
-        wording_path = directory / WORDING_FILE
-        wording = np.load(wording_path) if data.get("adapter_model") and wording_path.exists() else None
+        wording, wording_examples = (
+            np.load(path) if data.get("adapter_model") and path.exists() else None
+            for path in (directory / WORDING_FILE, directory / WORDING_EXAMPLES_FILE)
+        )
         return Learned(
             LinearModel.from_dict(data["ranker"], ranker),
             LinearModel.from_dict(data["lead"], lead),
@@ -150,6 +165,7 @@ def load_learned(
             data.get("adapter_model"),
             data.get("report", {}),
             wording,
+            wording_examples,
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(
