@@ -121,24 +121,25 @@ def test_conversation_turns_are_read_in_the_state_the_reply_returned(fake_engine
     assert replies[0].conversation.cited != turns[0].ranked_gold  # the reply cites more than the gold
 
 
-def test_the_wording_score_is_centred_on_the_questions_it_was_fitted_on(fake_embedder) -> None:
-    """0 is what a model with no wording weights reads: it must mean the average question, not "decline"."""
-    texts = {"Vad gjorde Kalix?": True, "Hur får man med politikerna?": True, "Vad tjänar en rektor?": False}
-    chosen = [
+def _labelled(texts: dict[str, bool]) -> list[SimpleNamespace]:
+    """Stand-ins for examples: each text as asked, in scope (with a gold passage) or not."""
+    return [
         SimpleNamespace(query=SimpleNamespace(text=text), question=SimpleNamespace(gold=gold))
         for text, gold in texts.items()
     ]
+
+
+def test_the_wording_score_is_centred_on_the_questions_it_was_fitted_on(fake_embedder) -> None:
+    """0 is what a model with no wording weights reads: it must mean the average question, not "decline"."""
+    texts = {"Vad gjorde Kalix?": True, "Hur får man med politikerna?": True, "Vad tjänar en rektor?": False}
+    chosen = _labelled(texts)
     wording = fit_wording(SimpleNamespace(embedder=fake_embedder), chosen * 3)  # type: ignore[arg-type]
     scores = [wording_score(v, wording) for v in fake_embedder.encode_queries(list(texts))]
     assert np.mean(scores) == pytest.approx(0.0, abs=1e-4) and scores[0] > 0 > scores[2]
 
 
 def test_the_wording_examples_are_each_distinct_question_once_with_its_side(fake_embedder) -> None:
-    texts = {"Vad gjorde Kalix?": True, "vad gjorde kalix?": True, "Vad tjänar en rektor?": False}
-    chosen = [
-        SimpleNamespace(query=SimpleNamespace(text=text), question=SimpleNamespace(gold=gold))
-        for text, gold in texts.items()
-    ]
+    chosen = _labelled({"Vad gjorde Kalix?": True, "vad gjorde kalix?": True, "Vad tjänar en rektor?": False})
     examples = wording_examples(SimpleNamespace(embedder=fake_embedder), chosen * 2)  # type: ignore[arg-type]
     assert examples.dtype == np.float16 and examples[:, -1].tolist() == [1.0, 0.0]
     assert np.allclose(np.linalg.norm(examples[:, :-1].astype(np.float32), axis=1), 1.0, atol=1e-2)

@@ -145,7 +145,7 @@ def neighbour_score(vector: np.ndarray, examples: np.ndarray | None) -> float:
     inside = examples[:, -1] > 0.5
     if min(int(inside.sum()), int((~inside).sum())) < NEIGHBOURS:
         return 0.0
-    cosines = examples[:, :-1].astype(np.float32) @ vector.astype(np.float32)
+    cosines = examples[:, :-1].astype(np.float32, copy=False) @ vector.astype(np.float32, copy=False)
     return float(np.sort(cosines[inside])[-NEIGHBOURS:].mean() - np.sort(cosines[~inside])[-NEIGHBOURS:].mean())
 
 

@@ -150,9 +150,9 @@ def load_learned(
         adapter_path = directory / ADAPTER_FILE
         adapter = np.load(adapter_path) if data.get("adapter_model") and adapter_path.exists() else None
         wording, wording_examples = (
-            np.load(path) if data.get("adapter_model") and path.exists() else None
+            np.load(path).astype(np.float32) if data.get("adapter_model") and path.exists() else None
             for path in (directory / WORDING_FILE, directory / WORDING_EXAMPLES_FILE)
-        )
+        )  # the examples are stored as float16: made float32 once here, not on every answer
         return Learned(
             LinearModel.from_dict(data["ranker"], ranker),
             LinearModel.from_dict(data["lead"], lead),
