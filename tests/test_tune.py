@@ -16,6 +16,7 @@ from assistant.devtools.fitting import fit_listwise, fit_logistic
 from assistant.devtools.tune import (
     ANSWERED_AT_LEAST,
     RememberedQueries,
+    _OutOfFold,
     fit_decision,
     fit_wording,
     tune,
@@ -77,6 +78,23 @@ def test_the_listwise_fit_ranks_the_positive_first() -> None:
     labels = [g[:, 0] == g[:, 0].max() for g in groups]  # the first feature decides
     weights = fit_listwise(groups, labels, 1e-3)
     assert weights[0] > 5 * abs(weights[1])
+
+
+def test_the_stacked_ranker_learns_from_every_fold_but_the_one_it_ranks() -> None:
+    rng = np.random.default_rng(0)
+    found = _OutOfFold()
+    for fold, deciding in ((0, 0), (1, 1)):  # in fold 0 the first feature decides, in fold 1 the second
+        for _ in range(40):
+            group = np.zeros((6, len(PASSAGE_FEATURES)), dtype=np.float32)
+            group[:, :2] = rng.normal(size=(6, 2))
+            found.ranker_groups.append(group)
+            found.ranker_labels.append(group[:, deciding] == group[:, deciding].max())
+            found.ranker_folds.append(fold)
+    without_first, without_second = found.ranker_without(0).weights, found.ranker_without(1).weights
+    assert without_first[1] > 5 * abs(without_first[0])
+    assert without_second[0] > 5 * abs(without_second[1])
+    both = found.ranker_without(None).weights
+    assert both[0] > 1 and both[1] > 1
 
 
 def test_the_logistic_fit_separates_two_classes() -> None:
