@@ -17,6 +17,7 @@ from assistant.reply.render import to_plain
 from assistant.search.build import build_index, complete_sentences
 from assistant.search.index import current_build, load_index
 from assistant.search.units import sentence_units
+from assistant.search.vector_cache import DIRECTORY
 
 BATH = """# Badhuset i Tobisvik
 
@@ -87,6 +88,27 @@ def test_an_added_document_answers_at_once_and_gets_its_sentence_vectors_in_the_
     vectors, texts = _bath_sentences(engine.index_dir)
     assert np.allclose(vectors, embedder.encode_passages(texts), atol=1e-6)
     assert engine.ask("Vad kostar badhuset i Tobisvik?").answer.hits[0].passage.document == "badhus"
+
+
+def test_a_restored_document_answers_before_its_sentences_are_embedded_again(tmp_path: Path, bath: Path) -> None:
+    """Restored after its vectors left the cache ("Ångra" long after a removal): searchable at once, as an added
+    document is, not after every sentence is embedded again."""
+    embedder = HeldEmbedder()
+    engine = _engine(tmp_path, embedder)
+    engine.add_documents([bath])
+    embedder.release.set()
+    engine.wait_for_sentences()
+    engine.remove_document(bath.name)
+    shutil.rmtree(engine.index_dir / DIRECTORY)
+    embedder.release.clear()
+
+    change = engine.restore_document(bath.name)
+
+    assert change.build is not None and change.build.pending > 0 and engine.completing
+    assert engine.ask("Vad kostar badhuset i Tobisvik?").answer.hits[0].passage.document == "badhus"
+    embedder.release.set()
+    engine.wait_for_sentences()
+    assert engine.pending_sentences == 0
 
 
 def test_a_failed_completion_leaves_the_index_serving_with_passage_vectors(tmp_path: Path, bath: Path) -> None:

@@ -50,6 +50,17 @@ def test_lead_sentences_are_copied_from_the_report_and_cited(engine) -> None:
     assert all(any(s.text in p.text for p in lead) and s.text in s.passage.text for s in answer.lead)
 
 
+@pytest.mark.parametrize(
+    "question", ["Vad betyder jämställdhet?", "Vilka var de största problemen kommunerna stötte på?"]
+)
+def test_a_lead_that_speaks_of_a_quote_shows_it(engine, question: str) -> None:
+    """Both led with "Citatet … illustrerar" about a quote the reply did not show (the first: no quote among the
+    hits; the second: the quote ranked below the best quotes offered)."""
+    answer = engine.ask(question).answer
+    spoken_of = {s.passage.discusses for s in answer.lead if s.text.startswith("Citatet")}
+    assert spoken_of and spoken_of <= {h.passage.id for h in answer.shown(answer.reply.quotes)}
+
+
 def test_numbers_follow_the_order_of_appearance_and_no_passage_is_shown_twice(engine) -> None:
     answer = engine.ask("Vad gjorde Kalix?").answer
     reply = answer.reply

@@ -261,6 +261,15 @@ def test_the_quote_a_lead_sentence_discusses_comes_first() -> None:
     assert [q.text for q in reply.quotes] == [discussed.passage.text, QUOTE]
 
 
+def test_the_quote_a_lead_sentence_discusses_is_shown_when_no_quote_is_relevant() -> None:
+    discussed = made("quote", "Vi började med att räkna på hur pengarna fördelades.", 0.1, 0.0001, "Chef", "Jokkmokk")
+    commentary = paragraph("Citatet visar att fördelningen av pengar var en bra början för arbetet.", 0.9, 1.0)
+    commentary = replace(commentary, passage=replace(commentary.passage, discusses=discussed.passage.id))
+    offered = Offered([], [], discussed=[discussed])  # ranked below every quote offered, and not among the hits
+    reply = compose(asked("Hur började de?"), [commentary], ANSWERED, LEAD, offered=offered).reply
+    assert [q.text for q in reply.quotes] == [discussed.passage.text]
+
+
 def test_a_lead_that_speaks_of_a_quote_has_it_next_even_when_tips_are_asked_for() -> None:
     """ "Citatet visar …" read above a list of tips points at a quote the reader has not seen yet."""
     discussed = made("quote", "Vi började med att räkna på hur pengarna fördelades.", 0.1, 0.5, "Chef", "Jokkmokk")

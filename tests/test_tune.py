@@ -111,6 +111,11 @@ def test_the_decision_threshold_is_the_highest_that_answers_enough_in_scope_ques
     answered = report["cross_validated"]["in_scope_answered"]
     assert ANSWERED_AT_LEAST <= answered < 0.95  # enough, and not more than a threshold step's worth
     assert report["threshold"] == round(threshold, 3) and report["cross_validated"]["out_of_scope_declined"] > 0.4
+    steps = report["trade_off"]  # answering more in-scope questions declines fewer out-of-scope ones
+    assert [s["answered_at_least"] for s in steps] == [0.90, 0.925, 0.95]
+    assert steps[0]["threshold"] == report["threshold"]
+    assert steps[0]["declined"] == report["cross_validated"]["out_of_scope_declined"]
+    assert steps[0]["declined"] > steps[-1]["declined"] and steps[0]["threshold"] > steps[-1]["threshold"]
 
 
 def test_the_decision_threshold_counts_single_questions_only() -> None:

@@ -88,6 +88,12 @@ def print_tuning(report: dict[str, Any], output: Path) -> None:
         f"  besvara-beslut (tröskel {decision['threshold']:.2f}): besvarade med facit {cv['in_scope_answered']:.3f}, "
         f"avböjda utan facit {cv['out_of_scope_declined']:.3f}"
     )
+    for step in decision.get("trade_off", []):
+        print(
+            f"    besvara minst {step['answered_at_least']:.3f} av frågorna med facit: "
+            f"tröskel {step['threshold']:.2f}, "
+            f"avböjda utan facit {step['declined']:.3f}"
+        )
     print(f"Vikterna sparades i {output}.")
 
 

@@ -77,6 +77,8 @@ a wrong answer still shows only the report's own words.  The best balanced accur
 near-topic questions worded like the report (2026-12-07; CI's floor caught it).  Single questions, since they are
 what ``assistant eval``'s "in-scope answered" counts: follow-up turns are answered far more often (0.935 against
 0.843 out of fold at threshold 0.45, 2026-12-07), and counting them too let single questions fall to 0.84."""
+TRADE_OFF = (0.90, 0.925, 0.95)
+"""In-scope shares ``tune``'s report gives the out-of-scope declined share at, to choose ``ANSWERED_AT_LEAST``."""
 
 
 class RememberedQueries:
@@ -380,7 +382,7 @@ def fit_decision(
     candidates = np.linspace(0.05, 0.95, 91)
     counted = (y > 0) & (single if single is not None else True)
     answered = np.array([(probability >= t)[counted].mean() for t in candidates])
-    threshold = float(candidates[answered >= ANSWERED_AT_LEAST].max(initial=candidates[0]))
+    threshold = _highest_threshold(ANSWERED_AT_LEAST, candidates, answered)
     weights, bias = fit_logistic(x, y, DECISION_L2)
     answered_share = float((probability >= threshold)[y > 0].mean())
     declined_share = float((probability < threshold)[y == 0].mean())
@@ -394,8 +396,22 @@ def fit_decision(
             "auc": round(_auc(probability[y > 0], probability[y == 0]), 3),
             "questions": len(y),
         },
+        "trade_off": [_trade_off(share, candidates, answered, probability[y == 0]) for share in TRADE_OFF],
     }
     return LinearModel(DECISION_FEATURES, weights.astype(np.float32), bias), threshold, report
+
+
+def _highest_threshold(share: float, candidates: np.ndarray, answered: np.ndarray) -> float:
+    """The highest of the ``candidates`` thresholds whose ``answered`` in-scope share is at least ``share``."""
+    return float(candidates[answered >= share].max(initial=candidates[0]))
+
+
+def _trade_off(share: float, candidates: np.ndarray, answered: np.ndarray, outside: np.ndarray) -> dict[str, float]:
+    """At the highest threshold that answers ``share`` of the in-scope single questions: the out-of-scope share
+    declined (``outside``: the out-of-scope questions' probabilities)."""
+    threshold = _highest_threshold(share, candidates, answered)
+    declined = float((outside < threshold).mean())
+    return {"answered_at_least": share, "threshold": round(threshold, 3), "declined": round(declined, 3)}
 
 
 def _auc(positive: np.ndarray, negative: np.ndarray) -> float:

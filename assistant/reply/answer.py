@@ -233,10 +233,9 @@ def compose(
     offered = offered or _from_hits(hits)
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
     among_hits = pools(replace(_from_hits(hits), tips_asked=offered.tips_asked), hits, lead, settings.relevant)
-    quotes = choose(choosers.quote, query, quote_pool, hits, lead, focus)[
-        : min(settings.max_quotes, len(among_hits[0]))
-    ]
     discussed = set(discussed_quotes(lead))
+    ordered = choose(choosers.quote, query, quote_pool, hits, lead, focus)
+    quotes = _shown_quotes(ordered, discussed, min(settings.max_quotes, len(among_hits[0])))
     tips_first = offered.tips_asked and not any(h.passage.id in discussed for h in quotes)
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
     tips = choose(choosers.tip, query, tip_pool, hits, lead, focus)[
@@ -262,6 +261,14 @@ def compose(
     )
     sentences = [LeadSentence(s, h.passage) for s, h in lead]
     return Answer(question, True, body, hits, number.cited, decision, searched, sentences, query.intent)
+
+
+def _shown_quotes(ordered: list[Hit], discussed: set[str], most: int) -> list[Hit]:
+    """The ``most`` first of the ``ordered`` quotes, and any the lead discusses (first): a lead "Citatet visar …"
+    about a quote not shown points at nothing (7 of 747 development questions' replies did, 2026-12-07)."""
+    shown = ordered[:most]
+    missing = [h for h in ordered[most:] if h.passage.id in discussed]
+    return (missing + shown)[: max(most, len(missing))]
 
 
 def _tip(hit: Hit, number: int) -> Tip:

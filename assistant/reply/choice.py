@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,17 +81,22 @@ RANKER_ORDER = Choosers.ranker_order()
 
 @dataclass(frozen=True)
 class Offered:
-    """What a reply may show beyond its hits: the ``POOL`` best quotes and tips of the whole ranking, and whether
-    the question asks for tips (then they come first, relevant or not)."""
+    """What a reply may show beyond its hits: the ``POOL`` best quotes and tips of the whole ranking, whether
+    the question asks for tips (then they come first, relevant or not), and the quotes the best passages'
+    commentaries discuss, wherever they rank (a lead "Citatet visar …" shows its quote)."""
 
     quotes: list[Hit]
     tips: list[Hit]
     tips_asked: bool = False
+    discussed: list[Hit] = field(default_factory=list)
 
     @classmethod
     def of(cls, ranking: Ranking, query: Query) -> Offered:
         """The best quotes and tips of ``ranking``; whether tips are asked for reads :func:`wants_tips`."""
-        return cls(ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips(query))
+        commented = [hit.passage.discusses for hit in ranking.top(POOL) if hit.passage.discusses]
+        return cls(
+            ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips(query), ranking.among(commented)
+        )
 
 
 def wants_tips(query: Query) -> bool:
@@ -110,7 +115,7 @@ def pools(
 ) -> tuple[list[Hit], list[Hit]]:
     """The quotes and the tips a reply chooses from: those offered that are relevant (score at least ``least``;
     any tip when tips are asked for) and any quote a lead sentence discusses, none already in the lead."""
-    by_id = {h.passage.id: h for h in [*hits, *offered.quotes]}
+    by_id = {h.passage.id: h for h in [*hits, *offered.quotes, *offered.discussed]}
     discussed = [by_id[q] for q in discussed_quotes(lead) if q in by_id]
     quotes = [*discussed, *(h for h in offered.quotes if h.score >= least)]
     tips = offered.tips if offered.tips_asked else [h for h in offered.tips if h.score >= least]

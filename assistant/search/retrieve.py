@@ -10,7 +10,7 @@ no Python loop runs over all passages per query.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal, get_args
@@ -383,10 +383,21 @@ class Ranking:
         if k <= 0 or len(self.score) == 0:
             return []
         order = np.argsort(-self.score, kind="stable")
-        best = float(self.score[order[0]])
         if kind is not None:
             kinds = self.retriever.facts.kinds[self.found.positions[order]]
             order = order[kinds == kind]
+        return self._hits(order[:k])
+
+    def among(self, ids: Collection[str]) -> list[Hit]:
+        """The candidates that are the passages ``ids``, at whatever rank, best first."""
+        positions = [p for p in map(self.retriever.index.passages.position, ids) if p is not None]
+        if not positions or len(self.score) == 0:
+            return []
+        order = np.argsort(-self.score, kind="stable")
+        return self._hits(order[np.isin(self.found.positions[order], positions)])
+
+    def _hits(self, order: np.ndarray) -> list[Hit]:
+        best = float(self.score.max())
         return [
             self.retriever.hit(
                 self.found,
@@ -394,5 +405,5 @@ class Ranking:
                 float(np.exp(self.score[j] - best)) if self.learned else float(self.score[j]),
                 float((self.score if self.logits is None else self.logits)[j]) if self.learned else 0.0,
             )
-            for j in order[:k]
+            for j in order
         ]
