@@ -450,13 +450,8 @@ class Engine:
 
 
 def implied_filters(query: Query, filters: Filters) -> Filters:
-    """``filters`` with those a follow-up implies ("Och i Kalix?") added."""
-    return Filters(
-        municipality=filters.municipality or query.implied_municipality,
-        role=filters.role or query.implied_role,
-        kind=filters.kind,
-        document=filters.document,
-    )
+    """``filters`` with the municipality a follow-up implies ("Och i Kalix?") added."""
+    return replace(filters, municipality=filters.municipality or query.implied_municipality)
 
 
 def _follow_up_probability(loaded: _Loaded, learned: Learned, reading: Reading) -> float:

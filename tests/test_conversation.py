@@ -7,10 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from assistant.engine import implied_filters
 from assistant.errors import InputError
 from assistant.search.conversation import Conversation, Topic, content_words, follows_kind
 from assistant.search.follow_up import FOLLOW_UP_FEATURES, follow_up_features
 from assistant.search.query import Speller
+from assistant.search.retrieve import Filters
 from assistant.search.understanding import Reader
 
 PLACES = ["Övertorneå", "Kalix", "Haparanda", "Jokkmokk", "Gällivare"]
@@ -62,14 +64,23 @@ def test_a_new_place_replaces_the_previous_one(reader: Reader) -> None:
     query = reading.together
     assert query is not None and query.municipality == "Gällivare" and query.role == "Politiker"
     assert "Kalix" not in query.search_text and "Gällivare" in query.search_text
-    assert query.implied_municipality == "Gällivare" and query.implied_role is None
+    assert query.implied_municipality == "Gällivare"
     assert reading.alone.search_text == "Och i Gällivare?"
 
 
 def test_där_carries_the_previous_place(reader: Reader) -> None:
     query = reader.read("Vad sa politikerna där?", _talk(reader, "Vad gjorde Jokkmokk?")).together
-    assert query is not None and (query.implied_municipality, query.implied_role) == ("Jokkmokk", "Politiker")
+    assert query is not None and query.implied_municipality == "Jokkmokk" and query.role == "Politiker"
     assert query.intent == "said"
+
+
+def test_a_role_a_follow_up_asks_about_never_filters(reader: Reader) -> None:
+    """A role filter leaves only that role's quotes: "Och vad säger politikerna själva om sin del i det?" wants the
+    report's paragraph about the politicians, and lost it to the filter."""
+    talk = _talk(reader, "Hur viktigt är det att politikerna efterfrågar resultat?")
+    query = reader.read("Och vad säger politikerna själva om sin del i det?", talk).together
+    assert query is not None and query.intent == "said" and query.role == "Politiker"
+    assert implied_filters(query, Filters()) == Filters()
 
 
 def test_a_role_or_place_a_follow_up_talks_about_focuses_its_ranking_without_filtering(reader: Reader) -> None:
@@ -77,7 +88,7 @@ def test_a_role_or_place_a_follow_up_talks_about_focuses_its_ranking_without_fil
     talk = _talk(reader, "Vad gjorde Kalix?")
     school = reader.read("Hur gjorde de i skolan?", talk).together
     assert school is not None and school.role == "Verksamhetsföreträdare" and school.municipality == "Kalix"
-    assert (school.implied_municipality, school.implied_role) == (None, None)
+    assert school.implied_municipality is None
     there = reader.read("Hur gick arbetet i skolan där?", talk).together
     assert there is not None and there.municipality == "Kalix" and there.implied_municipality is None
 

@@ -40,6 +40,22 @@ def test_passages_beside_and_after_the_cited_one_are_marked(fake_retriever) -> N
     assert not any(_column(fake_retriever, alone, name)[quote] for name in ("cited_beside", "cited_lead"))
 
 
+def test_a_follow_ups_own_words_are_marked_where_the_topic_drowns_them(fake_retriever) -> None:
+    """ "Vad säger HR om det?" after a question about recruiting: "HR" is one word among the topic's, and only
+    ``own_bm25_share`` reads it alone; a question read alone has none."""
+    passages = fake_retriever.index.passages
+    hr = {i for i, p in enumerate(passages) if "HR-enheten" in p.text}
+    together = replace(
+        Query.plain("Vad säger HR om det?"),
+        searched="Vad kom det fram om rekrytering i rapporten? Vad säger HR om det?",
+        follow_up=True,
+    )
+    share = _column(fake_retriever, together, "own_bm25_share")
+    assert hr and {i for i, v in share.items() if v == 1.0} <= hr
+    assert all(share[i] > 0 for i in hr) and sum(v > 0 for v in share.values()) == len(hr)
+    assert not any(_column(fake_retriever, Query.plain("Vad säger HR om det?"), "own_bm25_share").values())
+
+
 def test_a_question_is_nearest_to_the_cited_passage_it_repeats(fake_retriever) -> None:
     passages = fake_retriever.index.passages
     text, other = passages[3].text, passages[10].id

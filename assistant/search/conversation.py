@@ -68,6 +68,11 @@ def content_words(text: str, municipalities: list[str]) -> list[str]:
     ]
 
 
+def own_words_of(text: str) -> str:
+    """``text`` without its question words ("Vad säger HR om det?" → "HR om det?"): what a follow-up itself names."""
+    return WORD.sub(lambda m: "" if m.group(0).lower() in QUESTION_WORDS else m.group(0), text)
+
+
 def points_to_place(question: str) -> bool:
     """True when the question carries the topic's place ("där", "dit")."""
     return any(w in PLACE_POINTERS for w in words(question))

@@ -55,6 +55,7 @@ PASSAGE_FEATURES = (
     "next_after",
     "reason_section",
     "own_cos",
+    "own_bm25_share",
     "cited_cos",
 )
 """The ranker's inputs, in the order of its weights (``assistant/learned/weights.json``)."""
@@ -143,12 +144,15 @@ def passage_features(
     bm25: np.ndarray,
     own_cos: np.ndarray | None = None,
     cited_cos: np.ndarray | None = None,
+    own_bm25: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of ``PASSAGE_FEATURES`` per candidate (``bm25`` holds the candidates' BM25 scores).
 
     A question read in its conversation also gives ``own_cos``, the candidates' dense score for the question
-    alone (the topic in front can drown "Hur gick det sen?"), and ``cited_cos``, their passage cosine to the
-    passage the previous reply led with; both are 0 otherwise."""
+    alone (the topic in front can drown "Hur gick det sen?"), ``own_bm25``, their BM25 for the question's own words
+    (read as ``own_bm25_share``, against the best candidate's: "Vad säger HR om det?" names the one word that finds
+    its passage, and the topic's words outnumber it in the searched text), and ``cited_cos``, their passage cosine to
+    the passage the previous reply led with; all are 0 otherwise."""
     best = np.array([c.max() if len(c) else p for c, p in zip(sentence_cos, passage_cos, strict=True)])
     second = np.array(
         [np.sort(c)[-2] if len(c) > 1 else b for c, b in zip(sentence_cos, best, strict=True)], dtype=np.float32
@@ -193,6 +197,14 @@ def passage_features(
         "next_after": (query.follows == "next") & cited["cited_next"],
         "reason_section": (intent == "reason") & (cited["cited_section"] | cited["cited_next"]),
         "own_cos": np.zeros(len(candidates)) if own_cos is None else own_cos,
+        "own_bm25_share": _share(own_bm25, len(candidates)),
         "cited_cos": np.zeros(len(candidates)) if cited_cos is None else cited_cos,
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in PASSAGE_FEATURES])
+
+
+def _share(scores: np.ndarray | None, count: int) -> np.ndarray:
+    """Each candidate's score against the best candidate's (0 for all without scores or a positive best)."""
+    if scores is None or not len(scores) or scores.max() <= 0:
+        return np.zeros(count, dtype=np.float32)
+    return (scores / scores.max()).astype(np.float32)

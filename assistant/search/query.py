@@ -91,7 +91,7 @@ class Query:
     ``text`` is the mended question; ``searched`` what retrieval searches (a follow-up's text after the
     previous question's topic).  ``role`` and ``municipality`` are the speaker the question is about
     (named, or carried over from the previous question); ``places`` every place name a Swedish question
-    names, covered or not; ``implied`` the role and municipality a follow-up asks to filter on.  A question
+    names, covered or not; ``implied_municipality`` the place a follow-up asks to filter on.  A question
     read in its conversation also carries the passages the previous reply ``cited`` and what it ``follows``
     up on ("example", "next"; ``conversation.follows_kind``), which ranking features read.
     """
@@ -107,7 +107,6 @@ class Query:
     asks_tips: bool = False
     follow_up: bool = False
     searched: str = ""
-    implied_role: str | None = None
     implied_municipality: str | None = None
     bridges: tuple[Bridge, ...] = ()
     """The searched words the documents never use, each with words they use for it (``bridges.py``)."""

@@ -22,6 +22,7 @@ from assistant.documents.names import name_key, resolve_document
 from assistant.documents.passages import KIND_LABELS, Kind, Passage
 from assistant.errors import InputError
 from assistant.search.bm25 import bm25_scores
+from assistant.search.conversation import own_words_of
 from assistant.search.dense import search as dense_search
 from assistant.search.encoder import TextEncoder
 from assistant.search.features import PASSAGE_VECTOR_WEIGHT, PassageFacts, passage_features
@@ -234,8 +235,8 @@ class Retriever:
         """The passages at ``positions`` with their scores and features for ``query``."""
         passage, sentences = self._dense_scores(vector, positions)
         bm25 = lexical[positions]
-        own, near = self._conversation_scores(query, positions)
-        features = passage_features(query, self.facts, positions, passage, sentences, bm25, own, near)
+        own, near, own_bm25 = self._conversation_scores(query, positions)
+        features = passage_features(query, self.facts, positions, passage, sentences, bm25, own, near, own_bm25)
         return Candidates(positions, features, passage, sentences, bm25)
 
     def rank(self, query: Query | str, filters: Filters = Filters(), method: Method = "fused") -> Ranking:
@@ -313,15 +314,20 @@ class Retriever:
             candidates = np.flatnonzero(mask)[:wanted]
         return candidates[mask[candidates]].astype(np.int64)
 
-    def _conversation_scores(self, query: Query, candidates: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """For a question read in its conversation: the candidates' dense score for the question alone, and their
-        passage cosine to the passage the previous reply led with (None for a question read alone)."""
+    def _conversation_scores(
+        self, query: Query, candidates: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """For a question read in its conversation: the candidates' dense score for the question alone, their
+        passage cosine to the passage the previous reply led with, and their BM25 score for the question's own
+        words, question words left out ("säger" in "Vad säger HR om det?"; None for a question read alone)."""
         if not query.follow_up:
-            return None, None
+            return None, None, None
         own = _dense(*self._dense_scores(self.encode(query.text), candidates))
         lead = self.index.passages.position(query.cited[0]) if query.cited else None
         near = None if lead is None else (self.index.vectors[candidates] @ self.index.vectors[lead : lead + 1].T)[:, 0]
-        return own, near
+        own_words = tokenize(own_words_of(query.text)) if query.language == "sv" else []
+        everywhere = np.ones(len(self.index.passages), dtype=bool)
+        return own, near, bm25_scores(self.index.bm25, own_words, everywhere)[candidates]
 
     def _dense_scores(self, vector: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each candidate's passage cosine, and its sentences' cosines."""
