@@ -61,6 +61,11 @@ def test_a_lead_that_speaks_of_a_quote_shows_it(engine, question: str) -> None:
     assert spoken_of and spoken_of <= {h.passage.id for h in answer.shown(answer.reply.quotes)}
 
 
+def test_the_conversation_keeps_the_place_the_reply_spoke_of(engine) -> None:
+    reply = engine.ask("Vad gjorde Kalix?")
+    assert reply.conversation.place == "Kalix" and reply.conversation.to_dict()["place"] == "Kalix"
+
+
 def test_numbers_follow_the_order_of_appearance_and_no_passage_is_shown_twice(engine) -> None:
     answer = engine.ask("Vad gjorde Kalix?").answer
     reply = answer.reply

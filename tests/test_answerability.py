@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, SHARED_DOCUMENTS, needs_shared_documents
 
 from assistant.documents.passages import Passage
 from assistant.reply.answer import compose
@@ -237,18 +237,60 @@ def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_be
     assert engine.ask(report).answer.decision.probability < without[report]
 
 
+def test_a_question_another_document_answers_best_is_decided_by_the_model_without_wording(
+    tmp_path: Path, fake_embedder
+) -> None:
+    from assistant.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+    (corpus / "snorojning.md").write_text(
+        "# Snöröjning\n\nSnöröjningen av gång- och cykelvägar börjar när snödjupet når fem centimeter.\n"
+    )
+    engine = Engine(corpus, tmp_path / "index", fake_embedder)
+    learned = engine.learned
+    declines, answers = (replace(learned.decision, bias=bias) for bias in (-50.0, 50.0))
+    engine.use(replace(learned, decision=declines, other_decision=answers))
+    assert engine.ask("När börjar snöröjningen av cykelvägar?").answer.answered
+    assert not engine.ask("Vad gjorde Kalix?").answer.answered
+
+
+@needs_shared_documents
+def test_questions_an_added_real_document_answers_are_answered(embedder, tmp_path: Path) -> None:
+    """The new-user trial (2026-12-07, fifth session) added the SKL report in the chat: these were declined (0.41–
+    0.46), the first result the answer, as the report's decision read priors of the report's own questions."""
+    from assistant.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "rapport.txt", corpus)
+    shutil.copy(SHARED_DOCUMENTS / "skl2015_att_ta_plats_i_politiken.pdf", corpus)
+    engine = Engine(corpus, tmp_path / "index", embedder)
+    for question in (
+        "Vilka grupper är underrepresenterade i kommunfullmäktige?",
+        "Hur många kommunpolitiker lämnar sitt uppdrag i förtid?",
+        "Hur många färre partimedlemmar finns det idag?",
+    ):
+        answer = engine.ask(question).answer
+        assert answer.answered and answer.hits[0].passage.document == "skl2015_att_ta_plats_i_politiken", question
+    assert not engine.ask("Hur lagar man köttbullar?").answer.answered
+
+
 PLAIN_QUESTIONS = (
     "Which municipalities took part in the programme?",
     "Var börjar man med jämställdhet i en liten kommun?",
+    "Var börjar man om man är ny jämställdhetsstrateg?",
 )
 """Plain questions the report answers that the decision declined (0.40 and 0.51 against a threshold of 0.53,
 2026-12-07, third session): the question's linear wording score overruled retrieval that found the answer first.
-The nearest-neighbour wording feature answers them (0.75 and 0.81, fourth session)."""
-STILL_DECLINED = ("Vilka kommuner deltog i programmet?", "Var börjar man om man är ny jämställdhetsstrateg?")
-"""Plain questions the report answers that the decision still declines (0.39 and 0.56 against 0.61, 2026-12-07,
-fourth session).  Clipping the wording term, a stronger ridge on it, or gating it by the ranker's or the best
-sentence's score answered some of them only by letting near-topic out-of-scope questions through
-(cross-validated near-topic declined 0.93 → 0.76–0.90), so the defect stands, recorded here."""
+The nearest-neighbour wording feature answers the first two (0.75 and 0.81, fourth session); the third (0.56) is
+answered since the threshold answers 0.95 of in-scope questions out of fold (0.44, fifth session)."""
+STILL_DECLINED = ("Vilka kommuner deltog i programmet?",)
+"""A plain question the report answers that the decision still declines (0.39 against 0.61, fourth session; 0.42
+against 0.44, fifth).  Clipping the wording term, a stronger ridge on it, or gating it by the ranker's or the best
+sentence's score answered it only by letting near-topic out-of-scope questions through (cross-validated near-topic
+declined 0.93 → 0.76–0.90), so the defect stands, recorded here."""
 
 
 STILL_OPEN = pytest.mark.xfail(strict=True, reason="the wording terms overrule strong retrieval (issue 23)")

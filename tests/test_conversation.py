@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -72,6 +73,19 @@ def test_där_carries_the_previous_place(reader: Reader) -> None:
     query = reader.read("Vad sa politikerna där?", _talk(reader, "Vad gjorde Jokkmokk?")).together
     assert query is not None and query.implied_municipality == "Jokkmokk" and query.role == "Politiker"
     assert query.intent == "said"
+
+
+def test_där_points_at_the_place_the_previous_reply_spoke_of_when_no_question_named_one(reader: Reader) -> None:
+    """The trial: "Finns det något exempel från någon kommun?" was answered from Kalix; "Vad sa rektorerna där?"
+    then searched every municipality's principals."""
+    talk = replace(_talk(reader, "Finns det något exempel på uppföljning?"), place="Kalix")
+    query = reader.read("Vad sa politikerna där?", talk).together
+    assert query is not None and query.municipality == "Kalix" and query.implied_municipality == "Kalix"
+    named = replace(_talk(reader, "Vad gjorde Jokkmokk?"), place="Kalix")  # a place a question named comes first
+    query = reader.read("Vad sa politikerna där?", named).together
+    assert query is not None and query.municipality == "Jokkmokk"
+    assert Conversation.from_dict(json.loads(json.dumps(talk.to_dict()))).place == "Kalix"
+    assert talk.restarted().place is None
 
 
 def test_a_role_a_follow_up_asks_about_never_filters(reader: Reader) -> None:

@@ -321,6 +321,30 @@ def test_a_lead_sentence_that_leans_on_the_one_before_brings_it() -> None:
     assert [s.text for s in answer.lead] == [text]  # "De menar …" alone leaves the reader asking who
 
 
+@pytest.mark.parametrize(
+    "leaning",
+    [
+        "Det omfattar mer än bara en läpparnas bekännelse, menar de.",
+        "De nya personer som ersätter dessa har sällan tid att snabbt sätta sig in i arbetet.",
+        "I den aktuella kommunen, Övertorneå, har förståelsen breddats.",
+        "Sammantaget har dessa faktorer gjort det lättare.",
+    ],
+)
+def test_a_lead_sentence_that_points_back_brings_the_one_before(leaning: str) -> None:
+    """Each led a reply alone in the new-user trial (2026-12-07), the sentence it points at left out."""
+    text = f"Att cheferna helhjärtat är med i arbetet är avgörande, enligt de intervjuade. {leaning}"
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(leaning,), sentence_scores=(0.9,))
+    answer = compose(asked("Vad säger rapporten om chefers roll?"), [hit], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [text]
+
+
+def test_a_sentence_with_a_late_demonstrative_stands_alone() -> None:
+    text = "Kalix startade arbetet 2019. Kommunen följde upp arbetet varje år och redovisade resultaten av detta."
+    _, alone = [text[a:b] for a, b in sentence_spans(text)]
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(alone,), sentence_scores=(0.9,))
+    assert [s.text for s in compose(asked("Hur följde Kalix upp?"), [hit], ANSWERED, LEAD).lead] == [alone]
+
+
 def test_the_lead_knows_where_a_sentence_stands_and_whether_it_holds_a_bridged_word() -> None:
     text = "Politikerna måste vara med. Det gör man genom att utbilda dem tidigt. Sedan följer man upp."
     claim, answer, last = sentence_texts = [text[a:b] for a, b in sentence_spans(text)]

@@ -10,13 +10,13 @@ from assistant.errors import InputError
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.retrieve import Filters
 
-FLOOR = {"hit@1": 0.80, "hit@5": 0.94, "mrr": 0.87, "answered": 0.88, "near-oos": 0.95, "far-oos": 0.95}
-MAX_MEDIAN_REPLY = 1450
+FLOOR = {"hit@1": 0.83, "hit@5": 0.94, "mrr": 0.88, "answered": 0.93, "near-oos": 0.95, "far-oos": 0.95}
+MAX_MEDIAN_REPLY = 1500
 """Regression floors on the held-out questions (never trained on), about 4 points under the figures measured
-with `assistant eval` on 2026-12-07 after the fourth session's merge (hit@1 0.840, hit@5 0.986, MRR 0.905,
-in-scope answered 0.918, near- and far-topic declined 1.000 / 1.000, median reply 1,368 characters;
+with `assistant eval` on 2026-12-07 after the fifth session's merge (hit@1 0.868, hit@5 0.977, MRR 0.918,
+in-scope answered 0.968, near- and far-topic declined 1.000 / 1.000, median reply 1,443 characters;
 docs/evaluation.md), so a drop of 5 fails.  The median reply grew from 1,253 with tips shown first for questions
-about what to do; the floor on it follows."""
+about what to do, and from 1,368 with the sentence a lead sentence points back to; the floor on it follows."""
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +30,12 @@ def held_out(engine) -> Evaluation:
 def test_the_learned_ranking_is_no_worse_than_either_side_on_new_questions(held_out: Evaluation) -> None:
     """On held-out questions (the development ones are in-sample for the adapter: both sides near 1.0).
 
-    Measured 2026-12-07 after the fourth session's merge: MRR fused 0.905, dense 0.918, BM25 0.550; hit@1 fused
-    0.840, dense 0.863; hit@5 fused 0.986, dense 0.982.  With 1,972 development questions the adapter (dense) gained
-    more than the learned ranker, which now trails it at the top by two questions of 219 (MRR 0.901 / 0.889 after
-    the third session) — a regression named in docs/evaluation.md, not mended.  It must not cost more than that."""
+    Measured 2026-12-07 after the fifth session's merge: MRR fused 0.918, dense 0.920; hit@1 fused 0.868, dense
+    0.872; hit@5 fused 0.977, dense 0.982.  Dense alone led by 0.013 of MRR after the fourth session; the ranker,
+    stacked since (fitted on out-of-fold features), is level with it here and leads it out of fold on the
+    development folds (docs/evaluation.md).  It must not fall a question's worth behind."""
     fused, dense, bm25 = held_out.methods
-    assert fused.mrr >= dense.mrr - 0.02 and fused.mrr > bm25.mrr + 0.2
+    assert fused.mrr >= dense.mrr - 0.01 and fused.mrr > bm25.mrr + 0.2
     assert fused.hits[5] >= dense.hits[5] - 0.02
 
 

@@ -24,7 +24,7 @@ from assistant.devtools.tune import (
 )
 from assistant.engine import Engine, learned_values
 from assistant.errors import IndexUnavailable
-from assistant.reply.answerability import DECISION_FEATURES, wording_score
+from assistant.reply.answerability import DECISION_FEATURES, REPORT_PRIORS, wording_score
 from assistant.reply.choice import CHOICE_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
@@ -63,6 +63,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
     assert again.wording_examples is not None and again.wording_examples.shape[1] == fake_embedder.dimension + 1
     assert again.wording_examples_for("another model") is None
     assert 0.5 < report["decision"]["cross_validated"]["auc"] <= 1
+    priors = [DECISION_FEATURES.index(name) for name in REPORT_PRIORS]
+    assert not again.other_decision.weights[priors].any() and again.decision.weights[priors].any()
+    assert 0 < again.other_threshold < 1 and 0.5 < report["other_decision"]["cross_validated"]["auc"] <= 1
     assert engine.ask("Hur följer man upp jämställdhetsarbetet?").answer.hits
 
 
@@ -107,9 +110,9 @@ def test_the_decision_threshold_is_the_highest_that_answers_enough_in_scope_ques
     rng = np.random.default_rng(0)
     y = np.repeat([1.0, 0.0], 200)
     x = (y * 1.5 + rng.normal(size=400))[:, None]  # overlapping classes: no threshold is right for all
-    _, threshold, report = fit_decision(x, y, np.arange(400) % 5)
+    _, threshold, report = fit_decision(x, y, np.arange(400) % 5, share=0.90)
     answered = report["cross_validated"]["in_scope_answered"]
-    assert ANSWERED_AT_LEAST <= answered < 0.95  # enough, and not more than a threshold step's worth
+    assert 0.90 <= answered < 0.95  # enough, and not more than a threshold step's worth
     assert report["threshold"] == round(threshold, 3) and report["cross_validated"]["out_of_scope_declined"] > 0.4
     steps = report["trade_off"]  # answering more in-scope questions declines fewer out-of-scope ones
     assert [s["answered_at_least"] for s in steps] == [0.90, 0.925, 0.95]
@@ -126,7 +129,7 @@ def test_the_decision_threshold_counts_single_questions_only() -> None:
     x = (np.repeat([1.5, 4.0, 0.0], 200) + rng.normal(size=600))[:, None]  # turns (the middle block) score high
     folds = np.arange(600) % 5
     _, threshold, report = fit_decision(x, y, folds, single)
-    assert ANSWERED_AT_LEAST <= report["cross_validated"]["single_questions_answered"] < 0.95
+    assert ANSWERED_AT_LEAST <= report["cross_validated"]["single_questions_answered"] < 0.97
     assert threshold < fit_decision(x, y, folds)[1]  # counting the turns too would answer fewer single questions
 
 

@@ -52,7 +52,7 @@ from assistant.devtools.examples import FOLDS, Example, conversation_examples, c
 from assistant.devtools.fitting import cross_validated, fit_listwise, fit_logistic, ranking_metrics
 from assistant.engine import DECIDING_HITS, Engine, Reply
 from assistant.reply.answer import ReplySettings, lead_for
-from assistant.reply.answerability import DECISION_FEATURES, absent_words, decision_features
+from assistant.reply.answerability import DECISION_FEATURES, REPORT_PRIORS, absent_words, decision_features
 from assistant.reply.choice import CHOICE_FEATURES, Offered, choice_features, pools
 from assistant.reply.lead import LEAD_FEATURES, Focus, lead_features, sentence_candidates
 from assistant.search.embeddings import Embedder
@@ -69,14 +69,20 @@ WORDING_L2 = 1e-2
 FOLLOW_UP_L2 = 1e-2
 CHOICE_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
-ANSWERED_AT_LEAST = 0.90
+ANSWERED_AT_LEAST = 0.95
 """In-scope share of single questions (not conversation turns) the answered decision must answer out of fold; the
 highest threshold that does declines the most out-of-scope questions.  A wrong decline hides what the report says;
 a wrong answer still shows only the report's own words.  The best balanced accuracy (threshold 0.58) and declining
 90 % out of fold (0.54) both answered 0.71 of the held-out in-scope questions once the development set gained
 near-topic questions worded like the report (2026-12-07; CI's floor caught it).  Single questions, since they are
 what ``assistant eval``'s "in-scope answered" counts: follow-up turns are answered far more often (0.935 against
-0.843 out of fold at threshold 0.45, 2026-12-07), and counting them too let single questions fall to 0.84."""
+0.843 out of fold at threshold 0.45, 2026-12-07), and counting them too let single questions fall to 0.84.
+0.95, the issue's target, since the fifth session: cross-validated on 2,239 questions and 3,102 turns, answering
+0.90 / 0.925 / 0.95 declined 0.953 / 0.945 / 0.939 of the out-of-scope questions (``TRADE_OFF``)."""
+OTHER_ANSWERED_AT_LEAST = 0.90
+"""The same share for the decision without the report's priors (``Learned.other_decision``): without them it
+separates the report's questions less (AUC 0.936 against 0.990), and answering 0.95 would decline 0.55 of the
+out-of-scope ones, 0.90 declines 0.70 (cross-validated, fifth session)."""
 TRADE_OFF = (0.90, 0.925, 0.95)
 """In-scope shares ``tune``'s report gives the out-of-scope declined share at, to choose ``ANSWERED_AT_LEAST``."""
 
@@ -369,10 +375,14 @@ def _wording_rows(engine: Engine, chosen: list[Example]) -> tuple[np.ndarray, np
 
 
 def fit_decision(
-    x: np.ndarray, y: np.ndarray, folds: np.ndarray, single: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    folds: np.ndarray,
+    single: np.ndarray | None = None,
+    share: float = ANSWERED_AT_LEAST,
 ) -> tuple[LinearModel, float, dict[str, Any]]:
-    """Logistic regression in-scope vs out-of-scope; the threshold is the highest that still answers
-    ``ANSWERED_AT_LEAST`` of the in-scope ``single`` questions (rows; default all) out of fold."""
+    """Logistic regression in-scope vs out-of-scope; the threshold is the highest that still answers ``share`` of
+    the in-scope ``single`` questions (rows; default all) out of fold."""
     out = cross_validated(
         folds,
         lambda inside: fit_logistic(x[inside], y[inside], DECISION_L2),
@@ -382,7 +392,7 @@ def fit_decision(
     candidates = np.linspace(0.05, 0.95, 91)
     counted = (y > 0) & (single if single is not None else True)
     answered = np.array([(probability >= t)[counted].mean() for t in candidates])
-    threshold = _highest_threshold(ANSWERED_AT_LEAST, candidates, answered)
+    threshold = _highest_threshold(share, candidates, answered)
     weights, bias = fit_logistic(x, y, DECISION_L2)
     answered_share = float((probability >= threshold)[y > 0].mean())
     declined_share = float((probability < threshold)[y == 0].mean())
@@ -502,10 +512,14 @@ class _OutOfFold:
         weights, bias = fit_logistic(np.array(self.decision_rows)[inside], labels[inside], DECISION_L2)
         return LinearModel(DECISION_FEATURES, weights.astype(np.float32), bias)
 
-    def fit_decision(self) -> tuple[LinearModel, float, dict[str, Any]]:
+    def fit_decision(
+        self, without: tuple[str, ...] = (), share: float = ANSWERED_AT_LEAST
+    ) -> tuple[LinearModel, float, dict[str, Any]]:
+        """The answered decision over the rows, with the features ``without`` set to 0 (so weighted 0)."""
         labels = np.array(self.decision_labels, dtype=np.float64)
         rows, folds = np.array(self.decision_rows), np.array(self.decision_folds)
-        return fit_decision(rows, labels, folds, np.array(self.decision_single))
+        rows[:, [DECISION_FEATURES.index(name) for name in without]] = 0.0
+        return fit_decision(rows, labels, folds, np.array(self.decision_single), share)
 
 
 def _out_of_fold(
@@ -642,6 +656,7 @@ def fitted_on_replies(
     lead_model, lead_report = second.fit_lead()
     quote_model, quote_report, tip_model, tip_report = _fit_choices(second, engine)
     decision, threshold, decision_report = second.fit_decision()
+    other_decision, other_threshold, other_report = second.fit_decision(REPORT_PRIORS, OTHER_ANSWERED_AT_LEAST)
     report = about | {
         "ranker": {
             "cross_validated": ranking_metrics(second.ranker_scores, second.ranker_labels),
@@ -653,6 +668,7 @@ def fitted_on_replies(
         "follow_up": follow_up_report,
         "lead": lead_report,
         "decision": decision_report,
+        "other_decision": other_report,
         "first_quote_right": quote_report,
         "tip_in_first_two": tip_report,
     }
@@ -661,6 +677,8 @@ def fitted_on_replies(
         lead=lead_model,
         decision=decision,
         decision_threshold=threshold,
+        other_decision=other_decision,
+        other_threshold=other_threshold,
         follow_up=follow_up,
         wording=engine.learned.wording,
         quote=quote_model,

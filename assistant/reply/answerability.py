@@ -75,6 +75,12 @@ DECISION_FEATURES = (
     "wording_neighbours",
 )
 """The decision model's inputs, in the order of its weights."""
+REPORT_PRIORS = ("advice", "figure", "speaker", "wording", "wording_neighbours")
+"""The inputs that describe the bundled report's development questions rather than how well the documents match:
+how they are worded, and how often a kind of question is answered there (the report gives few figures: "figure"
+weighs about -2.5).  Left out of the decision for a question another document answers best
+(``Learned.other_decision``): with them, "Hur många kommunpolitiker lämnar sitt uppdrag i förtid?" was declined
+though the added SKL report answers it word for word (new-user trial, 2026-12-07, fifth session)."""
 NEIGHBOURS = 3
 """How many nearest development questions of each side :func:`neighbour_score` averages (k=3 chosen out of fold on
 the decision rows, 2026-12-07, fourth session).  With the feature, ``assistant tune`` on 1,972 questions: the

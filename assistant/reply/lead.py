@@ -57,10 +57,15 @@ LEAD_FEATURES = (
 DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*|betyder|kallas|avses)\b|–", re.I)
 REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
 LEANING = re.compile(
-    r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också|Dels|"
+    r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också|Dels|Sammantaget|"
+    r"I (den|det) aktuella|Det (omfattar|innebär)|"
     r"De (menar|anser|tycker|beskriver|säger|upplever|betonar|lyfter|framhåller|pekar|ser|har|var|är))\b"
 )
 """A sentence opening like this refers to the one before ("De menar att …": who?); the lead shows both."""
+POINTING_BACK = re.compile(r"\b(dessa|detta|denna|sådana)\b", re.IGNORECASE)
+POINTING_BACK_CHARS = 60
+"""A demonstrative this early in a sentence points at the one before ("De nya personer som ersätter dessa …",
+"Sammantaget har dessa … faktorer"; both led replies alone in the new-user trial, 2026-12-07, fifth session)."""
 QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 """A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
 shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
@@ -149,7 +154,7 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "tip": kind == "tip",
             "first_sentence": c.first,
             "commentary": bool(QUOTE_MENTION.search(c.text)),
-            "leaning": bool(LEANING.match(c.text)),
+            "leaning": leans(c.text),
             "short": len(c.text) < SHORT_CHARS,
             "length": np.log1p(len(c.text)) / 6,
             "elsewhere": focus.elsewhere(c.text),
@@ -173,11 +178,16 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
     return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))
 
 
+def leans(sentence: str) -> bool:
+    """Whether the sentence refers to the one before it, so that alone it leaves the reader asking what."""
+    return bool(LEANING.match(sentence) or POINTING_BACK.search(sentence[:POINTING_BACK_CHARS]))
+
+
 def with_antecedent(sentence: str, text: str) -> str:
     """The sentence, with the one before it when it leans on it ("Detta ses som …", or a list after ":")."""
     spans = sentence_spans(text)
     position = next((i for i, (start, end) in enumerate(spans) if text[start:end] == sentence), 0)
-    if position == 0 or not (LEANING.match(sentence) or text[: spans[position - 1][1]].endswith(":")):
+    if position == 0 or not (leans(sentence) or text[: spans[position - 1][1]].endswith(":")):
         return sentence
     return text[spans[position - 1][0] : spans[position][1]]
 

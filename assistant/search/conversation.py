@@ -145,6 +145,9 @@ class Conversation:
     """Ids of the passages the previous reply cited, in the order it cited them (the lead's first)."""
     sentences: tuple[str, ...] = field(default=())
     """The previous reply's lead sentences, verbatim."""
+    place: str | None = None
+    """The municipality the previous reply's lead spoke of (its speaker's, else the first it names): what "där"
+    points at when no question named one ("Finns det något exempel?" led with Kalix; "Vad sa rektorerna där?")."""
 
     @property
     def started(self) -> bool:
@@ -157,9 +160,10 @@ class Conversation:
         question: str,
         cited: tuple[str, ...],
         sentences: tuple[str, ...],
+        place: str | None = None,
     ) -> Conversation:
         """The state after a turn: ``topic`` continued when it ``follows``, else a new one."""
-        return Conversation(topic, self.turns + 1 if follows else 1, question, cited, sentences)
+        return Conversation(topic, self.turns + 1 if follows else 1, question, cited, sentences, place)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (``conversation`` in ``ask --json`` and ``/ask``)."""
@@ -183,6 +187,7 @@ class Conversation:
                 previous=_text(raw.get("previous", "")),
                 cited=tuple(_text(c) for c in raw.get("cited", ())),
                 sentences=tuple(_text(s) for s in raw.get("sentences", ())),
+                place=_optional(raw.get("place")),
             )
         except (TypeError, ValueError, KeyError) as error:
             raise InputError(f"Samtalet kunde inte läsas ({error}); börja ett nytt samtal.") from error
@@ -190,7 +195,7 @@ class Conversation:
 
     def restarted(self) -> Conversation:
         """The same conversation with nothing carried: the next question is asked as a new one."""
-        return replace(self, topic=None, turns=0, cited=(), sentences=())
+        return replace(self, topic=None, turns=0, cited=(), sentences=(), place=None)
 
 
 def _text(value: Any) -> str:

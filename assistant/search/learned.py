@@ -71,6 +71,10 @@ class Learned:
     lead: LinearModel
     decision: LinearModel
     decision_threshold: float
+    other_decision: LinearModel
+    """The decision for a question another document than the bundled report answers best, and its threshold:
+    fitted without the report's priors (``REPORT_PRIORS``), which describe the report's questions only."""
+    other_threshold: float
     follow_up: LinearModel
     quote: LinearModel
     """Orders the candidate quotes of a reply (``reply/choice.py``); ``tip`` its candidate tips."""
@@ -94,6 +98,8 @@ class Learned:
         return cls(
             LinearModel(ranker, np.zeros(len(ranker), dtype=np.float32)),
             LinearModel(lead, np.zeros(len(lead), dtype=np.float32)),
+            LinearModel(decision, np.zeros(len(decision), dtype=np.float32)),
+            0.5,
             LinearModel(decision, np.zeros(len(decision), dtype=np.float32)),
             0.5,
             LinearModel(follow_up, np.zeros(len(follow_up), dtype=np.float32)),
@@ -121,6 +127,8 @@ class Learned:
             "lead": self.lead.to_dict(),
             "decision": self.decision.to_dict(),
             "decision_threshold": round(self.decision_threshold, 4),
+            "other_decision": self.other_decision.to_dict(),
+            "other_threshold": round(self.other_threshold, 4),
             "follow_up": self.follow_up.to_dict(),
             "quote": self.quote.to_dict(),
             "tip": self.tip.to_dict(),
@@ -158,6 +166,8 @@ def load_learned(
             LinearModel.from_dict(data["lead"], lead),
             LinearModel.from_dict(data["decision"], decision),
             float(data["decision_threshold"]),
+            LinearModel.from_dict(data["other_decision"], decision),
+            float(data["other_threshold"]),
             LinearModel.from_dict(data["follow_up"], follow_up),
             LinearModel.from_dict(data["quote"], choice),
             LinearModel.from_dict(data["tip"], choice),

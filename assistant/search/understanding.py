@@ -98,7 +98,7 @@ class Reader:
             return Reading(alone)
         topic, text = talk.topic, alone.text
         named = named_speaker(text, self.municipalities)
-        carried_town = topic.municipality if conversation.points_to_place(text) else None
+        carried_town = (topic.municipality or talk.place) if conversation.points_to_place(text) else None
         asks_tips = alone.asks_tips or topic.asks_tips
         role = named.role or (None if asks_tips else topic.role)
         town = named.municipality or carried_town or (None if asks_tips else topic.municipality)
