@@ -214,11 +214,8 @@ def test_the_wording_reads_the_vector_ranking_encoded(fake_engine) -> None:
         fake_engine.use(learned)
 
 
-def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_best(
-    tmp_path: Path, fake_embedder
-) -> None:
-    """The wording model learned what questions about the report read like: it must not decline a question an
-    added document answers (the added SKL report's "Hur många kommunpolitiker hoppar av i förtid?" was)."""
+def _with_snow_clearing(tmp_path: Path, embedder):
+    """An engine over the report and an added one-paragraph document about snow clearing."""
     from assistant.engine import Engine
 
     corpus = tmp_path / "corpus"
@@ -227,7 +224,15 @@ def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_be
     (corpus / "snorojning.md").write_text(
         "# Snöröjning\n\nSnöröjningen av gång- och cykelvägar börjar när snödjupet når fem centimeter.\n"
     )
-    engine = Engine(corpus, tmp_path / "index", fake_embedder)
+    return Engine(corpus, tmp_path / "index", embedder)
+
+
+def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_best(
+    tmp_path: Path, fake_embedder
+) -> None:
+    """The wording model learned what questions about the report read like: it must not decline a question an
+    added document answers (the added SKL report's "Hur många kommunpolitiker hoppar av i förtid?" was)."""
+    engine = _with_snow_clearing(tmp_path, fake_embedder)
     added, report = "När börjar snöröjningen av cykelvägar?", "Vad gjorde Kalix?"
     assert engine.ask(added).answer.hits[0].passage.document == "snorojning"
     without = {q: engine.ask(q).answer.decision.probability for q in (added, report)}
@@ -237,18 +242,10 @@ def test_the_wording_gives_no_evidence_on_a_question_another_document_answers_be
     assert engine.ask(report).answer.decision.probability < without[report]
 
 
-def test_a_question_another_document_answers_best_is_decided_by_the_model_without_wording(
+def test_a_question_another_document_answers_best_is_decided_by_the_model_without_the_reports_priors(
     tmp_path: Path, fake_embedder
 ) -> None:
-    from assistant.engine import Engine
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(CORPUS / "rapport.txt", corpus)
-    (corpus / "snorojning.md").write_text(
-        "# Snöröjning\n\nSnöröjningen av gång- och cykelvägar börjar när snödjupet når fem centimeter.\n"
-    )
-    engine = Engine(corpus, tmp_path / "index", fake_embedder)
+    engine = _with_snow_clearing(tmp_path, fake_embedder)
     learned = engine.learned
     declines, answers = (replace(learned.decision, bias=bias) for bias in (-50.0, 50.0))
     engine.use(replace(learned, decision=declines, other_decision=answers))
