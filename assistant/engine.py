@@ -271,7 +271,7 @@ class Engine:
             filters = given  # what the conversation implied leaves nothing: it stays a soft focus only
             ranking = retriever.rank_conversation(reading.alone, reading.together, probability, filters)
         hits = ranking.top(max(top_k, DECIDING_HITS))
-        offered = Offered.of(ranking, query)
+        offered = Offered.of(ranking, query, hits)
         if not hits and filters != Filters():
             raise InputError(_excluded_by_filters(retriever.normalise(filters)))
         document = retriever.normalise(filters).document

@@ -232,7 +232,7 @@ def choice_candidates(engine: Engine, example: Example) -> ChoiceCandidates | No
     hits = ranking.top(DECIDING_HITS)
     if not hits:
         return None
-    return ChoiceCandidates(example, hits, Offered.of(ranking, query), engine.focus(query, example.filters))
+    return ChoiceCandidates(example, hits, Offered.of(ranking, query, hits), engine.focus(query, example.filters))
 
 
 def choice_data(found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings) -> dict[str, ChoiceGroup]:

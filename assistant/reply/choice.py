@@ -91,9 +91,10 @@ class Offered:
     discussed: list[Hit] = field(default_factory=list)
 
     @classmethod
-    def of(cls, ranking: Ranking, query: Query) -> Offered:
-        """The best quotes and tips of ``ranking``; whether tips are asked for reads :func:`wants_tips`."""
-        commented = [hit.passage.discusses for hit in ranking.top(POOL) if hit.passage.discusses]
+    def of(cls, ranking: Ranking, query: Query, hits: Sequence[Hit]) -> Offered:
+        """The best quotes and tips of ``ranking``, and the quotes its best ``hits`` (the lead's candidates) discuss;
+        whether tips are asked for reads :func:`wants_tips`."""
+        commented = [hit.passage.discusses for hit in hits if hit.passage.discusses]
         return cls(
             ranking.top(POOL, kind="quote"), ranking.top(POOL, kind="tip"), wants_tips(query), ranking.among(commented)
         )
