@@ -12,7 +12,7 @@ from conftest import CORPUS
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
 from assistant.devtools.examples import conversation_examples
-from assistant.devtools.fitting import fit_listwise, fit_logistic
+from assistant.devtools.fitting import fit_layered, fit_listwise, fit_logistic
 from assistant.devtools.tune import (
     ANSWERED_AT_LEAST,
     RememberedQueries,
@@ -29,7 +29,7 @@ from assistant.reply.choice import CHOICE_FEATURES
 from assistant.reply.lead import LEAD_FEATURES
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.follow_up import FOLLOW_UP_FEATURES
-from assistant.search.learned import load_learned
+from assistant.search.learned import LayeredModel, LinearModel, load_learned
 
 
 def _subset(source: Path, target: Path, every: int) -> Path:
@@ -86,18 +86,46 @@ def test_the_listwise_fit_ranks_the_positive_first() -> None:
 def test_the_stacked_ranker_learns_from_every_fold_but_the_one_it_ranks() -> None:
     rng = np.random.default_rng(0)
     found = _OutOfFold()
+
+    def group(deciding: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.zeros((6, len(PASSAGE_FEATURES)), dtype=np.float32)
+        rows[:, :2] = rng.normal(size=(6, 2))
+        return rows, rows[:, deciding] == rows[:, deciding].max()
+
     for fold, deciding in ((0, 0), (1, 1)):  # in fold 0 the first feature decides, in fold 1 the second
-        for _ in range(40):
-            group = np.zeros((6, len(PASSAGE_FEATURES)), dtype=np.float32)
-            group[:, :2] = rng.normal(size=(6, 2))
-            found.ranker_groups.append(group)
-            found.ranker_labels.append(group[:, deciding] == group[:, deciding].max())
+        for _ in range(60):
+            rows, label = group(deciding)
+            found.ranker_groups.append(rows)
+            found.ranker_labels.append(label)
             found.ranker_folds.append(fold)
-    without_first, without_second = found.ranker_without(0).weights, found.ranker_without(1).weights
-    assert without_first[1] > 5 * abs(without_first[0])
-    assert without_second[0] > 5 * abs(without_second[1])
-    both = found.ranker_without(None).weights
-    assert both[0] > 1 and both[1] > 1
+
+    def first_right(ranker: LinearModel, deciding: int) -> float:
+        tests = [group(deciding) for _ in range(100)]
+        return float(np.mean([label[np.argmax(ranker.score(rows))] for rows, label in tests]))
+
+    assert first_right(found.ranker_without(0), 1) > 0.9 and first_right(found.ranker_without(0), 0) < 0.6
+    assert first_right(found.ranker_without(1), 0) > 0.9 and first_right(found.ranker_without(1), 1) < 0.6
+    both = found.ranker_without(None)  # learns from both folds: far above chance (1/6) on both kinds
+    assert first_right(both, 0) > 0.4 and first_right(both, 1) > 0.4
+
+
+def test_the_layered_fit_learns_what_features_do_together() -> None:
+    """The positive is the candidate whose first feature is highest when the second is on, and lowest when it is
+    off: no linear scorer ranks both kinds of group, the layer does."""
+    rng = np.random.default_rng(0)
+    groups, labels = [], []
+    for switch in (0.0, 1.0) * 150:
+        rows = np.column_stack([rng.normal(size=6), np.full(6, switch)])
+        groups.append(rows)
+        labels.append(rows[:, 0] == (rows[:, 0].max() if switch else rows[:, 0].min()))
+    fit = fit_layered(groups[:200], labels[:200], units=8, l2=1e-4, epochs=60)
+    model = LayeredModel(("a", "b"), fit.weights, 0.0, fit.layer, fit.layer_bias, fit.output)
+    linear = fit_listwise(groups[:200], labels[:200], 1e-3)
+    layered_right = np.mean([y[np.argmax(model.score(g))] for g, y in zip(groups[200:], labels[200:], strict=True)])
+    linear_right = np.mean([y[np.argmax(g @ linear)] for g, y in zip(groups[200:], labels[200:], strict=True)])
+    assert layered_right > 0.9 and linear_right < 0.7
+    again = LinearModel.from_dict(model.to_dict(), ("a", "b"))
+    assert isinstance(again, LayeredModel) and np.allclose(again.score(groups[0]), model.score(groups[0]), atol=1e-4)
 
 
 def test_the_logistic_fit_separates_two_classes() -> None:

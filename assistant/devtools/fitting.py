@@ -1,15 +1,21 @@
-"""The small fits ``assistant tune`` is made of: listwise softmax, class-balanced logistic regression, folds.
+"""The small fits ``assistant tune`` is made of: listwise softmax (linear, or with one tanh layer), class-balanced
+logistic regression, folds.
 
 Torch does the fitting (it is already installed for the model); features are standardised for the
-optimiser and the weights returned for the raw features, so they apply with one dot product.
+optimiser and the weights returned for the raw features, so they apply without the standardising.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+LAYERED_RATE = 0.01
+LAYERED_BATCH = 128
+"""Adam's learning rate and groups per step for :func:`fit_layered` (the screen that chose the layer used them)."""
 
 
 def standardise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,6 +44,60 @@ def fit_listwise(groups: list[np.ndarray], labels: list[np.ndarray], l2: float) 
 
     optimiser.step(loss)
     return weights.detach().numpy() / scale
+
+
+@dataclass(frozen=True)
+class Layered:
+    """What :func:`fit_layered` learned, for the raw features: linear weights, and the layer's weights (units ×
+    features), bias and output weights."""
+
+    weights: np.ndarray
+    layer: np.ndarray
+    layer_bias: np.ndarray
+    output: np.ndarray
+
+
+def fit_layered(
+    groups: list[np.ndarray], labels: list[np.ndarray], units: int, l2: float, epochs: int, seed: int = 0
+) -> Layered:
+    """A linear scorer plus one tanh layer of ``units``, maximising the softmax probability of each group's
+    positives (as :func:`fit_listwise`); Adam over batches of groups, seeded, so a refit gives the same weights."""
+    import torch
+
+    torch.manual_seed(seed)
+    mean, scale = standardise(np.concatenate(groups))
+    width, longest = groups[0].shape[1], max(len(g) for g in groups)
+    rows = torch.zeros(len(groups), longest, width)
+    present = torch.zeros(len(groups), longest, dtype=torch.bool)
+    positive = torch.zeros(len(groups), longest, dtype=torch.bool)
+    for i, (group, label) in enumerate(zip(groups, labels, strict=True)):
+        rows[i, : len(group)] = torch.tensor((group - mean) / scale, dtype=torch.float32)
+        present[i, : len(group)] = True
+        positive[i, : len(group)] = torch.tensor(label)
+    linear = torch.nn.Linear(width, 1, bias=False)
+    layer = torch.nn.Linear(width, units)
+    output = torch.nn.Linear(units, 1, bias=False)
+    torch.nn.init.zeros_(output.weight)  # starts as the linear scorer alone
+    weighted = [linear.weight, layer.weight, output.weight]
+    optimiser = torch.optim.Adam([*weighted, layer.bias], lr=LAYERED_RATE)
+    for _ in range(epochs):
+        order = torch.randperm(len(groups))
+        for start in range(0, len(groups), LAYERED_BATCH):
+            batch = order[start : start + LAYERED_BATCH]
+            x, mask, y = rows[batch], present[batch], positive[batch]
+            scores = (linear(x) + output(torch.tanh(layer(x)))).squeeze(-1).masked_fill(~mask, -1e9)
+            loss = (torch.logsumexp(scores, 1) - torch.logsumexp(scores.masked_fill(~y, -1e9), 1)).mean()
+            loss = loss + l2 * sum((w**2).sum() for w in weighted)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    inner = layer.weight.detach().numpy().astype(np.float64) / scale  # for raw features
+    return Layered(
+        weights=linear.weight.detach().numpy()[0].astype(np.float64) / scale,
+        layer=inner,
+        layer_bias=layer.bias.detach().numpy().astype(np.float64) - inner @ mean,
+        output=output.weight.detach().numpy()[0].astype(np.float64),
+    )
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float) -> tuple[np.ndarray, float]:

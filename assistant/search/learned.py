@@ -1,4 +1,4 @@
-"""Learned values shipped as data: linear models over named features, and a query adapter.
+"""Learned values shipped as data: linear (and one layered) models over named features, and a query adapter.
 
 ``assistant tune`` fits them on the development questions and writes ``assistant/learned/``;
 at run time they are applied with numpy alone, so ``ask`` starts without the learning library.
@@ -48,10 +48,44 @@ class LinearModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LinearModel:
+        """The model ``to_dict`` wrote: a :class:`LayeredModel` when ``data`` holds a layer."""
         features = tuple(data["features"])
         if features != expected:
             raise IndexUnavailable("De inlärda vikterna passar inte koden (andra särdrag); kör `assistant tune` igen.")
-        return cls(features, np.array(data["weights"], dtype=np.float32), float(data["bias"]))
+        linear = (features, np.array(data["weights"], dtype=np.float32), float(data["bias"]))
+        if "layer" not in data:
+            return LinearModel(*linear)
+        layer = data["layer"]
+        return LayeredModel(
+            *linear,
+            np.array(layer["weights"], dtype=np.float32).reshape(-1, len(features)),
+            np.array(layer["bias"], dtype=np.float32),
+            np.array(layer["output"], dtype=np.float32),
+        )
+
+
+@dataclass(frozen=True)
+class LayeredModel(LinearModel):
+    """A linear model plus one small tanh layer: score = features · weights + tanh(features · layer + layer bias) ·
+    output.  The layer learns how features act together, which a sum cannot: a passage the previous reply cited
+    is the answer to "Varför då?" but not to "Finns det andra exempel?"."""
+
+    layer: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """(units, features), for the raw features."""
+    layer_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    output: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.float32)
+        return super().score(rows) + np.tanh(rows @ self.layer.T + self.layer_bias) @ self.output
+
+    def to_dict(self) -> dict[str, Any]:
+        layer = {  # seven significant digits: the raw features' scales differ by orders of magnitude
+            "weights": [float(f"{w:.7g}") for w in self.layer.ravel()],
+            "bias": [float(f"{b:.7g}") for b in self.layer_bias],
+            "output": [float(f"{o:.7g}") for o in self.output],
+        }
+        return super().to_dict() | {"layer": layer}
 
 
 @dataclass(frozen=True)
