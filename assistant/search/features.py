@@ -6,9 +6,9 @@ question names, and whether its kind is what the question's intent asks for.  A 
 conversation adds where the passage stands to what the previous reply cited (``cited_*``: the same
 passage, its section, the passage after it, the quote and commentary beside it) and what the follow-up
 asks of it ("exempel" → an example beside it, "hur gick det sen" → the passage after, "varför" → its
-section).  The ranker is a linear
-model over these (weights learned by ``assistant tune``), so a ranking can be explained feature by
-feature and a new corpus or model is fitted the same way.
+section).  The ranker is a linear model over these plus one small tanh layer that learns how they act
+together (weights learned by ``assistant tune``), so its inputs stay ones a person can read and a new corpus or
+model is fitted the same way.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: passages and their sentences (FAISS) beside BM25, ranked by a learned linear model.
+"""Hybrid retrieval: passages and their sentences (FAISS) beside BM25, ranked by a small learned model.
 
 Each side (FAISS over passage vectors, BM25 over passage words) contributes its top candidates; every
 candidate then gets named features (``features.py``: passage and sentence cosines, BM25, kind, speaker
