@@ -12,13 +12,14 @@ from conftest import CORPUS
 
 from assistant.devtools.evaluate import DEFAULT_CONVERSATIONS, DEFAULT_QUESTIONS, asked, load_conversations
 from assistant.devtools.examples import conversation_examples
-from assistant.devtools.fitting import fit_layered, fit_listwise, fit_logistic
+from assistant.devtools.fitting import fit_layered, fit_layered_logistic, fit_listwise, fit_logistic
 from assistant.devtools.tune import (
     ANSWERED_AT_LEAST,
     RememberedQueries,
     _OutOfFold,
     fit_decision,
     fit_wording,
+    layered_model,
     tune,
     wording_examples,
 )
@@ -126,6 +127,17 @@ def test_the_layered_fit_learns_what_features_do_together() -> None:
     assert layered_right > 0.9 and linear_right < 0.7
     again = LinearModel.from_dict(model.to_dict(), ("a", "b"))
     assert isinstance(again, LayeredModel) and np.allclose(again.score(groups[0]), model.score(groups[0]), atol=1e-4)
+
+
+def test_the_layered_logistic_fit_learns_an_exclusive_or() -> None:
+    """A row is positive when exactly one of its two features is on: no line separates that, the layer does."""
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, 2, size=(400, 2)).astype(np.float64) + rng.normal(scale=0.05, size=(400, 2))
+    labels = (np.round(rows[:, 0]) != np.round(rows[:, 1])).astype(np.float64)
+    model = layered_model(("a", "b"), fit_layered_logistic(rows, labels, units=8, l2=1e-4, epochs=400))
+    assert ((model.probability(rows) >= 0.5) == (labels > 0)).mean() > 0.95
+    weights, bias = fit_logistic(rows, labels, 1e-4)
+    assert ((rows @ weights + bias >= 0) == (labels > 0)).mean() < 0.8
 
 
 def test_the_logistic_fit_separates_two_classes() -> None:

@@ -15,7 +15,7 @@ import numpy as np
 
 LAYERED_RATE = 0.01
 LAYERED_BATCH = 128
-"""Adam's learning rate and groups per step for :func:`fit_layered` (the screen that chose the layer used them)."""
+"""Adam's learning rate, and groups per step for :func:`fit_layered` (the screens that chose the layers used them)."""
 
 
 def standardise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,6 +55,21 @@ class Layered:
     layer: np.ndarray
     layer_bias: np.ndarray
     output: np.ndarray
+    bias: float = 0.0
+
+    @classmethod
+    def for_raw(cls, linear: Any, layer: Any, output: Any, mean: np.ndarray, scale: np.ndarray) -> Layered:
+        """The torch modules' weights, fitted on standardised features, for the raw ones."""
+        inner = layer.weight.detach().numpy().astype(np.float64) / scale
+        weights = linear.weight.detach().numpy()[0].astype(np.float64) / scale
+        bias = float(linear.bias.detach().numpy()[0]) - float(weights @ mean) if linear.bias is not None else 0.0
+        return cls(
+            weights=weights,
+            layer=inner,
+            layer_bias=layer.bias.detach().numpy().astype(np.float64) - inner @ mean,
+            output=output.weight.detach().numpy()[0].astype(np.float64),
+            bias=bias,
+        )
 
 
 def fit_layered(
@@ -91,13 +106,33 @@ def fit_layered(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-    inner = layer.weight.detach().numpy().astype(np.float64) / scale  # for raw features
-    return Layered(
-        weights=linear.weight.detach().numpy()[0].astype(np.float64) / scale,
-        layer=inner,
-        layer_bias=layer.bias.detach().numpy().astype(np.float64) - inner @ mean,
-        output=output.weight.detach().numpy()[0].astype(np.float64),
-    )
+    return Layered.for_raw(linear, layer, output, mean, scale)
+
+
+def fit_layered_logistic(rows: np.ndarray, labels: np.ndarray, units: int, l2: float, epochs: int) -> Layered:
+    """A class-balanced logistic regression (as :func:`fit_logistic`) plus one tanh layer of ``units``; full-batch
+    Adam, seeded."""
+    import torch
+
+    torch.manual_seed(0)
+    mean, scale = standardise(rows)
+    x = torch.tensor((rows - mean) / scale, dtype=torch.float32)
+    y = torch.tensor(labels, dtype=torch.float32)
+    balance = torch.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    linear = torch.nn.Linear(rows.shape[1], 1)
+    layer = torch.nn.Linear(rows.shape[1], units)
+    output = torch.nn.Linear(units, 1, bias=False)
+    torch.nn.init.zeros_(output.weight)
+    weighted = [linear.weight, layer.weight, output.weight]
+    optimiser = torch.optim.Adam([*weighted, linear.bias, layer.bias], lr=LAYERED_RATE)
+    for _ in range(epochs):
+        logits = (linear(x) + output(torch.tanh(layer(x)))).squeeze(-1)
+        loss = (balance * torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")).mean()
+        loss = loss + l2 * sum((w**2).sum() for w in weighted)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return Layered.for_raw(linear, layer, output, mean, scale)
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float) -> tuple[np.ndarray, float]:

@@ -1,4 +1,4 @@
-"""The reply's first words: the sentences that answer, chosen by a learned linear model.
+"""The reply's first words: the sentences that answer, chosen by a small learned model.
 
 Every sentence of the best passages is a candidate; named features (its cosine to the question, its
 passage's rank and score, the question's words it holds, its form against the question's intent:
