@@ -338,6 +338,22 @@ def test_a_lead_sentence_that_points_back_brings_the_one_before(leaning: str) ->
     assert [s.text for s in answer.lead] == [text]
 
 
+def test_a_leaning_sentence_leads_alone_when_the_one_before_would_push_its_citation_past_the_budget() -> None:
+    """The commentary "Citatet visar …, enligt … politikerna. De menar att …" led 25 development replies with its
+    citation past the first 400 characters (2026-12-07); the sentence that answers leads alone then."""
+    before = (
+        "Citatet visar den centrala roll som den politiska nivån anses ha för att skapa goda förutsättningar för "
+        "kommunala jämställdhetsinsatser i styrning, uppföljning, budget och verksamhetsplanering av alla de "
+        "kommunala verksamheterna, från skola och omsorg till teknisk förvaltning, enligt flera av de intervjuade. "
+    )
+    leaning = "De menar att deras viktigaste bidrag är att säkerställa att jämställdhet finns med i styrdokumenten."
+    text = before + leaning
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(leaning,), sentence_scores=(0.9,))
+    answer = compose(asked("Vad kan politikerna bidra med?"), [hit], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [leaning]
+    assert "[1]" in to_markdown(answer.reply)[:400]
+
+
 def test_a_sentence_with_a_late_demonstrative_stands_alone() -> None:
     text = "Kalix startade arbetet 2019. Kommunen följde upp arbetet varje år och redovisade resultaten av detta."
     _, alone = [text[a:b] for a, b in sentence_spans(text)]

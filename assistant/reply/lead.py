@@ -209,7 +209,10 @@ def choose_lead(
 
     A further sentence must score within ``margin`` (in the model's log-odds) of the best, must not
     repeat a sentence already shown (two passages can hold the same sentence), and must keep the lead
-    within ``max_chars``.
+    within ``max_chars``.  The best sentence brings the one it leans on only within ``max_chars``, else it
+    leads alone so that its citation comes within the reply's first 400 characters: 48 of the 57 development
+    replies whose citation the sentence before pushed past them led "Citatet visar …, enligt … De menar att …"
+    or "Citatet illustrerar … I den aktuella kommunen, Övertorneå, …" (2026-12-07, sixth session).
     """
     candidates = sentence_candidates(hits, depth, min_chars)
     if not candidates:
@@ -223,6 +226,8 @@ def choose_lead(
         if len(chosen) == sentences or float(scores[j]) < best - margin:
             break
         shown = with_antecedent(candidate.text, candidate.hit.passage.text)
+        if not chosen and len(shown) > max_chars:
+            shown = candidate.text  # the sentence before it only within the budget: the citation must come first
         if any(shown in s or s in shown for s, _ in chosen):
             continue
         if chosen and sum(len(s) for s, _ in chosen) + len(shown) > max_chars:
