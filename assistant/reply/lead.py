@@ -213,8 +213,9 @@ def part_markup(hit: Hit) -> int:
 
 def shown_chars(lead: list[tuple[str, Hit]]) -> int:
     """About how many characters the lead takes in the reply as Markdown: its sentences with a cut mark each, and
-    each passage's markup once (the budget counts them: 19 of the development replies whose lead came from the
-    right passage cited it past the first 400 characters only by its quotation marks, speaker and citation)."""
+    each passage's markup once (the budget counts them: without the pointing-back rule, 19 development replies
+    whose lead came from the right passage cited it past the first 400 characters, 12 of them quotes whose text
+    fit; 2026-12-07, docs/evaluation.md)."""
     passages = {hit.passage.id: hit for _, hit in lead}
     return sum(len(s) + CUT_CHARS for s, _ in lead) + sum(part_markup(hit) for hit in passages.values())
 
