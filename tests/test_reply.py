@@ -326,7 +326,7 @@ def test_a_lead_sentence_that_leans_on_the_one_before_brings_it() -> None:
     [
         "Det omfattar mer än bara en läpparnas bekännelse, menar de.",
         "De nya personer som ersätter dessa har sällan tid att snabbt sätta sig in i arbetet.",
-        "I den aktuella kommunen, Övertorneå, har förståelsen breddats.",
+        "I den aktuella kommunen har förståelsen breddats.",
         "Sammantaget har dessa faktorer gjort det lättare.",
     ],
 )
@@ -336,6 +336,32 @@ def test_a_lead_sentence_that_points_back_brings_the_one_before(leaning: str) ->
     hit = replace(paragraph(text, 0.9, 1.0), sentences=(leaning,), sentence_scores=(0.9,))
     answer = compose(asked("Vad säger rapporten om chefers roll?"), [hit], ANSWERED, LEAD)
     assert [s.text for s in answer.lead] == [text]
+
+
+def test_a_sentence_that_names_the_place_it_points_at_stands_alone() -> None:
+    """ "I den aktuella kommunen, Övertorneå, …" says which; "Citatet illustrerar …" before it pushed the citation
+    of 23 development replies past their first 400 characters (2026-12-07, sixth session)."""
+    text = "Citatet illustrerar en av många lärdomar. I den aktuella kommunen, Övertorneå, har förståelsen breddats."
+    _, named = [text[a:b] for a, b in sentence_spans(text)]
+    hit = replace(paragraph(text, 0.9, 1.0), sentences=(named,), sentence_scores=(0.9,))
+    assert [s.text for s in compose(asked("Vad gjorde Övertorneå?"), [hit], ANSWERED, LEAD).lead] == [named]
+
+
+def test_the_leads_budget_counts_a_quotes_speaker_and_citation() -> None:
+    """Two sentences of a quote within 400 characters as text, past them as shown: ”…” (speaker) [1]."""
+    text = (
+        "Vi har arbetat länge med frågan om jämställdhet i skolan och sett att det tar tid att ändra kulturen. "
+        "Forskarna hjälpte oss att se mönster i hur vi fördelar tid, uppmärksamhet och resurser mellan flickor "
+        "och pojkar i klassrummet, i matsalen och på rasterna under hela skoldagen. "
+        "Det har varit värdefullt att kunna landa i att det inte är ett tyckande, utan att det finns forskning."
+    )
+    sentences = tuple(text[a:b] for a, b in sentence_spans(text))
+    quote = made("quote", text, 0.9, 1.0, role="Verksamhetsföreträdare", municipality="Gällivare")
+    hit = replace(quote, sentences=sentences, sentence_scores=(0.9,) * len(sentences))
+    close = LinearModel(LEAD_FEATURES, np.zeros(len(LEAD_FEATURES), dtype=np.float32))
+    answer = compose(asked("Varför behövs forskare?"), [hit], ANSWERED, close)
+    assert 350 < len(text) <= 400 and len(answer.lead) < len(sentences)
+    assert "[1]" in to_markdown(answer.reply)[:400]
 
 
 def test_a_sentence_with_a_late_demonstrative_stands_alone() -> None:

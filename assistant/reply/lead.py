@@ -58,10 +58,12 @@ DEFINITION_FORM = re.compile(r"\b(det vill säga|innebär|handlar om|definier\w*
 REASON_FORM = re.compile(r"\b(eftersom|därför|beror|på grund av|för att|bidrar|leder till|anledning)\b", re.I)
 LEANING = re.compile(
     r"^(Detta|Dessa|Denna|Därför|Dessutom|Samtidigt|Sådana|Därmed|Även|Också|Dels|Sammantaget|"
-    r"I (den|det) aktuella|Det (omfattar|innebär)|"
+    r"I (den|det) aktuella(?! \w+, [A-ZÅÄÖ])|Det (omfattar|innebär)|"
     r"De (menar|anser|tycker|beskriver|säger|upplever|betonar|lyfter|framhåller|pekar|ser|har|var|är))\b"
 )
-"""A sentence opening like this refers to the one before ("De menar att …": who?); the lead shows both."""
+"""A sentence opening like this refers to the one before ("De menar att …": who?); the lead shows both.  Not "I den
+aktuella kommunen, Övertorneå, …", which names what it points at: it brought "Citatet illustrerar en av många
+lärdomar …" into 23 development replies and pushed their citation past the first 400 characters (2026-12-07)."""
 POINTING_BACK = re.compile(r"\b(dessa|detta|denna|sådana)\b", re.IGNORECASE)
 POINTING_BACK_CHARS = 60
 """A demonstrative this early in a sentence points at the one before ("De nya personer som ersätter dessa …",
@@ -192,6 +194,32 @@ def with_antecedent(sentence: str, text: str) -> str:
     return text[spans[position - 1][0] : spans[position][1]]
 
 
+CITATION_CHARS = 5
+"""What a lead passage's citation takes in the reply (" [1]") and the space before the next passage."""
+CUT_CHARS = 2
+"""What "… " takes where the lead leaves text out of a passage (before a sentence, or at a quote's ends)."""
+
+
+def part_markup(hit: Hit) -> int:
+    """Characters the reply adds around a passage's sentences in the lead besides "…": its citation, a speaker's
+    quotation marks and "(Politiker, Kalix)", a tip's "**Engagemang:** "."""
+    passage = hit.passage
+    if passage.kind == "quote":
+        return CITATION_CHARS + len(f"”” ({passage.speaker or 'okänd talare'}) ") + 2 * CUT_CHARS
+    if passage.kind == "tip":
+        return CITATION_CHARS + len(f"**{passage.category or 'Tips'}:** ")
+    return CITATION_CHARS
+
+
+def shown_chars(lead: list[tuple[str, Hit]]) -> int:
+    """About how many characters the lead takes in the reply as Markdown: its sentences with a cut mark each, and
+    each passage's markup once (the budget counts them: without the pointing-back rule, 19 development replies
+    whose lead came from the right passage cited it past the first 400 characters, 12 of them quotes whose text
+    fit; 2026-12-07, docs/evaluation.md)."""
+    passages = {hit.passage.id: hit for _, hit in lead}
+    return sum(len(s) + CUT_CHARS for s, _ in lead) + sum(part_markup(hit) for hit in passages.values())
+
+
 def choose_lead(
     query: Query,
     hits: list[Hit],
@@ -209,7 +237,7 @@ def choose_lead(
 
     A further sentence must score within ``margin`` (in the model's log-odds) of the best, must not
     repeat a sentence already shown (two passages can hold the same sentence), and must keep the lead
-    within ``max_chars``.
+    within ``max_chars`` as shown (:func:`shown_chars`).
     """
     candidates = sentence_candidates(hits, depth, min_chars)
     if not candidates:
@@ -225,7 +253,7 @@ def choose_lead(
         shown = with_antecedent(candidate.text, candidate.hit.passage.text)
         if any(shown in s or s in shown for s, _ in chosen):
             continue
-        if chosen and sum(len(s) for s, _ in chosen) + len(shown) > max_chars:
+        if chosen and shown_chars([*chosen, (shown, candidate.hit)]) > max_chars:
             break
         chosen.append((shown, candidate.hit))
     shown_first = {passage: position for position, passage in enumerate(dict.fromkeys(h.passage.id for _, h in chosen))}
