@@ -19,7 +19,6 @@ from assistant.devtools.tune import (
     _OutOfFold,
     fit_decision,
     fit_wording,
-    layered_model,
     tune,
     wording_examples,
 )
@@ -56,6 +55,9 @@ def test_tune_fits_saves_and_reloads(tmp_path: Path, fake_embedder) -> None:
         PASSAGE_FEATURES, LEAD_FEATURES, DECISION_FEATURES, FOLLOW_UP_FEATURES, CHOICE_FEATURES, tmp_path / "learned"
     )
     assert np.allclose(again.ranker.weights, learned.ranker.weights, atol=1e-5)
+    rows = np.random.default_rng(0).normal(size=(5, len(PASSAGE_FEATURES)))
+    assert all(isinstance(m, LayeredModel) and m.layer.any() for m in (again.ranker, again.lead, again.follow_up))
+    assert np.allclose(again.ranker.score(rows), learned.ranker.score(rows), atol=1e-3)
     assert np.allclose(again.quote.weights, learned.quote.weights, atol=1e-5) and learned.quote.weights.any()
     assert again.adapter is not None and again.adapter_for("fake:trigrams-256-v1") is not None
     assert again.adapter_for("another model") is None
@@ -119,8 +121,7 @@ def test_the_layered_fit_learns_what_features_do_together() -> None:
         rows = np.column_stack([rng.normal(size=6), np.full(6, switch)])
         groups.append(rows)
         labels.append(rows[:, 0] == (rows[:, 0].max() if switch else rows[:, 0].min()))
-    fit = fit_layered(groups[:200], labels[:200], units=8, l2=1e-4, epochs=60)
-    model = LayeredModel(("a", "b"), fit.weights, 0.0, fit.layer, fit.layer_bias, fit.output)
+    model = fit_layered(("a", "b"), groups[:200], labels[:200], units=8, l2=1e-4, epochs=60)
     linear = fit_listwise(groups[:200], labels[:200], 1e-3)
     layered_right = np.mean([y[np.argmax(model.score(g))] for g, y in zip(groups[200:], labels[200:], strict=True)])
     linear_right = np.mean([y[np.argmax(g @ linear)] for g, y in zip(groups[200:], labels[200:], strict=True)])
@@ -129,12 +130,30 @@ def test_the_layered_fit_learns_what_features_do_together() -> None:
     assert isinstance(again, LayeredModel) and np.allclose(again.score(groups[0]), model.score(groups[0]), atol=1e-4)
 
 
+def test_the_layered_fits_apply_to_raw_features_whatever_their_scale() -> None:
+    """Both fits standardise the features, so fitted on rescaled and shifted features they score the same: the
+    weights, biases and layer are folded back onto the raw features right (a reference the conversion must meet)."""
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(300, 2))
+    stretch, shift = np.array([100.0, 0.01]), np.array([50.0, -3.0])
+    labels = (rows[:, 0] * rows[:, 1] > 0).astype(np.float64)
+    plain = fit_layered_logistic(("a", "b"), rows, labels, units=4, l2=1e-4, epochs=100)
+    scaled = fit_layered_logistic(("a", "b"), rows * stretch + shift, labels, units=4, l2=1e-4, epochs=100)
+    assert np.allclose(plain.score(rows), scaled.score(rows * stretch + shift), atol=1e-3)
+    groups = [rows[i : i + 6] for i in range(0, 300, 6)]
+    positives = [g[:, 0] * g[:, 1] == (g[:, 0] * g[:, 1]).max() for g in groups]
+    plain = fit_layered(("a", "b"), groups, positives, units=4, l2=1e-4, epochs=10)
+    scaled = fit_layered(("a", "b"), [g * stretch + shift for g in groups], positives, units=4, l2=1e-4, epochs=10)
+    differences = [plain.score(g) - scaled.score(g * stretch + shift) for g in groups]
+    assert max(float(np.ptp(d)) for d in differences) < 1e-3  # equal up to a constant, which a softmax ignores
+
+
 def test_the_layered_logistic_fit_learns_an_exclusive_or() -> None:
     """A row is positive when exactly one of its two features is on: no line separates that, the layer does."""
     rng = np.random.default_rng(0)
     rows = rng.integers(0, 2, size=(400, 2)).astype(np.float64) + rng.normal(scale=0.05, size=(400, 2))
     labels = (np.round(rows[:, 0]) != np.round(rows[:, 1])).astype(np.float64)
-    model = layered_model(("a", "b"), fit_layered_logistic(rows, labels, units=8, l2=1e-4, epochs=400))
+    model = fit_layered_logistic(("a", "b"), rows, labels, units=8, l2=1e-4, epochs=400)
     assert ((model.probability(rows) >= 0.5) == (labels > 0)).mean() > 0.95
     weights, bias = fit_logistic(rows, labels, 1e-4)
     assert ((rows @ weights + bias >= 0) == (labels > 0)).mean() < 0.8

@@ -1,5 +1,5 @@
-"""The small fits ``assistant tune`` is made of: listwise softmax (linear, or with one tanh layer), class-balanced
-logistic regression, folds.
+"""The small fits ``assistant tune`` is made of: listwise softmax and class-balanced logistic regression, each
+linear or with one tanh layer beside; folds.
 
 Torch does the fitting (it is already installed for the model); features are standardised for the
 optimiser and the weights returned for the raw features, so they apply without the standardising.
@@ -8,10 +8,11 @@ optimiser and the weights returned for the raw features, so they apply without t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from assistant.search.learned import LayeredModel
 
 LAYERED_RATE = 0.01
 LAYERED_BATCH = 128
@@ -46,40 +47,61 @@ def fit_listwise(groups: list[np.ndarray], labels: list[np.ndarray], l2: float) 
     return weights.detach().numpy() / scale
 
 
-@dataclass(frozen=True)
-class Layered:
-    """What :func:`fit_layered` learned, for the raw features: linear weights, and the layer's weights (units ×
-    features), bias and output weights."""
+class _Layered:
+    """A linear scorer plus one tanh layer of ``units`` in torch, on standardised features, with its optimiser.
+    The layer's output weights start at 0, so fitting starts from the linear scorer alone."""
 
-    weights: np.ndarray
-    layer: np.ndarray
-    layer_bias: np.ndarray
-    output: np.ndarray
-    bias: float = 0.0
+    def __init__(self, width: int, units: int, l2: float, linear_bias: bool) -> None:
+        import torch
 
-    @classmethod
-    def for_raw(cls, linear: Any, layer: Any, output: Any, mean: np.ndarray, scale: np.ndarray) -> Layered:
-        """The torch modules' weights, fitted on standardised features, for the raw ones."""
-        inner = layer.weight.detach().numpy().astype(np.float64) / scale
-        weights = linear.weight.detach().numpy()[0].astype(np.float64) / scale
-        bias = float(linear.bias.detach().numpy()[0]) - float(weights @ mean) if linear.bias is not None else 0.0
-        return cls(
-            weights=weights,
-            layer=inner,
-            layer_bias=layer.bias.detach().numpy().astype(np.float64) - inner @ mean,
-            output=output.weight.detach().numpy()[0].astype(np.float64),
-            bias=bias,
+        self.linear = torch.nn.Linear(width, 1, bias=linear_bias)
+        self.layer = torch.nn.Linear(width, units)
+        self.output = torch.nn.Linear(units, 1, bias=False)
+        torch.nn.init.zeros_(self.output.weight)
+        self.weighted = [self.linear.weight, self.layer.weight, self.output.weight]
+        biases = [b for b in (self.linear.bias, self.layer.bias) if b is not None]
+        self.optimiser = torch.optim.Adam([*self.weighted, *biases], lr=LAYERED_RATE)
+        self.l2 = l2
+
+    def __call__(self, x: Any) -> Any:
+        import torch
+
+        return (self.linear(x) + self.output(torch.tanh(self.layer(x)))).squeeze(-1)
+
+    def step(self, loss: Any) -> None:
+        """One optimiser step on ``loss`` plus the ridge penalty on the weights (not the biases)."""
+        loss = loss + self.l2 * sum((w**2).sum() for w in self.weighted)
+        self.optimiser.zero_grad()
+        loss.backward()
+        self.optimiser.step()
+
+    def model(self, features: tuple[str, ...], mean: np.ndarray, scale: np.ndarray) -> LayeredModel:
+        """The fitted weights for the raw features: x ↦ (x − mean) / scale folded into the weights and biases.
+        Without a linear bias (a softmax ignores a constant) the model's level is arbitrary and differs between
+        fits; the decision reads the ranker's top score (``ranker_top``) with a small weight."""
+        inner = self.layer.weight.detach().numpy().astype(np.float64) / scale
+        weights = self.linear.weight.detach().numpy()[0].astype(np.float64) / scale
+        linear_bias = self.linear.bias
+        bias = float(linear_bias.detach().numpy()[0]) - float(weights @ mean) if linear_bias is not None else 0.0
+        return LayeredModel(
+            features,
+            weights.astype(np.float32),
+            bias,
+            layer=inner.astype(np.float32),
+            layer_bias=(self.layer.bias.detach().numpy() - inner @ mean).astype(np.float32),
+            output=self.output.weight.detach().numpy()[0].astype(np.float32),
         )
 
 
 def fit_layered(
-    groups: list[np.ndarray], labels: list[np.ndarray], units: int, l2: float, epochs: int, seed: int = 0
-) -> Layered:
+    features: tuple[str, ...], groups: list[np.ndarray], labels: list[np.ndarray], units: int, l2: float, epochs: int
+) -> LayeredModel:
     """A linear scorer plus one tanh layer of ``units``, maximising the softmax probability of each group's
-    positives (as :func:`fit_listwise`); Adam over batches of groups, seeded, so a refit gives the same weights."""
+    positives (as :func:`fit_listwise`); Adam over batches of groups.  Seeds torch's generator with 0, so a refit
+    gives the same weights."""
     import torch
 
-    torch.manual_seed(seed)
+    torch.manual_seed(0)
     mean, scale = standardise(np.concatenate(groups))
     width, longest = groups[0].shape[1], max(len(g) for g in groups)
     rows = torch.zeros(len(groups), longest, width)
@@ -89,29 +111,22 @@ def fit_layered(
         rows[i, : len(group)] = torch.tensor((group - mean) / scale, dtype=torch.float32)
         present[i, : len(group)] = True
         positive[i, : len(group)] = torch.tensor(label)
-    linear = torch.nn.Linear(width, 1, bias=False)
-    layer = torch.nn.Linear(width, units)
-    output = torch.nn.Linear(units, 1, bias=False)
-    torch.nn.init.zeros_(output.weight)  # starts as the linear scorer alone
-    weighted = [linear.weight, layer.weight, output.weight]
-    optimiser = torch.optim.Adam([*weighted, layer.bias], lr=LAYERED_RATE)
+    network = _Layered(width, units, l2, linear_bias=False)
     for _ in range(epochs):
         order = torch.randperm(len(groups))
         for start in range(0, len(groups), LAYERED_BATCH):
             batch = order[start : start + LAYERED_BATCH]
             x, mask, y = rows[batch], present[batch], positive[batch]
-            scores = (linear(x) + output(torch.tanh(layer(x)))).squeeze(-1).masked_fill(~mask, -1e9)
-            loss = (torch.logsumexp(scores, 1) - torch.logsumexp(scores.masked_fill(~y, -1e9), 1)).mean()
-            loss = loss + l2 * sum((w**2).sum() for w in weighted)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-    return Layered.for_raw(linear, layer, output, mean, scale)
+            scores = network(x).masked_fill(~mask, -1e9)
+            network.step((torch.logsumexp(scores, 1) - torch.logsumexp(scores.masked_fill(~y, -1e9), 1)).mean())
+    return network.model(features, mean, scale)
 
 
-def fit_layered_logistic(rows: np.ndarray, labels: np.ndarray, units: int, l2: float, epochs: int) -> Layered:
+def fit_layered_logistic(
+    features: tuple[str, ...], rows: np.ndarray, labels: np.ndarray, units: int, l2: float, epochs: int
+) -> LayeredModel:
     """A class-balanced logistic regression (as :func:`fit_logistic`) plus one tanh layer of ``units``; full-batch
-    Adam, seeded."""
+    Adam.  Seeds torch's generator with 0, as :func:`fit_layered`."""
     import torch
 
     torch.manual_seed(0)
@@ -119,20 +134,11 @@ def fit_layered_logistic(rows: np.ndarray, labels: np.ndarray, units: int, l2: f
     x = torch.tensor((rows - mean) / scale, dtype=torch.float32)
     y = torch.tensor(labels, dtype=torch.float32)
     balance = torch.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
-    linear = torch.nn.Linear(rows.shape[1], 1)
-    layer = torch.nn.Linear(rows.shape[1], units)
-    output = torch.nn.Linear(units, 1, bias=False)
-    torch.nn.init.zeros_(output.weight)
-    weighted = [linear.weight, layer.weight, output.weight]
-    optimiser = torch.optim.Adam([*weighted, linear.bias, layer.bias], lr=LAYERED_RATE)
+    network = _Layered(rows.shape[1], units, l2, linear_bias=True)
     for _ in range(epochs):
-        logits = (linear(x) + output(torch.tanh(layer(x)))).squeeze(-1)
-        loss = (balance * torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")).mean()
-        loss = loss + l2 * sum((w**2).sum() for w in weighted)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-    return Layered.for_raw(linear, layer, output, mean, scale)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(network(x), y, reduction="none")
+        network.step((balance * loss).mean())
+    return network.model(features, mean, scale)
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float) -> tuple[np.ndarray, float]:

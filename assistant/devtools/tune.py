@@ -14,8 +14,8 @@ Seven small models (the last two alike), fitted in order because each reads the 
    single questions out of fold.  Two of its features read the question's own vector against the development
    questions, in scope against out of scope: ``wording``, a logistic regression over it, and
    ``wording_neighbours``, its nearest questions of each side; both without each fold for that fold's rows;
-5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
-   as following the thread against topic changes (with the final adapter, whose cosines it reads).
+5. the follow-up probability: logistic regression with one small layer over ``FOLLOW_UP_FEATURES``, conversation
+   turns labelled as following the thread against topic changes (with the final adapter, whose cosines it reads).
 6. the first quote and the tips: two linear models over ``CHOICE_FEATURES``, a softmax over each labelled
    question's candidate quotes (tips), with the lead the fitted lead model chooses.
 
@@ -51,7 +51,6 @@ from assistant.devtools.evaluate import (
 )
 from assistant.devtools.examples import FOLDS, Example, conversation_examples, conversation_fold, examples
 from assistant.devtools.fitting import (
-    Layered,
     cross_validated,
     fit_layered,
     fit_layered_logistic,
@@ -171,18 +170,7 @@ def ranker_data(
 
 def fit_ranking(features: tuple[str, ...], groups: list[np.ndarray], labels: list[np.ndarray]) -> LayeredModel:
     """A layered model over ``features`` ranking each group's positives first (the ranker's and the lead's)."""
-    return layered_model(features, fit_layered(groups, labels, LAYER_UNITS, LAYER_L2, LAYER_EPOCHS))
-
-
-def layered_model(features: tuple[str, ...], fit: Layered) -> LayeredModel:
-    return LayeredModel(
-        features,
-        fit.weights.astype(np.float32),
-        fit.bias,
-        fit.layer.astype(np.float32),
-        fit.layer_bias.astype(np.float32),
-        fit.output.astype(np.float32),
-    )
+    return fit_layered(features, groups, labels, LAYER_UNITS, LAYER_L2, LAYER_EPOCHS)
 
 
 def fit_ranker(groups: list[np.ndarray], labels: list[np.ndarray]) -> LayeredModel:
@@ -356,8 +344,7 @@ def fit_follow_up(
     out-of-fold shares read right by kind (unless ``cross_validate`` is False: a fold's own fit inside ``tune``)."""
 
     def fit(rows: np.ndarray, labels: np.ndarray) -> LayeredModel:
-        layered = fit_layered_logistic(rows, labels, FOLLOW_UP_UNITS, FOLLOW_UP_L2, FOLLOW_UP_EPOCHS)
-        return layered_model(FOLLOW_UP_FEATURES, layered)
+        return fit_layered_logistic(FOLLOW_UP_FEATURES, rows, labels, FOLLOW_UP_UNITS, FOLLOW_UP_L2, FOLLOW_UP_EPOCHS)
 
     model = fit(x, y)
     if not cross_validate:

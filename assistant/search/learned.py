@@ -1,4 +1,4 @@
-"""Learned values shipped as data: linear (and one layered) models over named features, and a query adapter.
+"""Learned values shipped as data: linear and layered models over named features, and a query adapter.
 
 ``assistant tune`` fits them on the development questions and writes ``assistant/learned/``;
 at run time they are applied with numpy alone, so ``ask`` starts without the learning library.
@@ -40,11 +40,7 @@ class LinearModel:
         return 1.0 / (1.0 + np.exp(-self.score(rows)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "weights": [round(float(w), 6) for w in self.weights],
-            "bias": round(self.bias, 6),
-        }
+        return {"features": list(self.features), "weights": _numbers(self.weights), "bias": _number(self.bias)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LinearModel:
@@ -56,36 +52,47 @@ class LinearModel:
         if "layer" not in data:
             return LinearModel(*linear)
         layer = data["layer"]
+        weights, output = np.array(layer["weights"], dtype=np.float32), np.array(layer["output"], dtype=np.float32)
+        layer_bias = np.array(layer["bias"], dtype=np.float32)
+        if weights.size != len(output) * len(features) or len(layer_bias) != len(output):
+            raise ValueError(f"a layer of {len(output)} units with {weights.size} weights and {len(layer_bias)} biases")
         return LayeredModel(
-            *linear,
-            np.array(layer["weights"], dtype=np.float32).reshape(-1, len(features)),
-            np.array(layer["bias"], dtype=np.float32),
-            np.array(layer["output"], dtype=np.float32),
+            *linear, layer=weights.reshape(len(output), len(features)), layer_bias=layer_bias, output=output
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LayeredModel(LinearModel):
-    """A linear model plus one small tanh layer: score = features · weights + tanh(features · layer + layer bias) ·
-    output.  The layer learns how features act together, which a sum cannot: a passage the previous reply cited
-    is the answer to "Varför då?" but not to "Finns det andra exempel?"."""
+    """A linear model plus one small tanh layer: score = features · weights + bias + tanh(features · layerᵀ + layer
+    bias) · output.  The layer learns how features act together, which a sum cannot: for the ranker, a passage the
+    previous reply cited is the answer to "Varför då?" but not to "Finns det andra exempel?" (the ranker, the lead
+    and the follow-up probability have one)."""
 
-    layer: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    layer: np.ndarray
     """(units, features), for the raw features."""
-    layer_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    output: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    layer_bias: np.ndarray
+    output: np.ndarray
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.float32)
         return super().score(rows) + np.tanh(rows @ self.layer.T + self.layer_bias) @ self.output
 
     def to_dict(self) -> dict[str, Any]:
-        layer = {  # seven significant digits: the raw features' scales differ by orders of magnitude
-            "weights": [float(f"{w:.7g}") for w in self.layer.ravel()],
-            "bias": [float(f"{b:.7g}") for b in self.layer_bias],
-            "output": [float(f"{o:.7g}") for o in self.output],
+        layer = {
+            "weights": _numbers(self.layer.ravel()),
+            "bias": _numbers(self.layer_bias),
+            "output": _numbers(self.output),
         }
         return super().to_dict() | {"layer": layer}
+
+
+def _number(value: float) -> float:
+    """Seven significant digits: a float32's precision, whatever the scale of the raw feature a weight is for."""
+    return float(f"{float(value):.7g}")
+
+
+def _numbers(values: np.ndarray) -> list[float]:
+    return [_number(v) for v in values]
 
 
 @dataclass(frozen=True)
