@@ -1,5 +1,5 @@
-"""The small fits ``assistant tune`` is made of: listwise softmax and class-balanced logistic regression, each
-linear or with one tanh layer beside; folds.
+"""The small fits ``assistant tune`` is made of: listwise softmax (linear, or with one tanh layer beside),
+class-balanced logistic regression, folds.
 
 Torch does the fitting (it is already installed for the model); features are standardised for the
 optimiser and the weights returned for the raw features, so they apply without the standardising.
@@ -51,16 +51,15 @@ class _Layered:
     """A linear scorer plus one tanh layer of ``units`` in torch, on standardised features, with its optimiser.
     The layer's output weights start at 0, so fitting starts from the linear scorer alone."""
 
-    def __init__(self, width: int, units: int, l2: float, linear_bias: bool) -> None:
+    def __init__(self, width: int, units: int, l2: float) -> None:
         import torch
 
-        self.linear = torch.nn.Linear(width, 1, bias=linear_bias)
+        self.linear = torch.nn.Linear(width, 1, bias=False)  # a softmax ignores a constant
         self.layer = torch.nn.Linear(width, units)
         self.output = torch.nn.Linear(units, 1, bias=False)
         torch.nn.init.zeros_(self.output.weight)
         self.weighted = [self.linear.weight, self.layer.weight, self.output.weight]
-        biases = [b for b in (self.linear.bias, self.layer.bias) if b is not None]
-        self.optimiser = torch.optim.Adam([*self.weighted, *biases], lr=LAYERED_RATE)
+        self.optimiser = torch.optim.Adam([*self.weighted, self.layer.bias], lr=LAYERED_RATE)
         self.l2 = l2
 
     def __call__(self, x: Any) -> Any:
@@ -76,17 +75,15 @@ class _Layered:
         self.optimiser.step()
 
     def model(self, features: tuple[str, ...], mean: np.ndarray, scale: np.ndarray) -> LayeredModel:
-        """The fitted weights for the raw features: x ↦ (x − mean) / scale folded into the weights and biases.
-        Without a linear bias (a softmax ignores a constant) the model's level is arbitrary and differs between
+        """The fitted weights for the raw features: x ↦ (x − mean) / scale folded into the weights and the layer's
+        bias (the linear part's constant is dropped).  The model's level is therefore arbitrary and differs between
         fits; the decision reads the ranker's top score (``ranker_top``) with a small weight."""
         inner = self.layer.weight.detach().numpy().astype(np.float64) / scale
         weights = self.linear.weight.detach().numpy()[0].astype(np.float64) / scale
-        linear_bias = self.linear.bias
-        bias = float(linear_bias.detach().numpy()[0]) - float(weights @ mean) if linear_bias is not None else 0.0
         return LayeredModel(
             features,
             weights.astype(np.float32),
-            bias,
+            0.0,
             layer=inner.astype(np.float32),
             layer_bias=(self.layer.bias.detach().numpy() - inner @ mean).astype(np.float32),
             output=self.output.weight.detach().numpy()[0].astype(np.float32),
@@ -111,7 +108,7 @@ def fit_layered(
         rows[i, : len(group)] = torch.tensor((group - mean) / scale, dtype=torch.float32)
         present[i, : len(group)] = True
         positive[i, : len(group)] = torch.tensor(label)
-    network = _Layered(width, units, l2, linear_bias=False)
+    network = _Layered(width, units, l2)
     for _ in range(epochs):
         order = torch.randperm(len(groups))
         for start in range(0, len(groups), LAYERED_BATCH):
@@ -119,25 +116,6 @@ def fit_layered(
             x, mask, y = rows[batch], present[batch], positive[batch]
             scores = network(x).masked_fill(~mask, -1e9)
             network.step((torch.logsumexp(scores, 1) - torch.logsumexp(scores.masked_fill(~y, -1e9), 1)).mean())
-    return network.model(features, mean, scale)
-
-
-def fit_layered_logistic(
-    features: tuple[str, ...], rows: np.ndarray, labels: np.ndarray, units: int, l2: float, epochs: int
-) -> LayeredModel:
-    """A class-balanced logistic regression (as :func:`fit_logistic`) plus one tanh layer of ``units``; full-batch
-    Adam.  Seeds torch's generator with 0, as :func:`fit_layered`."""
-    import torch
-
-    torch.manual_seed(0)
-    mean, scale = standardise(rows)
-    x = torch.tensor((rows - mean) / scale, dtype=torch.float32)
-    y = torch.tensor(labels, dtype=torch.float32)
-    balance = torch.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
-    network = _Layered(rows.shape[1], units, l2, linear_bias=True)
-    for _ in range(epochs):
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(network(x), y, reduction="none")
-        network.step((balance * loss).mean())
     return network.model(features, mean, scale)
 
 

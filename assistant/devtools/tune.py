@@ -14,8 +14,8 @@ Seven small models (the last two alike), fitted in order because each reads the 
    single questions out of fold.  Two of its features read the question's own vector against the development
    questions, in scope against out of scope: ``wording``, a logistic regression over it, and
    ``wording_neighbours``, its nearest questions of each side; both without each fold for that fold's rows;
-5. the follow-up probability: logistic regression with one small layer over ``FOLLOW_UP_FEATURES``, conversation
-   turns labelled as following the thread against topic changes (with the final adapter, whose cosines it reads).
+5. the follow-up probability: logistic regression over ``FOLLOW_UP_FEATURES``, conversation turns labelled
+   as following the thread against topic changes (with the final adapter, whose cosines it reads).
 6. the first quote and the tips: two linear models over ``CHOICE_FEATURES``, a softmax over each labelled
    question's candidate quotes (tips), with the lead the fitted lead model chooses.
 
@@ -53,7 +53,6 @@ from assistant.devtools.examples import FOLDS, Example, conversation_examples, c
 from assistant.devtools.fitting import (
     cross_validated,
     fit_layered,
-    fit_layered_logistic,
     fit_listwise,
     fit_logistic,
     ranking_metrics,
@@ -82,16 +81,9 @@ session's): 0.769 → 0.784 (turns 0.745 → 0.765); the lead's 4,656 questions 
 "andra/fler/mer", how many words of its own), which only a layer can use: 0.780, not kept (2026-12-07)."""
 DECISION_L2 = 1e-2
 WORDING_L2 = 1e-2
+FOLLOW_UP_L2 = 1e-2
 CHOICE_L2 = 1e-2
 """Ridge penalties on standardised features: small, since the features are few and named."""
-FOLLOW_UP_UNITS = 8
-FOLLOW_UP_L2 = 1e-3
-FOLLOW_UP_EPOCHS = 300
-"""The follow-up probability's layer.  Screened on 2,569 development turns in gold states, read right at 0.5 out of
-fold, against the logistic regression alone: about the answer 0.867 → 0.922, continues 0.612 → 0.650, place/role
-0.824 → 0.855, pronoun 0.950 → 0.953, topic change 0.884 → 0.866 (62 more turns read right); 16 units read
-continues 0.671 but topic changes 0.845; a ridge of 1e-2 0.619 / 0.878.  The same layer on the answered decision
-did not help (AUC 0.990 → 0.989; 2026-12-07, sixth session)."""
 ANSWERED_AT_LEAST = 0.95
 """In-scope share of single questions (not conversation turns) the answered decision must answer out of fold; the
 highest threshold that does declines the most out-of-scope questions.  A wrong decline hides what the report says;
@@ -340,17 +332,17 @@ def follow_up_data(engine: Engine, chosen: list[Example]) -> tuple[np.ndarray, n
 def fit_follow_up(
     x: np.ndarray, y: np.ndarray, folds: np.ndarray, kinds: list[str], cross_validate: bool = True
 ) -> tuple[LinearModel, dict[str, Any]]:
-    """Logistic regression with a layer (:data:`FOLLOW_UP_UNITS`), follows-the-thread against topic change, with
-    out-of-fold shares read right by kind (unless ``cross_validate`` is False: a fold's own fit inside ``tune``)."""
-
-    def fit(rows: np.ndarray, labels: np.ndarray) -> LayeredModel:
-        return fit_layered_logistic(FOLLOW_UP_FEATURES, rows, labels, FOLLOW_UP_UNITS, FOLLOW_UP_L2, FOLLOW_UP_EPOCHS)
-
-    model = fit(x, y)
+    """Logistic regression follows-the-thread against topic change, with out-of-fold shares read right by kind
+    (unless ``cross_validate`` is False: a fold's own fit inside ``tune``).  A layer beside, as the ranker's, read
+    more follow-ups right but searched fewer topic changes on their own (docs/evaluation.md, sixth session)."""
+    weights, bias = fit_logistic(x, y, FOLLOW_UP_L2)
+    model = LinearModel(FOLLOW_UP_FEATURES, weights.astype(np.float32), bias)
     if not cross_validate:
         return model, {}
     out = cross_validated(
-        folds, lambda inside: fit(x[inside], y[inside]), lambda model, outside: model.probability(x[outside])
+        folds,
+        lambda inside: fit_logistic(x[inside], y[inside], FOLLOW_UP_L2),
+        lambda model, outside: 1 / (1 + np.exp(-(x[outside] @ model[0] + model[1]))),
     )
     right = [(p >= FOLLOW_UP_THRESHOLD) == (label > 0) for p, label in zip(out, y, strict=True) if p is not None]
     kept = [k for p, k in zip(out, kinds, strict=True) if p is not None]

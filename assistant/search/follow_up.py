@@ -1,5 +1,4 @@
-"""Does a question follow the conversation's thread?  A probability from a logistic model (with one
-small layer) over named features.
+"""Does a question follow the conversation's thread?  A probability from a logistic model over named features.
 
 "Hur gjorde de före projektet?" points back with "de"; "Varför då?" has no word of its own; "Och i Kalix?"
 names only a place that replaces the topic's; "Vad är CEMR-deklarationen?" is nearer to the report than to the

@@ -65,8 +65,8 @@ class LinearModel:
 class LayeredModel(LinearModel):
     """A linear model plus one small tanh layer: score = features · weights + bias + tanh(features · layerᵀ + layer
     bias) · output.  The layer learns how features act together, which a sum cannot: for the ranker, a passage the
-    previous reply cited is the answer to "Varför då?" but not to "Finns det andra exempel?" (the ranker, the lead
-    and the follow-up probability have one)."""
+    previous reply cited is the answer to "Varför då?" but not to "Finns det andra exempel?" (the ranker and the
+    lead have one)."""
 
     layer: np.ndarray
     """(units, features), for the raw features."""
