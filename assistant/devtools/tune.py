@@ -187,23 +187,6 @@ def lead_data(engine: Engine, example: Example) -> tuple[np.ndarray, np.ndarray,
     return lead_features(example.query, candidates, focus), label, np.array([c.cosine for c in candidates])
 
 
-def fit_lead(
-    data: list[tuple[np.ndarray, np.ndarray, np.ndarray]], folds: np.ndarray
-) -> tuple[LinearModel, dict[str, Any]]:
-    """The lead model over ``LEAD_FEATURES``, with cross-validated figures against cosine alone."""
-    groups, labels = [d[0] for d in data], [d[1] for d in data]
-    out = cross_validated(
-        folds,
-        lambda inside: fit_ranking(LEAD_FEATURES, [groups[i] for i in inside], [labels[i] for i in inside]),
-        lambda model, outside: [model.score(groups[i]) for i in outside],
-    )
-    report = {
-        "cross_validated": ranking_metrics(out, labels),
-        "cosine_only": ranking_metrics([d[2] for d in data], labels),
-    }
-    return fit_ranking(LEAD_FEATURES, groups, labels), report
-
-
 def _by_kind(scores: list[np.ndarray | None], labels: list[np.ndarray], kinds: list[str]) -> dict[str, Any]:
     """Out-of-fold ranking figures of the conversation turns that follow the thread, together and by kind."""
     groups = {"all": [k in FOLLOWING_KINDS for k in kinds]} | {
@@ -508,6 +491,8 @@ class _OutOfFold:
     decision_single: list[bool] = field(default_factory=list)
     choice_rows: list[tuple[ChoiceCandidates, int]] = field(default_factory=list)
     """Each question's candidate quotes and tips, with its fold (the lead is chosen once the lead is fitted)."""
+    leads: dict[int, LinearModel] = field(default_factory=dict, repr=False)
+    """The lead models :meth:`lead_without` fitted, by the fold left out."""
 
     def ranker_without(self, fold: int | None) -> LinearModel:
         """The ranker fitted on every fold's rows but ``fold``'s (on all with None): stacked, so it learns how far
@@ -518,12 +503,23 @@ class _OutOfFold:
         return fit_ranker([self.ranker_groups[i] for i in inside], [self.ranker_labels[i] for i in inside])
 
     def fit_lead(self) -> tuple[LinearModel, dict[str, Any]]:
-        return fit_lead(self.lead_rows, np.array(self.lead_folds))
+        """The lead model over ``LEAD_FEATURES`` on all rows, with cross-validated figures (each fold scored by
+        :meth:`lead_without`) against cosine alone."""
+        labels = [row[1] for row in self.lead_rows]
+        scores = [self.lead_without(f).score(row[0]) for row, f in zip(self.lead_rows, self.lead_folds, strict=True)]
+        report = {
+            "cross_validated": ranking_metrics(scores, labels),
+            "cosine_only": ranking_metrics([row[2] for row in self.lead_rows], labels),
+        }
+        return fit_ranking(LEAD_FEATURES, [row[0] for row in self.lead_rows], labels), report
 
     def lead_without(self, fold: int) -> LinearModel:
-        """The lead model fitted on every fold's rows but ``fold``'s."""
-        inside = [row for row, f in zip(self.lead_rows, self.lead_folds, strict=True) if f != fold]
-        return fit_ranking(LEAD_FEATURES, [row[0] for row in inside], [row[1] for row in inside])
+        """The lead model fitted on every fold's rows but ``fold``'s; fitted once per fold, since the report and
+        the quote and tip choices both use it."""
+        if fold not in self.leads:
+            inside = [row for row, f in zip(self.lead_rows, self.lead_folds, strict=True) if f != fold]
+            self.leads[fold] = fit_ranking(LEAD_FEATURES, [row[0] for row in inside], [row[1] for row in inside])
+        return self.leads[fold]
 
     def decision_without(self, fold: int) -> LinearModel:
         """The answered decision fitted on every fold's rows but ``fold``'s (the threshold stays the pass's)."""
