@@ -7,7 +7,14 @@ import threading
 import pytest
 
 from assistant.search import lexical
-from assistant.search.lexical import _computed_forms, forms_table, normal_forms, tokenize, use_stored_forms
+from assistant.search.lexical import (
+    _computed_forms,
+    forms_table,
+    inflected_verb,
+    normal_forms,
+    tokenize,
+    use_stored_forms,
+)
 
 
 def test_inflections_meet_and_different_words_stay_apart() -> None:
@@ -65,3 +72,13 @@ def test_each_index_loaded_replaces_the_stored_forms(monkeypatch: pytest.MonkeyP
     use_stored_forms({"annatpåhitt": ["annat"]})
     assert lexical._stored == {"annatpåhitt": ("annat",)}
     assert normal_forms("påhittadeordet") == _computed_forms("påhittadeordet")
+
+
+@pytest.mark.parametrize("word", ["kostade", "funkade", "rekommenderas", "undviker", "tyckte", "ansökte"])
+def test_inflected_verbs_are_told(word: str) -> None:
+    assert inflected_verb(word)
+
+
+@pytest.mark.parametrize("word", ["personalen", "kvinnor", "skolan", "rekrytera", "äldreomsorgen", "kommuner"])
+def test_nouns_and_infinitives_are_not_inflected_verbs(word: str) -> None:
+    assert not inflected_verb(word)

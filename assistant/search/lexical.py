@@ -66,6 +66,21 @@ def lemma(word: str) -> str:
         return _lemma(word)
 
 
+VERB_ENDINGS = ("r", "de", "t", "s", "des", "ts", "er", "te", "tes", "es", "dde", "tt")
+"""What a Swedish verb adds to its infinitive ("kosta-r", "kosta-de") or to its stem ("undvik-er", "ansök-te")."""
+
+
+def inflected_verb(word: str) -> bool:
+    """Whether a lower-case word is an inflected verb ("kostade", "undviker", "rekommenderas"): its lemma ends in
+    "-a" and the word is that lemma, or its stem, with a verb's ending.  Nouns in "-a" inflect with "-or" and
+    "-an" instead; a few pass as verbs ("historier", a genitive "flickas").  An infinitive is not told from such
+    a noun ("rekrytera", "flicka"), so it is not counted."""
+    base = lemma(word)
+    if word == base or not base.endswith("a"):
+        return False
+    return any(word in (base + ending, base[:-1] + ending) for ending in VERB_ENDINGS)
+
+
 @dataclass(frozen=True)
 class _Compound:
     """A compound's part lemmas and where its last part (the head) starts in the word."""
