@@ -137,6 +137,8 @@ def test_the_cited_passages_ride_along_on_the_conversation_reading(reader: Reade
     talk = _talk(reader, "Vad gjorde Kalix?")
     query = reader.read("Kan du ge ett exempel?", talk).together
     assert query is not None and query.cited == ("p-1",) and query.follows == "example"
+    led = replace(talk, sentences=("Kalix började i skolan.",))
+    assert reader.read("Kan du ge ett exempel?", led).together.led == ("Kalix började i skolan.",)
 
 
 @pytest.mark.parametrize(

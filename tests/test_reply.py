@@ -406,3 +406,12 @@ def test_a_vilka_question_knows_a_sentence_that_lists() -> None:
     column = LEAD_FEATURES.index("which_list")
     assert lead_features(asked("Vilka intervjuades?"), candidates, Focus())[:, column].tolist() == [0.0, 1.0]
     assert lead_features(asked("Hur intervjuades de?"), candidates, Focus())[:, column].tolist() == [0.0, 0.0]
+
+
+def test_a_follow_up_knows_which_sentence_the_previous_reply_led_with() -> None:
+    texts = ("Kalix började i skolan med utvecklingssamtalen.", "Sedan följde förskolan efter ett år.")
+    candidates = sentence_candidates([paragraph(text, 0.5, 1.0) for text in texts], depth=2, min_chars=10)
+    column = LEAD_FEATURES.index("led_before")
+    follow_up = replace(asked("Varför då?"), led=(texts[0],))
+    assert lead_features(follow_up, candidates, Focus())[:, column].tolist() == [1.0, 0.0]
+    assert lead_features(asked("Varför då?"), candidates, Focus())[:, column].tolist() == [0.0, 0.0]

@@ -2,7 +2,8 @@
 
 Every sentence of the best passages is a candidate; named features (its cosine to the question, its
 passage's rank and score, the question's words it holds, its form against the question's intent:
-"det är viktigt att …" for advice, a number for a figure, the place for "what did X do") are scored
+"det är viktigt att …" for advice, a number for a figure, the place for "what did X do"; for a follow-up, whether
+the previous reply led with it) are scored
 by the model ``assistant tune`` fits on the sentences colleagues pointed to.  The best sentence leads;
 a second and third follow while they score close to it and the lead stays short.
 """
@@ -51,6 +52,7 @@ LEAD_FEATURES = (
     "bridge_overlap",
     "how_means",
     "which_list",
+    "led_before",
 )
 """The lead model's inputs, in the order of its weights."""
 
@@ -175,6 +177,7 @@ def lead_features(query: Query, candidates: list[SentenceCandidate], focus: Focu
             "bridge_overlap": sum(bool(b & tokens) for b in bridged) / max(1, len(wanted)),
             "how_means": how and bool(MEANS.search(c.text)),
             "which_list": which and bool(LIST.search(c.text)),
+            "led_before": any(led in c.text for led in query.led if led),
         }
         rows.append([float(values[name]) for name in LEAD_FEATURES])
     return np.array(rows, dtype=np.float32).reshape(len(candidates), len(LEAD_FEATURES))

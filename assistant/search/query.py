@@ -111,6 +111,8 @@ class Query:
     bridges: tuple[Bridge, ...] = ()
     """The searched words the documents never use, each with words they use for it (``bridges.py``)."""
     cited: tuple[str, ...] = ()
+    led: tuple[str, ...] = ()
+    """A follow-up's previous reply's lead sentences (``Conversation.sentences``)."""
     follows: str = ""
 
     @property

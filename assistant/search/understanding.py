@@ -120,6 +120,7 @@ class Reader:
             searched=f"{topic_text} {text}",
             implied_municipality=town_filter,
             cited=talk.cited,
+            led=talk.sentences,
             follows=conversation.follows_kind(text),
             bridges=self._bridges(f"{topic_text} {text}", alone.language),
         )
