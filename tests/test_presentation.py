@@ -79,6 +79,10 @@ def test_filter_line_tells_read_filters_from_chosen_ones() -> None:
     assert filter_line(applied) == "Filtrerat på: Jokkmokk (ur frågan), Politiker (ditt val), citat (ditt val)"
     assert filter_line(applied_filters(Filters(), Filters())) == ""
     assert filter_line(applied_filters(Filters(kind="quote"), Filters())) == "Filtrerat på: citat (ditt val)"
+    carried = applied_filters(Filters("Jokkmokk"), Filters("Jokkmokk"), "Vad sa rektorerna där?", follows=True)
+    assert filter_line(carried) == "Filtrerat på: Jokkmokk (ur samtalet)"
+    named = applied_filters(Filters("Jokkmokk"), Filters("Jokkmokk"), "Och i Jokkmokk?", follows=True)
+    assert filter_line(named) == "Filtrerat på: Jokkmokk (ur frågan)"
 
 
 def test_build_time_is_swedish_local_time_with_its_age() -> None:

@@ -109,7 +109,7 @@ class ChatEvents:
         )
         if isinstance(reply, str):
             return self._notice(history, message, reply)
-        applied = applied_filters(reply.filters, reply.inferred)
+        applied = applied_filters(reply.filters, reply.inferred, reply.answer.question, bool(reply.follows))
         line = filter_line(applied)
         reading = reading_line(reply.follows, bool(previous or done))
         done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]

@@ -139,24 +139,35 @@ def reading_line(follows: str, in_conversation: bool) -> str:
 
 @dataclass(frozen=True)
 class AppliedFilter:
-    """One filter a reply ran under, and whether the assistant read it from the question."""
+    """One filter a reply ran under, and whether the assistant read it (from the question or the conversation)."""
 
     name: str
     value: str
     inferred: bool
+    from_conversation: bool = False
 
     @property
     def label(self) -> str:
         labels: dict[str, str] = {kind: label for kind, label in KIND_LABELS.items()}
         value = labels.get(self.value, self.value) if self.name == "kind" else self.value
-        return f"{value} ({'ur frågan' if self.inferred else 'ditt val'})"
+        source = "ditt val" if not self.inferred else "ur samtalet" if self.from_conversation else "ur frågan"
+        return f"{value} ({source})"
 
 
-def applied_filters(filters: Filters, inferred: Filters) -> list[AppliedFilter]:
-    """The filters a reply ran under, in a fixed order, each marked as chosen or read from the question."""
+def applied_filters(
+    filters: Filters, inferred: Filters, question: str = "", follows: bool = False
+) -> list[AppliedFilter]:
+    """The filters a reply ran under, in a fixed order, each marked as chosen or read; a place a follow-up does not
+    name itself ("Vad sa rektorerna där?" after a reply about Jokkmokk) was read from the conversation."""
     names = [f.name for f in fields(Filters)]
+    named = set(tokenize(question))
     return [
-        AppliedFilter(name, value, value == read)
+        AppliedFilter(
+            name,
+            value,
+            value == read,
+            value == read and follows and name == "municipality" and not set(tokenize(value)) <= named,
+        )
         for name, value, read in zip(names, astuple(filters), astuple(inferred), strict=True)
         if value
     ]
