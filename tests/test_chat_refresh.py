@@ -102,3 +102,23 @@ def test_editors_controls_are_shown_to_editors_only(events: ChatEvents) -> None:
     events.access = Access(None, "reader")
     assert events.show_controls(request)[page.documents.editing]["visible"] is False
     assert events.show_controls(request)[page.rebuild_button]["visible"] is False
+
+
+def test_an_uploads_status_says_when_its_sentences_are_in(events: ChatEvents, tmp_path: Path) -> None:
+    from assistant.interfaces.documents_panel import change_message
+    from assistant.interfaces.presentation import SENTENCES_DONE
+
+    page = events.page
+    first = events.refresh(None)[page.shown_index]
+    plan = tmp_path / "handlingsplan.md"
+    sentences = " ".join(f"Kommunen satte mål nummer {n} för förskolan och följde upp det." for n in range(6))
+    plan.write_text(f"{PLAN}\n{sentences}\n", encoding="utf-8")
+    change = events.engine.add_documents([plan])
+    message = change_message(change)
+    assert "Sökbart nu." in message and events.engine.pending_sentences
+    searchable = events.refresh(first, message)
+    assert searchable[page.documents.status] == message  # still pending: as it was
+    events.engine.complete_sentences_in_background()
+    events.engine.wait_for_sentences()
+    done = events.refresh(searchable[page.shown_index], message)[page.documents.status]
+    assert "Sökbart nu." not in done and done.endswith(SENTENCES_DONE) and done.startswith("Klart: ")

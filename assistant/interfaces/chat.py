@@ -68,6 +68,7 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
         page.rebuild_button,
         page.title,
         page.documents.listing,
+        page.documents.status,
         page.documents.removal,
         page.documents.trash,
         page.document,
@@ -77,10 +78,10 @@ def _wire(app: gr.Blocks, page: Page, events: ChatEvents) -> None:
     ]
     for change in page.documents.changes:
         change.then(None, js=asset("show_status.js"), **PRIVATE).then(
-            events.refresh, [page.shown_index], shown, **QUIET
+            events.refresh, [page.shown_index, page.documents.status], shown, **QUIET
         )
     for loaded in (page.timer.tick, app.load):
-        loaded(events.refresh, [page.shown_index], shown, **QUIET)
+        loaded(events.refresh, [page.shown_index, page.documents.status], shown, **QUIET)
     app.load(events.show_controls, None, [page.documents.editing, page.rebuild_button], **QUIET)
     page.title.change(events.placeholder, None, page.chat, **QUIET)  # the documents changed: so does the invitation
 

@@ -33,6 +33,7 @@ from assistant.interfaces.presentation import (
     chat_message,
     filter_line,
     reading_line,
+    settled,
     sources_html,
     transcript,
     working,
@@ -203,8 +204,9 @@ class ChatEvents:
             message = f"Omindexeringen misslyckades: {user_message(error, 'rebuilding from the chat')}"
         return {self.page.note: message, **self._status()}
 
-    def refresh(self, shown: str | None) -> dict:
-        """Load an index rebuilt elsewhere; the status and the button follow the engine.
+    def refresh(self, shown: str | None, upload_status: str = "") -> dict:
+        """Load an index rebuilt elsewhere; the status and the button follow the engine, and an upload's status
+        says when its sentences are in (``upload_status``: what the documents panel shows).
 
         When the page opens, and whenever the engine has switched to another build since this page last
         looked (an upload in another tab, ``assistant corpus add``), the title, the documents table, the
@@ -227,6 +229,7 @@ class ChatEvents:
             page.municipality: gr.update(choices=municipality_choices(self.engine)),
             page.role: gr.update(choices=role_choices(self.engine)),
             page.shown_index: str(index.path),
+            page.documents.status: settled(upload_status or "", index.manifest.pending_sentences),
         }
 
     def placeholder(self) -> dict:

@@ -35,7 +35,7 @@ from assistant.interfaces.document_lists import (
     trash_choices,
 )
 from assistant.interfaces.event_options import QUIET
-from assistant.interfaces.presentation import build_summary, passages_text, pending_text, working
+from assistant.interfaces.presentation import build_summary, passages_text, searchable_text, working
 from assistant.search.corpus_changes import CorpusChange, Progress
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ class DocumentsPanel:
     controls when an editor opens the page."""
 
     listing: gr.HTML
+    status: gr.Markdown
+    """What the last upload, removal or restore did (its "Sökbart nu …" settles once the sentences are in)."""
     removal: gr.Dropdown
     trash: gr.Dropdown
     editing: gr.Column
@@ -178,6 +180,7 @@ def documents_panel(engine: Engine, access: Access, document_filter: gr.Dropdown
     restored = restore_button.click(restore, trashed, [status, *shown, undo_button, last_removed], **EDIT)
     return DocumentsPanel(
         listing=listing,
+        status=status,
         removal=chosen,
         trash=trashed,
         editing=editing,
@@ -228,7 +231,7 @@ def change_message(change: CorpusChange) -> str:
         )
         lines.append(build_summary(change.build))
     if change.build and change.build.pending:
-        lines.append(f"Sökbart nu. {pending_text(change.build.pending)}")
+        lines.append(searchable_text(change.build.pending))
     if change.build_error:
         lines.append(
             f"Obs! Omindexeringen misslyckades: {html.escape(change.build_error)} Det gamla indexet svarar fortfarande."
