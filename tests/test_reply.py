@@ -334,6 +334,7 @@ def test_a_lead_sentence_that_leans_on_the_one_before_brings_it() -> None:
         "De nya personer som ersätter dessa har sällan tid att snabbt sätta sig in i arbetet.",
         "I den aktuella kommunen har förståelsen breddats.",
         "Sammantaget har dessa faktorer gjort det lättare.",
+        "I Jokkmokk har däremot själva förståelsen av könsskillnader ökat.",
     ],
 )
 def test_a_lead_sentence_that_points_back_brings_the_one_before(leaning: str) -> None:

@@ -66,10 +66,11 @@ LEANING = re.compile(
 """A sentence opening like this refers to the one before ("De menar att …": who?); the lead shows both.  Not "I den
 aktuella kommunen, Övertorneå, …", which names what it points at: it brought "Citatet illustrerar en av många
 lärdomar …" into 23 development replies and pushed their citation past the first 400 characters (2026-12-07)."""
-POINTING_BACK = re.compile(r"\b(dessa|detta|denna|sådana)\b", re.IGNORECASE)
+POINTING_BACK = re.compile(r"\b(dessa|detta|denna|sådana|däremot|emellertid)\b", re.IGNORECASE)
 POINTING_BACK_CHARS = 60
-"""A demonstrative this early in a sentence points at the one before ("De nya personer som ersätter dessa …",
-"Sammantaget har dessa … faktorer"; both led replies alone in the new-user trial, 2026-12-07, fifth session)."""
+"""A demonstrative, or a contrast, this early in a sentence points at the one before ("De nya personer som
+ersätter dessa …", "Sammantaget har dessa … faktorer"; both led replies alone in the new-user trial, 2026-12-07,
+fifth session; "I Jokkmokk har däremot själva förståelsen …" in the seventh session's)."""
 QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 """A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
 shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
