@@ -112,3 +112,11 @@ def test_same_name_in_two_formats_is_refused(tmp_path: Path, typeset: dict[str, 
 )
 def test_format_is_decided_by_content(data: bytes, kind: str) -> None:
     assert sniff(data) == kind
+
+
+def test_a_file_named_for_another_format_is_read_by_its_content_and_says_so() -> None:
+    text = "Jämställdhetsplan för Testby\n\nKommunen följer upp arbetet varje år med nyckeltal.\n".encode()
+    parsed = parse_document("plan.pdf", text)
+    assert parsed.format == "text" and parsed.passages
+    assert parsed.notes == ["filen heter .pdf men innehåller text, så den lästes som text"]
+    assert parse_document("plan.txt", text).notes == []

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.formats import Format, read_layout, sniff
+from assistant.documents.formats import Format, misnamed, read_layout, sniff
 from assistant.documents.passage_builder import PassageBuilder
 from assistant.documents.passages import Passage
 from assistant.documents.titles import choose_title
@@ -230,4 +230,5 @@ def parse_document(name: str, data: bytes, title: str | None = None) -> ParsedDo
     passages = PassageBuilder(name, title, layout).build(layout.blocks)
     if not passages:
         raise UnreadableDocument("Dokumentet innehåller ingen text som kan bli stycken.")
-    return ParsedDocument(passages, title, kind, layout.pages, list(layout.notes))
+    notes = [note for note in (misnamed(name, kind),) if note] + list(layout.notes)
+    return ParsedDocument(passages, title, kind, layout.pages, notes)

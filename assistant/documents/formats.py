@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from pathlib import PurePath
 from typing import Literal
 
 from assistant.documents.layout import Block, Layout, analyse
@@ -28,6 +29,8 @@ FORMAT_LABELS: dict[Format, str] = {
     "text": "text",
 }
 """Format names as users read them (Swedish)."""
+NAMED_FORMATS: dict[str, Format] = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+"""What a file's name promises; its content decides how it is read (:func:`misnamed` says when they differ)."""
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
@@ -79,6 +82,16 @@ def _sniff_zip(data: bytes) -> Format:
     if "word/document.xml" in names:
         return "docx"
     raise UnreadableDocument("Filen är ett zip-arkiv men inget Word-dokument (.docx); andra format stöds inte.")
+
+
+def misnamed(name: str, kind: Format) -> str | None:
+    """A note (Swedish) when a file's name promises another format than its content holds: a text file renamed
+    ``.pdf`` is read as text, and its user should know why its pages are not cited."""
+    suffix = PurePath(name).suffix.lower()
+    named = NAMED_FORMATS.get(suffix)
+    if named is None or named == kind:
+        return None
+    return f"filen heter {suffix} men innehåller {FORMAT_LABELS[kind]}, så den lästes som {FORMAT_LABELS[kind]}"
 
 
 def decode_text(data: bytes) -> str:
