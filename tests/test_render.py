@@ -88,6 +88,18 @@ def test_tips_asked_for_come_before_the_quotes_and_a_tip_leads_with_its_category
     )
 
 
+def test_a_lead_of_several_tips_is_a_list() -> None:
+    body = ReplyBody(
+        lead=(
+            LeadPart("Utgå från nuläget", 1, "tip", "Engagemang"),
+            LeadPart("Involvera politiken", 2, "tip", "Engagemang"),
+        )
+    )
+    assert to_markdown(body, sources=False) == (
+        "- **Engagemang:** Utgå från nuläget [1]\n- **Engagemang:** Involvera politiken [2]"
+    )
+
+
 def test_a_decline_says_why_strongly_then_shows_what_is_near() -> None:
     assert to_markdown(DECLINED) == (
         "**Rapporten nämner inte Kiruna** och verkar inte svara på frågan.\n\n"

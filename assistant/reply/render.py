@@ -57,7 +57,7 @@ def render(body: ReplyBody, style: Style, sources: bool = True) -> str:
     if body.decline:
         parts.append(_decline(body.decline, style))
     if body.lead:
-        parts.append(" ".join(_lead_part(part, style) for part in body.lead))
+        parts.append(_lead(body.lead, style))
     quotes = [f"> ”{text(q.text)}”{style.line_break}> — {text(q.speaker)} {cite(q.number)}" for q in body.quotes]
     tips = "\n".join(f"- {style.strong(text(t.category) + ':')} {text(t.text)} {cite(t.number)}" for t in body.tips)
     sections = [("Citat", quotes)] if quotes else []
@@ -79,6 +79,14 @@ def render(body: ReplyBody, style: Style, sources: bool = True) -> str:
 def _decline(decline: Decline, style: Style) -> str:
     strong = style.strong(style.text(decline.strong)) if decline.strong else ""
     return " ".join(part for part in (strong, style.text(decline.rest)) if part)
+
+
+def _lead(lead: tuple[LeadPart, ...], style: Style) -> str:
+    """The lead as one paragraph; a lead of several tips as a list, like the tips below it (run together, the
+    new-user trial read "Engagemang: Utgå från … [1] Engagemang: Involvera … [2]" as one garbled sentence)."""
+    if len(lead) > 1 and all(part.kind == "tip" for part in lead):
+        return "\n".join(f"- {_lead_part(part, style)}" for part in lead)
+    return " ".join(_lead_part(part, style) for part in lead)
 
 
 def _lead_part(part: LeadPart, style: Style) -> str:
