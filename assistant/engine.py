@@ -296,6 +296,8 @@ class Engine:
             tuple(sentence.text for sentence in answer.lead),
             _led_place(answer, loaded.reader.municipalities),
         )
+        if not (answer.answered or follows):
+            after = after.restarted()  # a new question declined opens no thread: "What did Kalix do?" after the weather
         previous, topic = (talk.previous, reading.topic_text) if follows and reading.topic else ("", "")
         return Reply(answer, query.search_text, filters, inferred, query, after, previous, topic, probability)
 

@@ -118,10 +118,13 @@ def test_a_figure_the_report_never_gives_is_declined(engine) -> None:
 
 
 def test_a_far_topic_question_is_declined(engine) -> None:
-    answer = engine.ask("Hur lagar man köttbullar?").answer
+    declined = engine.ask("Hur lagar man köttbullar?")
+    answer = declined.answer
     assert not answer.answered
     assert answer.reply.decline and answer.reply.decline.strong.startswith("Rapporten")
     assert 1 <= len(answer.cited) <= 2
+    after = engine.ask("What did Kalix do?", conversation=declined.conversation)  # read after it in the trial
+    assert after.follows == "" and after.follow_up_probability == 0.0 and after.answer.answered
 
 
 def test_chat_swedish_is_mended_and_shown(engine) -> None:
