@@ -416,3 +416,11 @@ def test_a_follow_up_knows_which_sentence_the_previous_reply_led_with() -> None:
     follow_up = replace(asked("Varför då?"), led=(texts[0],))
     assert lead_features(follow_up, candidates, Focus())[:, column].tolist() == [1.0, 0.0]
     assert lead_features(asked("Varför då?"), candidates, Focus())[:, column].tolist() == [0.0, 0.0]
+
+
+def test_quotes_come_only_from_a_document_the_lead_answers_from() -> None:
+    hits = cast()
+    app = replace(hits[0], passage=replace(hits[0].passage, document="foreningsappen"))
+    answer = compose(asked("Vem är målgruppen för appen?"), [app, *hits[1:]], ANSWERED, LEAD)
+    assert [s.text for s in answer.lead] == [ABOUT_KALIX] and not answer.reply.quotes
+    assert compose(asked("Vem är målgruppen för appen?"), hits, ANSWERED, LEAD).reply.quotes

@@ -115,10 +115,14 @@ def pools(
     offered: Offered, hits: Sequence[Hit], lead: Sequence[tuple[str, Hit]], least: float
 ) -> tuple[list[Hit], list[Hit]]:
     """The quotes and the tips a reply chooses from: those offered that are relevant (score at least ``least``;
-    any tip when tips are asked for) and any quote a lead sentence discusses, none already in the lead."""
+    any tip when tips are asked for) and any quote a lead sentence discusses, none already in the lead.  A quote
+    speaks to the question only from a document the lead answers from: the new-user trial saw a reply about an
+    added student app show an Övertorneå teacher's words (2026-12-07, seventh session)."""
     by_id = {h.passage.id: h for h in [*hits, *offered.quotes, *offered.discussed]}
     discussed = [by_id[q] for q in discussed_quotes(lead) if q in by_id]
-    quotes = [*discussed, *(h for h in offered.quotes if h.score >= least)]
+    answering = {hit.passage.document for _, hit in lead}
+    relevant = (h for h in offered.quotes if h.score >= least and (not answering or h.passage.document in answering))
+    quotes = [*discussed, *relevant]
     tips = offered.tips if offered.tips_asked else [h for h in offered.tips if h.score >= least]
     shown = {hit.passage.id for _, hit in lead}
     return _unshown(quotes, shown), _unshown(tips, shown)
