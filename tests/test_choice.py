@@ -16,6 +16,7 @@ from assistant.reply.choice import (
     Offered,
     choice_features,
     choose,
+    gives_way,
     wants_tips,
 )
 from assistant.reply.lead import LEAD_FEATURES, NO_FOCUS
@@ -82,6 +83,21 @@ def test_the_quote_a_lead_sentence_discusses_is_marked_even_beyond_the_hits() ->
     discussed, hit_rank = CHOICE_FEATURES.index("discussed"), CHOICE_FEATURES.index("hit_rank")
     assert rows[:, discussed].tolist() == [0.0, 1.0]
     assert rows[:, hit_rank].tolist() == [0.0, 0.0]  # neither is among the reply's hits
+
+
+def test_the_lead_gives_way_to_a_quote_the_quote_model_prefers_by_the_margin() -> None:
+    close = replace(CHEF, sentence_scores=(0.88,))  # the lead model takes its sentence beside the paragraph's
+    hits, offered = [ABOUT, close, POLITIKER], Offered([close, POLITIKER], [])
+    kept = compose(ASKED, hits, ANSWERED, LEAD, offered=offered).reply
+    assert [part.kind for part in kept.lead] == ["paragraph", "quote"]  # a zero quote model never gives way
+    role = Choosers(model(role_match=5.0), RANKER_ORDER.tip)
+    reply = compose(ASKED, hits, ANSWERED, LEAD, offered=offered, choosers=role).reply
+    assert [part.kind for part in reply.lead] == ["paragraph"]
+    assert [q.text for q in reply.quotes] == [POLITIKER.passage.text, CHEF.passage.text]
+    lead = [(ABOUT.passage.text, ABOUT), (CHEF.passage.text, close)]
+    assert gives_way(model(role_match=0.5), ASKED, lead, offered, hits, NO_FOCUS, 0.0) == lead  # within the margin
+    alone = lead[1:]
+    assert gives_way(model(role_match=5.0), ASKED, alone, offered, hits, NO_FOCUS, 0.0) == alone  # nothing else left
 
 
 def test_a_learned_tip_model_orders_the_tips_and_irrelevant_ones_stay_out_unless_asked_for() -> None:

@@ -60,7 +60,7 @@ from assistant.devtools.fitting import (
 from assistant.engine import DECIDING_HITS, Engine, Reply
 from assistant.reply.answer import ReplySettings, lead_for
 from assistant.reply.answerability import DECISION_FEATURES, REPORT_PRIORS, absent_words, decision_features
-from assistant.reply.choice import CHOICE_FEATURES, Offered, choice_features, pools
+from assistant.reply.choice import CHOICE_FEATURES, Offered, choice_features, gives_way, pools
 from assistant.reply.lead import LEAD_FEATURES, Focus, lead_features, sentence_candidates
 from assistant.search.embeddings import Embedder
 from assistant.search.encoder import TextEncoder
@@ -238,11 +238,16 @@ def choice_candidates(engine: Engine, example: Example) -> ChoiceCandidates | No
     return ChoiceCandidates(example, hits, Offered.of(ranking, query, hits), engine.focus(query, example.filters))
 
 
-def choice_data(found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings) -> dict[str, ChoiceGroup]:
-    """The question's candidate quotes and tips as its reply sees them (after the lead ``lead_model`` chooses),
-    for each kind it has labels of (``first_quote``, ``tips``)."""
+def choice_data(
+    found: ChoiceCandidates, lead_model: LinearModel, settings: ReplySettings, quote_model: LinearModel | None = None
+) -> dict[str, ChoiceGroup]:
+    """The question's candidate quotes and tips as its reply sees them (after the lead ``lead_model`` chooses, and
+    gives way to a quote ``quote_model`` prefers: :func:`gives_way`), for each kind it has labels of
+    (``first_quote``, ``tips``)."""
     question, query, hits = found.example.question, found.example.query, found.hits
     lead = lead_for(query, hits, lead_model, found.focus, settings)
+    if quote_model is not None:
+        lead = gives_way(quote_model, query, lead, found.offered, hits, found.focus, settings.relevant)
     quotes, tips = pools(found.offered, hits, lead, settings.relevant)
     most_tips = settings.max_tips_asked if query.asks_tips else settings.max_tips
     groups = {}
@@ -649,9 +654,34 @@ def _fit_choices(found: _OutOfFold, engine: Engine) -> tuple[LinearModel, dict[s
         for kind, group in choice_data(candidates, leads[fold], engine.settings.reply).items():
             groups[kind].append(group)
             folds[kind].append(fold)
-    quote_model, quote_report = fit_choice(groups["quote"], np.array(folds["quote"]), 1)
+    quote_model, quote_report = _fit_quotes_giving_way(found, leads, groups["quote"], folds["quote"], engine)
     tip_model, tip_report = fit_choice(groups["tip"], np.array(folds["tip"]), 2)
     return quote_model, quote_report, tip_model, tip_report
+
+
+def _fit_quotes_giving_way(
+    found: _OutOfFold, leads: dict[int, LinearModel], groups: list[ChoiceGroup], folds: list[int], engine: Engine
+) -> tuple[LinearModel, dict[str, Any]]:
+    """The quote model fitted on replies whose lead gives way to a quote the model prefers (:func:`gives_way`), as
+    at run time: each fold's replies are composed again with the quote model fitted without that fold on ``groups``
+    (the leads as chosen), and the model is fitted and cross-validated on those."""
+    without = {fold: _quote_model([g for g, f in zip(groups, folds, strict=True) if f != fold]) for fold in set(folds)}
+    given: list[ChoiceGroup] = []
+    given_folds: list[int] = []
+    for candidates, fold in found.choice_rows:
+        group = choice_data(candidates, leads[fold], engine.settings.reply, without.get(fold)).get("quote")
+        if group is not None:
+            given.append(group)
+            given_folds.append(fold)
+    model, report = fit_choice(given, np.array(given_folds), 1)
+    return model, report | {"lead_keeps_its_quote": fit_choice(groups, np.array(folds), 1)[1]["cross_validated"]}
+
+
+def _quote_model(groups: list[ChoiceGroup]) -> LinearModel:
+    """The quote model fitted on ``groups`` (those with a labelled candidate and a choice teach)."""
+    teach = [g for g in groups if g.labels.any() and len(g.labels) > 1]
+    weights = fit_listwise([g.features for g in teach], [g.labels for g in teach], CHOICE_L2)
+    return LinearModel(CHOICE_FEATURES, weights.astype(np.float32))
 
 
 def fitted_on_replies(

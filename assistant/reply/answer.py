@@ -22,7 +22,7 @@ from assistant.documents.passages import Passage
 from assistant.documents.sentences import sentence_spans
 from assistant.reply.answerability import SPECIFIC_WORD_CHARS, Decision, decline_message, words_named
 from assistant.reply.body import Decline, Excerpt, LeadPart, Quote, ReplyBody, Source, Tip
-from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, discussed_quotes, pools
+from assistant.reply.choice import RANKER_ORDER, Choosers, Offered, choose, discussed_quotes, gives_way, pools
 from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
@@ -229,8 +229,16 @@ def compose(
     relevant = [h for h in hits if h.score >= settings.relevant]
     notices = _notices(searched, decision.absent_words, scope, _bridged(query))
     reserved = sum(len(notice) + NOTICE_MARKUP for notice in notices)
-    lead = lead_for(query, hits, lead_model, focus, settings, reserved)
     offered = offered or _from_hits(hits)
+    lead = gives_way(
+        choosers.quote,
+        query,
+        lead_for(query, hits, lead_model, focus, settings, reserved),
+        offered,
+        hits,
+        focus,
+        settings.relevant,
+    )
     quote_pool, tip_pool = pools(offered, hits, lead, settings.relevant)
     among_hits = pools(replace(_from_hits(hits), tips_asked=offered.tips_asked), hits, lead, settings.relevant)
     discussed = set(discussed_quotes(lead))
