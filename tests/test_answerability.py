@@ -105,6 +105,10 @@ def test_the_model_decides_the_rest_and_absent_words_are_named() -> None:
     assert not weak.answered and weak.reason == "weak_match" and weak.probability is not None
     absent = decided("Hur arbetar äldreomsorgen?", 0.85)
     assert absent.answered and absent.absent_words == ("äldreomsorgen",)
+    verbs = decided("Hur funkade äldreomsorgen?", 0.85)  # "funkade" counts as absent, but is not named
+    assert verbs.absent_words == ("äldreomsorgen",)
+    declined = decided("Vad kostade äldreomsorgen?", 0.3)
+    assert declined.not_covered == ("äldreomsorgen",) and "kostade" not in decline_message(declined).strong
 
 
 def test_a_compound_whose_every_part_the_documents_use_is_not_absent() -> None:

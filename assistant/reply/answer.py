@@ -27,7 +27,7 @@ from assistant.reply.lead import NO_FOCUS, Focus, choose_lead
 from assistant.reply.render import to_markdown
 from assistant.search.intent import Intent
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import inflected_verb, words
+from assistant.search.lexical import words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -348,14 +348,12 @@ def _notices(
     searched: str | None, absent_words: tuple[str, ...], scope: str, bridged: tuple[str, ...] = ()
 ) -> tuple[str, ...]:
     """What was searched, when the question was mended or its words bridged to the documents' words; the
-    question's words the documents never use, but for verbs: that the report never says "funkade" or "kostade"
-    says little about whether it answers (the trial of 2026-12-07 saw replies open with such a notice)."""
+    question's words the documents never use."""
     notices = [f"Sökte på: {searched}"] if searched else []
     if bridged:
         notices.append(f"Sökte också på: {', '.join(bridged[:SHOWN_BRIDGES])}")
-    named = tuple(word for word in absent_words if not inflected_verb(word))
-    if named:
-        notices.append(f"{scope} använder inte {words_named(named)}; närmast kommer:")
+    if absent_words:
+        notices.append(f"{scope} använder inte {words_named(absent_words)}; närmast kommer:")
     return tuple(notices)
 
 

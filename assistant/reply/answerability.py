@@ -35,7 +35,7 @@ import numpy as np
 from assistant.reply.body import Decline
 from assistant.search.coverage import Coverage
 from assistant.search.learned import LinearModel
-from assistant.search.lexical import STOPWORDS, compound_parts, normal_forms, tokenize, words
+from assistant.search.lexical import STOPWORDS, compound_parts, inflected_verb, normal_forms, tokenize, words
 from assistant.search.query import Query
 from assistant.search.retrieve import Hit
 
@@ -201,7 +201,9 @@ def decide(
     wording: float = 0.0,
     neighbours: float = 0.0,
 ) -> Decision:
-    """Answered or not, with the reason and the words the documents lack.
+    """Answered or not, with the reason and the words the documents lack.  Every absent word counts for the
+    decision, but an inflected verb is not named to the user: that the report never says "funkade" or "kostade"
+    says little about whether it answers (the new-user trials saw replies open with such a notice).
 
     ``coverage`` is that of the documents searched; ``quoted`` the municipalities they quote, named in
     a decline ("… – den handlar om Kalix, …"); ``wording`` and ``neighbours`` the question's
@@ -218,10 +220,11 @@ def decide(
     absent = absent_words(query, coverage)
     row = decision_features(query, hits, coverage, absent, wording, neighbours)
     probability = float(model.probability(row)[0])
+    named = tuple(word for word in absent if not inflected_verb(word))
     if probability >= threshold:
-        return Decision(True, "answered", (), tuple(absent), probability=probability)
+        return Decision(True, "answered", (), named, probability=probability)
     reason: Reason = "figure" if _figure_unmet(query, hits) else "weak_match"
-    return Decision(False, reason, tuple(absent), tuple(absent), probability=probability)
+    return Decision(False, reason, named, named, probability=probability)
 
 
 def _names(values: tuple[str, ...]) -> str:
