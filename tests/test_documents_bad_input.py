@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from assistant.documents.corpus import load_corpus, parse_document
 from assistant.documents.formats import sniff
+from assistant.documents.library import prepare_document
 from assistant.errors import UnreadableDocument
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "rapport.txt"
@@ -114,9 +115,13 @@ def test_format_is_decided_by_content(data: bytes, kind: str) -> None:
     assert sniff(data) == kind
 
 
-def test_a_file_named_for_another_format_is_read_by_its_content_and_says_so() -> None:
+def test_a_file_named_for_another_format_is_read_by_its_content_and_says_so(tmp_path: Path) -> None:
     text = "Jämställdhetsplan för Testby\n\nKommunen följer upp arbetet varje år med nyckeltal.\n".encode()
-    parsed = parse_document("plan.pdf", text)
-    assert parsed.format == "text" and parsed.passages
-    assert parsed.notes == ["filen heter .pdf men innehåller text, så den lästes som text"]
-    assert parse_document("plan.txt", text).notes == []
+    note = "filen heter .pdf men är en textfil och lästes som en sådan"
+    prepared = prepare_document(tmp_path, "plan.pdf", text)  # an upload, as the chat and `corpus add` store it
+    assert prepared.summary.format == "text" and prepared.summary.notes == (note,)
+    (tmp_path / "plan.pdf").write_bytes(text)  # and a file already in the corpus
+    assert load_corpus(tmp_path).summaries[0].notes == (note,)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert prepare_document(other, "plan.txt", text).summary.notes == ()

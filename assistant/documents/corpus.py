@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.documents.formats import Format, misnamed, read_layout, sniff
+from assistant.documents.formats import Format, misnamed_note, read_layout, sniff
 from assistant.documents.passage_builder import PassageBuilder
 from assistant.documents.passages import Passage
 from assistant.documents.titles import choose_title
@@ -194,7 +194,7 @@ def load_corpus(directory: Path, known: ParsedDocuments | None = None) -> Corpus
                 raise UnreadableDocument(f"Ett annat dokument heter också {path.stem} ({seen[path.stem]}); byt namn.")
             parsed = known.get(path.stem, sha, titles.get(path.name)) if known is not None else None
             if parsed is None:
-                parsed = parse_document(path.stem, data, titles.get(path.name))
+                parsed = parse_document(path.stem, data, titles.get(path.name), path.name)
                 if known is not None:
                     known.put(path.stem, sha, titles.get(path.name), parsed)
         except CorpusError as error:
@@ -216,12 +216,13 @@ def load_corpus(directory: Path, known: ParsedDocuments | None = None) -> Corpus
     return corpus
 
 
-def parse_document(name: str, data: bytes, title: str | None = None) -> ParsedDocument:
+def parse_document(name: str, data: bytes, title: str | None = None, file_name: str = "") -> ParsedDocument:
     """Passages of one document, whatever its format; UnreadableDocument (Swedish reason) if it has none.
 
-    ``title`` is a title given from outside (the corpus README's, for a text extraction that has none);
-    else the document's own, its first page's largest text or its first heading — whichever looks like a
-    title first (:func:`~assistant.documents.titles.choose_title`).
+    ``name`` is the document's key (its file name without the suffix); ``title`` is a title given from outside
+    (the corpus README's, for a text extraction that has none); else the document's own, its first page's largest
+    text or its first heading — whichever looks like a title first (:func:`~assistant.documents.titles.choose_title`).
+    ``file_name``, when given, is checked against the format the content holds (:func:`misnamed_note`).
     """
     kind = sniff(data)
     layout = read_layout(data, kind)
@@ -230,5 +231,7 @@ def parse_document(name: str, data: bytes, title: str | None = None) -> ParsedDo
     passages = PassageBuilder(name, title, layout).build(layout.blocks)
     if not passages:
         raise UnreadableDocument("Dokumentet innehåller ingen text som kan bli stycken.")
-    notes = [note for note in (misnamed(name, kind),) if note] + list(layout.notes)
+    notes = list(layout.notes)
+    if misnamed := misnamed_note(file_name, kind):
+        notes.insert(0, misnamed)
     return ParsedDocument(passages, title, kind, layout.pages, notes)

@@ -29,6 +29,14 @@ FORMAT_LABELS: dict[Format, str] = {
     "text": "text",
 }
 """Format names as users read them (Swedish)."""
+CONTENT_LABELS: dict[Format, str] = {
+    "pdf": "en PDF",
+    "docx": "ett Word-dokument",
+    "html": "en webbsida",
+    "markdown": "en Markdown-text",
+    "text": "en textfil",
+}
+"""What a file is, as a note says it ("filen heter .pdf men är en textfil")."""
 NAMED_FORMATS: dict[str, Format] = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
 """What a file's name promises; its content decides how it is read (:func:`misnamed` says when they differ)."""
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
@@ -84,14 +92,14 @@ def _sniff_zip(data: bytes) -> Format:
     raise UnreadableDocument("Filen är ett zip-arkiv men inget Word-dokument (.docx); andra format stöds inte.")
 
 
-def misnamed(name: str, kind: Format) -> str | None:
+def misnamed_note(file_name: str, kind: Format) -> str | None:
     """A note (Swedish) when a file's name promises another format than its content holds: a text file renamed
     ``.pdf`` is read as text, and its user should know why its pages are not cited."""
-    suffix = PurePath(name).suffix.lower()
+    suffix = PurePath(file_name).suffix.lower()
     named = NAMED_FORMATS.get(suffix)
     if named is None or named == kind:
         return None
-    return f"filen heter {suffix} men innehåller {FORMAT_LABELS[kind]}, så den lästes som {FORMAT_LABELS[kind]}"
+    return f"filen heter {suffix} men är {CONTENT_LABELS[kind]} och lästes som en sådan"
 
 
 def decode_text(data: bytes) -> str:

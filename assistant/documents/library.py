@@ -97,7 +97,7 @@ def prepare_document(
             raise CorpusError(f"{safe_name(name)} finns redan i korpusen (samma innehåll som {path.name}).")
     target = corpus_dir / free_name(corpus_dir, name, claimed)
     try:
-        parsed = parse_document(target.stem, data)
+        parsed = parse_document(target.stem, data, file_name=target.name)
     except UnreadableDocument as error:
         raise UnreadableDocument(f"{safe_name(name)}: {error}") from error
     if known is not None:
@@ -105,7 +105,9 @@ def prepare_document(
     temporary = corpus_dir / f".{target.name}.{os.getpid()}.tmp"
     _write_synced(temporary, data)
     kinds = Counter[str](p.kind for p in parsed.passages)
-    summary = DocumentSummary(target.name, target.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds))
+    summary = DocumentSummary(
+        target.name, target.stem, parsed.title, parsed.format, parsed.pages, sha, dict(kinds), tuple(parsed.notes)
+    )
     return Prepared(temporary, target, summary)
 
 
