@@ -140,9 +140,9 @@ def test_each_document_is_read_once_per_upload(tmp_path: Path, bath: Path, monke
     read: list[str] = []
     parse = corpus_module.parse_document
 
-    def counted(name: str, data: bytes, title: str | None = None) -> corpus_module.ParsedDocument:
+    def counted(name: str, data: bytes, title: str | None = None, file_name: str = "") -> corpus_module.ParsedDocument:
         read.append(name)
-        return parse(name, data, title)
+        return parse(name, data, title, file_name)
 
     monkeypatch.setattr(corpus_module, "parse_document", counted)
     monkeypatch.setattr(library, "parse_document", counted)

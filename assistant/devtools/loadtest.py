@@ -203,9 +203,9 @@ def _counting_parses() -> Iterator[list[str]]:
     original = corpus.parse_document
     seen: list[str] = []
 
-    def counted(name: str, data: bytes, title: str | None = None) -> ParsedDocument:
+    def counted(name: str, data: bytes, title: str | None = None, file_name: str = "") -> ParsedDocument:
         seen.append(name)
-        return original(name, data, title)
+        return original(name, data, title, file_name)
 
     corpus.parse_document = counted
     try:
