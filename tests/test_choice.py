@@ -98,6 +98,9 @@ def test_the_lead_gives_way_to_a_quote_the_quote_model_prefers_by_the_margin() -
     assert gives_way(model(role_match=0.5), ASKED, lead, offered, hits, NO_FOCUS, 0.0) == lead  # within the margin
     alone = lead[1:]
     assert gives_way(model(role_match=5.0), ASKED, alone, offered, hits, NO_FOCUS, 0.0) == alone  # nothing else left
+    added = replace(ABOUT, passage=replace(ABOUT.passage, document="tillagd"))  # the rest answers from another document
+    beside = [(added.passage.text, added), lead[1]]
+    assert gives_way(model(role_match=5.0), ASKED, beside, offered, [added, close, POLITIKER], NO_FOCUS, 0.0) == beside
 
 
 def test_a_learned_tip_model_orders_the_tips_and_irrelevant_ones_stay_out_unless_asked_for() -> None:

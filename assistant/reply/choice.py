@@ -147,14 +147,15 @@ def gives_way(
 
     The lead model picks sentences that answer, not the quote that answers best: where the lead shows a quote,
     the reply's first quote is the lead's.  Out of fold, 126 of the 223 wrong first quotes were a lead's
-    (docs/evaluation.md, sixth session).  The quote left out returns to the pool, where the model orders it."""
+    (docs/evaluation.md, sixth session).  The quote left out returns to the pool, where the model orders it; the
+    others it competes with are those the reply could show without it (from the documents the rest answers from)."""
     quoted = next((hit for _, hit in lead if hit.passage.kind == "quote"), None)
     if quoted is None or not model.weights.any():
         return list(lead)
     rest = [(sentence, hit) for sentence, hit in lead if hit.passage.id != quoted.passage.id]
     if not rest:
         return list(lead)
-    others = pools(offered, hits, lead, least)[0]
+    others = [h for h in pools(offered, hits, rest, least)[0] if h.passage.id != quoted.passage.id]
     if not others:
         return list(lead)
     scores = model.score(choice_features(query, [quoted, *others], hits, lead, focus))
