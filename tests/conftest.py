@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -116,6 +117,22 @@ class FakeEmbedder:
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return np.stack([self._vector(text) for text in texts])
+
+
+class HeldEmbedder(FakeEmbedder):
+    """The fake embedder, but the background completion waits for ``release`` (or fails, with ``fail``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.fail = False
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if threading.current_thread().name == "complete-sentences":
+            if self.fail:
+                raise RuntimeError("the model failed")
+            assert self.release.wait(30), "the test never released the completion"
+        return super().encode_passages(texts, progress)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, FakeEmbedder
+from conftest import CORPUS, FakeEmbedder, HeldEmbedder
 
 from assistant.documents import corpus as corpus_module
 from assistant.documents import library
@@ -24,22 +23,6 @@ BATH = """# Badhuset i Tobisvik
 Det nya badhuset i Tobisvik kostar 22 miljoner kronor att bygga. Simhallen öppnar för allmänheten år 2028.
 Kommunen betalar driften av bassängerna. Föreningarna får träna där på kvällarna.
 """
-
-
-class HeldEmbedder(FakeEmbedder):
-    """The fake embedder, but the background completion waits for ``release`` (or fails, with ``fail``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-        self.fail = False
-
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        if threading.current_thread().name == "complete-sentences":
-            if self.fail:
-                raise RuntimeError("the model failed")
-            assert self.release.wait(30), "the test never released the completion"
-        return super().encode_passages(texts, progress)
 
 
 @pytest.fixture

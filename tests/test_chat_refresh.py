@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 import pytest
-from conftest import CORPUS, FakeEmbedder
+from conftest import CORPUS, FakeEmbedder, HeldEmbedder
 
 from assistant.engine import Engine
 from assistant.interfaces.accounts import Access
@@ -22,11 +22,15 @@ EDITOR = Access(None, "editor")
 
 @pytest.fixture
 def events(tmp_path: Path, fake_embedder: FakeEmbedder) -> ChatEvents:
+    return _events(tmp_path, fake_embedder)
+
+
+def _events(tmp_path: Path, embedder: FakeEmbedder) -> ChatEvents:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("rapport.txt", "README.md"):  # the README gives the report its title
         shutil.copy(CORPUS / name, corpus / name)
-    engine = Engine(corpus, tmp_path / "index", fake_embedder)
+    engine = Engine(corpus, tmp_path / "index", embedder)
     with gr.Blocks():
         page = lay_out(engine, EDITOR)
     return ChatEvents(engine, page, EDITOR)
@@ -104,21 +108,23 @@ def test_editors_controls_are_shown_to_editors_only(events: ChatEvents) -> None:
     assert events.show_controls(request)[page.rebuild_button]["visible"] is False
 
 
-def test_an_uploads_status_says_when_its_sentences_are_in(events: ChatEvents, tmp_path: Path) -> None:
+def test_an_uploads_status_says_when_its_sentences_are_in(tmp_path: Path) -> None:
     from assistant.interfaces.documents_panel import change_message
     from assistant.interfaces.presentation import SENTENCES_DONE
 
+    embedder = HeldEmbedder()  # the sentences wait until released
+    events = _events(tmp_path, embedder)
     page = events.page
     first = events.refresh(None)[page.shown_index]
     plan = tmp_path / "handlingsplan.md"
     sentences = " ".join(f"Kommunen satte mål nummer {n} för förskolan och följde upp det." for n in range(6))
     plan.write_text(f"{PLAN}\n{sentences}\n", encoding="utf-8")
-    change = events.engine.add_documents([plan])
-    message = change_message(change)
+    message = change_message(events.engine.add_documents([plan]))
     assert "Sökbart nu." in message and events.engine.pending_sentences
     searchable = events.refresh(first, message)
-    assert searchable[page.documents.status] == message  # still pending: as it was
-    events.engine.complete_sentences_in_background()
+    assert page.documents.status not in searchable  # still pending: left as the upload wrote it
+    embedder.release.set()
     events.engine.wait_for_sentences()
     done = events.refresh(searchable[page.shown_index], message)[page.documents.status]
-    assert "Sökbart nu." not in done and done.endswith(SENTENCES_DONE) and done.startswith("Klart: ")
+    assert "Sökbart nu." not in done and done.endswith(SENTENCES_DONE) and "Klart: Handlingsplan" in done
+    assert page.documents.status not in events.refresh(None, done)  # settled: never written again

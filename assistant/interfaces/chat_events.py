@@ -204,23 +204,27 @@ class ChatEvents:
             message = f"Omindexeringen misslyckades: {user_message(error, 'rebuilding from the chat')}"
         return {self.page.note: message, **self._status()}
 
-    def refresh(self, shown: str | None, upload_status: str = "") -> dict:
+    def refresh(self, shown: str | None, upload_status: str | None = None) -> dict:
         """Load an index rebuilt elsewhere; the status and the button follow the engine, and an upload's status
-        says when its sentences are in (``upload_status``: what the documents panel shows).
+        (``upload_status``: what the documents panel shows) says when its sentences are in.
 
         When the page opens, and whenever the engine has switched to another build since this page last
         looked (an upload in another tab, ``assistant corpus add``), the title, the documents table, the
         removal and trash lists and the document, municipality and role filters are filled again from the
         loaded index: a page is never left with the documents it was built with, and no document is read.
+        The upload's status is written only when it settles, never otherwise (a poll must not write back an
+        older text than an upload has just shown).
         """
         self.engine.reload_if_changed()
         index = self.engine.retriever.index
+        done = settled(upload_status or "", index.manifest.pending_sentences)
+        status = self._status() | ({self.page.documents.status: done} if done is not None else {})
         if str(index.path) == shown:
-            return self._status()
+            return status
         page = self.page
         documents = self.engine.documents()
         return {
-            **self._status(),
+            **status,
             page.title: title_line(self.engine),
             page.documents.listing: documents_table(documents),
             page.documents.removal: gr.update(choices=removal_choices(documents)),
@@ -229,7 +233,6 @@ class ChatEvents:
             page.municipality: gr.update(choices=municipality_choices(self.engine)),
             page.role: gr.update(choices=role_choices(self.engine)),
             page.shown_index: str(index.path),
-            page.documents.status: settled(upload_status or "", index.manifest.pending_sentences),
         }
 
     def placeholder(self) -> dict:

@@ -217,12 +217,13 @@ def index_status(manifest: Manifest, now: datetime) -> str:
 SENTENCES_DONE = "Klart: de nya dokumentens meningar är inlästa, och sökningen i dem är nu som träffsäkrast."
 
 
-def settled(message: str, pending: int) -> str:
+def settled(message: str, pending: int) -> str | None:
     """An upload's status once the index serving has no sentences pending: its "Sökbart nu. Om en stund …"
-    becomes :data:`SENTENCES_DONE` (the trial saw it stay four minutes after the sentences were in)."""
+    becomes :data:`SENTENCES_DONE` (the trial saw it stay four minutes after the sentences were in); None while
+    there is nothing to change."""
     lines = message.split("\n\n")
     kept = [line for line in lines if not line.startswith(SEARCHABLE_NOW)]
-    return message if pending or len(kept) == len(lines) else "\n\n".join([*kept, SENTENCES_DONE])
+    return None if pending or len(kept) == len(lines) else "\n\n".join([*kept, SENTENCES_DONE])
 
 
 def searchable_text(sentences: int) -> str:
