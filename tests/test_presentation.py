@@ -83,6 +83,8 @@ def test_filter_line_tells_read_filters_from_chosen_ones() -> None:
     assert filter_line(carried) == "Filtrerat på: Jokkmokk (ur samtalet)"
     named = applied_filters(Filters("Jokkmokk"), Filters("Jokkmokk"), "Och i Jokkmokk?", follows=True)
     assert filter_line(named) == "Filtrerat på: Jokkmokk (ur frågan)"
+    mended = applied_filters(Filters("Övertorneå"), Filters("Övertorneå"), "Och i Övertorneå?", follows=True)
+    assert filter_line(mended) == "Filtrerat på: Övertorneå (ur frågan)"  # the chat passes "Och i Overtornea?" mended
 
 
 def test_build_time_is_swedish_local_time_with_its_age() -> None:

@@ -110,7 +110,8 @@ class ChatEvents:
         )
         if isinstance(reply, str):
             return self._notice(history, message, reply)
-        applied = applied_filters(reply.filters, reply.inferred, reply.answer.question, bool(reply.follows))
+        mended = reply.understood.text if reply.understood else reply.answer.question  # "overtornea" → "övertorneå"
+        applied = applied_filters(reply.filters, reply.inferred, mended, bool(reply.follows))
         line = filter_line(applied)
         reading = reading_line(reply.follows, bool(previous or done))
         done = [*done, Turn(reply.answer.question, to_markdown(reply.answer.reply), line)]
