@@ -297,7 +297,7 @@ class Engine:
             _led_place(answer, loaded.reader.municipalities),
         )
         if not (answer.answered or follows):
-            after = after.restarted()  # a new question declined opens no thread: "What did Kalix do?" after the weather
+            after = talk  # a new question declined opens no thread; the one before it goes on ("Och i Jokkmokk?")
         previous, topic = (talk.previous, reading.topic_text) if follows and reading.topic else ("", "")
         return Reply(answer, query.search_text, filters, inferred, query, after, previous, topic, probability)
 

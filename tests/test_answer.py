@@ -125,6 +125,9 @@ def test_a_far_topic_question_is_declined(engine) -> None:
     assert 1 <= len(answer.cited) <= 2
     after = engine.ask("What did Kalix do?", conversation=declined.conversation)  # read after it in the trial
     assert after.follows == "" and after.follow_up_probability == 0.0 and after.answer.answered
+    kalix = engine.ask("Vad gjorde Kalix?")
+    between = engine.ask("Hur lagar man köttbullar?", conversation=kalix.conversation)
+    assert not between.answer.answered and between.conversation == kalix.conversation  # the thread before goes on
 
 
 def test_chat_swedish_is_mended_and_shown(engine) -> None:

@@ -279,14 +279,10 @@ def fit_choice(groups: list[ChoiceGroup], folds: np.ndarray, first: int) -> tupl
 
     Only groups with a labelled candidate teach; every group counts in the figures (a question whose right
     quote is not among the candidates is a miss, as in ``assistant eval``)."""
-    teach = {i for i, g in enumerate(groups) if g.labels.any() and len(g.labels) > 1}
-    features, labels = [g.features for g in groups], [g.labels for g in groups]
+    features = [g.features for g in groups]
 
     def fit(inside: np.ndarray) -> np.ndarray:
-        chosen = [i for i in inside.tolist() if i in teach]
-        if not chosen:  # nothing to learn from: the pool's order
-            return np.zeros(len(CHOICE_FEATURES))
-        return fit_listwise([features[i] for i in chosen], [labels[i] for i in chosen], CHOICE_L2)
+        return _choice_weights([groups[i] for i in inside.tolist()])
 
     out = cross_validated(folds, fit, lambda weights, outside: [features[i] @ weights for i in outside])
     report = {
@@ -295,8 +291,16 @@ def fit_choice(groups: list[ChoiceGroup], folds: np.ndarray, first: int) -> tupl
         "candidates_hold_one": round(sum(bool(g.labels.any()) for g in groups) / max(1, len(groups)), 3),
         "questions": len(groups),
     }
-    weights = fit(np.arange(len(groups)))
-    return LinearModel(CHOICE_FEATURES, weights.astype(np.float32)), report
+    return LinearModel(CHOICE_FEATURES, _choice_weights(groups).astype(np.float32)), report
+
+
+def _choice_weights(groups: list[ChoiceGroup]) -> np.ndarray:
+    """Listwise weights from the groups with a labelled candidate and a choice to make; zeros (the pool's order)
+    when none teaches."""
+    teach = [g for g in groups if g.labels.any() and len(g.labels) > 1]
+    if not teach:
+        return np.zeros(len(CHOICE_FEATURES))
+    return fit_listwise([g.features for g in teach], [g.labels for g in teach], CHOICE_L2)
 
 
 # -- the follow-up probability ---------------------------------------------------------------------
@@ -665,7 +669,13 @@ def _fit_quotes_giving_way(
     """The quote model fitted on replies whose lead gives way to a quote the model prefers (:func:`gives_way`), as
     at run time: each fold's replies are composed again with the quote model fitted without that fold on ``groups``
     (the leads as chosen), and the model is fitted and cross-validated on those."""
-    without = {fold: _quote_model([g for g, f in zip(groups, folds, strict=True) if f != fold]) for fold in set(folds)}
+    without = {
+        fold: LinearModel(
+            CHOICE_FEATURES,
+            _choice_weights([g for g, f in zip(groups, folds, strict=True) if f != fold]).astype(np.float32),
+        )
+        for fold in set(folds)
+    }
     given: list[ChoiceGroup] = []
     given_folds: list[int] = []
     for candidates, fold in found.choice_rows:
@@ -675,13 +685,6 @@ def _fit_quotes_giving_way(
             given_folds.append(fold)
     model, report = fit_choice(given, np.array(given_folds), 1)
     return model, report | {"lead_keeps_its_quote": fit_choice(groups, np.array(folds), 1)[1]["cross_validated"]}
-
-
-def _quote_model(groups: list[ChoiceGroup]) -> LinearModel:
-    """The quote model fitted on ``groups`` (those with a labelled candidate and a choice teach)."""
-    teach = [g for g in groups if g.labels.any() and len(g.labels) > 1]
-    weights = fit_listwise([g.features for g in teach], [g.labels for g in teach], CHOICE_L2)
-    return LinearModel(CHOICE_FEATURES, weights.astype(np.float32))
 
 
 def fitted_on_replies(
