@@ -14,6 +14,7 @@ from assistant.devtools.evaluate import (
     load_conversations,
     load_questions,
 )
+from assistant.engine import Engine
 from assistant.errors import InputError
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.retrieve import Filters
@@ -73,7 +74,7 @@ def test_reply_floor(held_out: Evaluation) -> None:
     assert replies.tip_in_first_two >= REPLY_FLOOR["tips"] and replies.tip_questions >= 40
 
 
-def test_conversation_floor(engine) -> None:
+def test_conversation_floor(engine: Engine) -> None:
     conversations = load_conversations(HOLDOUT_CONVERSATIONS, engine.retriever.index.passages)
     scores = evaluate_conversations(engine, conversations)
     assert scores.conversations >= 60 and scores.follow_ups.questions >= 150

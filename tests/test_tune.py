@@ -112,7 +112,7 @@ def test_the_stacked_ranker_learns_from_every_fold_but_the_one_it_ranks() -> Non
     assert first_right(both, 0) > 0.4 and first_right(both, 1) > 0.4
 
 
-def test_the_lead_is_fitted_once_per_fold_for_its_report_and_the_choices(monkeypatch) -> None:
+def test_the_lead_is_fitted_once_per_fold_for_its_report_and_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     import assistant.devtools.tune as tune_module
 
     rng = np.random.default_rng(0)

@@ -70,7 +70,8 @@ POINTING_BACK = re.compile(r"\b(dessa|detta|denna|sådana|däremot|emellertid)\b
 POINTING_BACK_CHARS = 60
 """A demonstrative, or a contrast, this early in a sentence points at the one before ("De nya personer som
 ersätter dessa …", "Sammantaget har dessa … faktorer"; both led replies alone in the new-user trial, 2026-12-07,
-fifth session; "I Jokkmokk har däremot själva förståelsen …" in the seventh session's)."""
+fifth session; "I Jokkmokk har däremot själva förståelsen …" in the seventh session's: the one report sentence
+with a contrast that early)."""
 QUOTE_MENTION = re.compile(r"\bcitat(et|en)?\b", re.IGNORECASE)
 """A sentence that speaks of a quote anywhere ("… som citatet visar"): a lead feature, and the quote it discusses is
 shown first (the passage reader's ``COMMENTARY`` is narrower: a paragraph opening on the quote before it)."""
