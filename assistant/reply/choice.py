@@ -62,9 +62,9 @@ ASKS_WHAT_TO_DO = re.compile(
 with tips; 2026-12-07): tip among the first two as ``assistant eval`` counts it 0.740 → 0.783; it fires on 112 of
 3,023 questions and turns that neither ask for tips nor read as advice."""
 GIVE_WAY_MARGIN = 1.0
-"""How far (in the quote model's listwise score) another quote must score above the lead's quote before the lead gives way
-(:func:`gives_way`).  Screened on the development questions (2026-12-07, seventh session; choice models out of fold,
-ranking and lead in-sample): first quote 0.888 → 0.901 with 1.0 (38 of 1,298 replies changed), 0.900 with 0
+"""How far (in the quote model's listwise score) another quote must score above the lead's quote before the lead
+gives way (:func:`gives_way`).  Screened on the development questions (2026-12-07, seventh session; choice models
+out of fold, ranking and lead in-sample): first quote 0.888 → 0.901 with 1.0 (38 of 1,298 replies changed), 0.900 with 0
 (43 changed); the lead's first passage stays a gold one as often (0.861).  ``assistant tune``: 0.827 → 0.833."""
 
 
