@@ -19,13 +19,12 @@ from assistant.errors import InputError
 from assistant.search.features import PASSAGE_FEATURES
 from assistant.search.retrieve import Filters
 
-FLOOR = {"hit@1": 0.83, "hit@5": 0.94, "mrr": 0.88, "answered": 0.93, "near-oos": 0.95, "far-oos": 0.95}
-MAX_MEDIAN_REPLY = 1500
+FLOOR = {"hit@1": 0.85, "hit@5": 0.94, "mrr": 0.89, "answered": 0.93, "near-oos": 0.95, "far-oos": 0.93}
+MAX_MEDIAN_REPLY = 1450
 """Regression floors on the held-out questions (never trained on), about 4 points under the figures measured
-with `assistant eval` on 2026-12-07 after the fifth session's merge (hit@1 0.868, hit@5 0.977, MRR 0.918,
-in-scope answered 0.968, near- and far-topic declined 1.000 / 1.000, median reply 1,443 characters;
-docs/evaluation.md), so a drop of 5 fails.  The median reply grew from 1,253 with tips shown first for questions
-about what to do, and from 1,368 with the sentence a lead sentence points back to; the floor on it follows."""
+with `assistant eval` on 2026-12-07 after the seventh session's refit (hit@1 0.890, hit@5 0.977, MRR 0.929,
+in-scope answered 0.977, near- and far-topic declined 1.000 / 0.969 — one of 32 —, median reply 1,323 characters;
+docs/evaluation.md), so a drop of 5 fails; far-topic declines have room for two more misses."""
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +57,13 @@ def test_quality_floor(held_out: Evaluation) -> None:
     assert replies.median_reply_chars <= MAX_MEDIAN_REPLY
 
 
-REPLY_FLOOR = {"answer in 400": 0.85, "lead from gold": 0.80, "first quote": 0.75, "tips": 0.82}
-CONVERSATION_FLOOR = {"first turns": 0.92, "follow-ups": 0.76, "follow-ups top 5": 0.93, "follow-up lead": 0.72}
-"""Floors on what the reply shows and on the held-out conversations asked turn by turn, about 4 points under the
-figures measured with `assistant eval` on 2026-12-07 after the sixth session's merge (answer cited within the first
-400 characters 0.895, lead from a right passage 0.845, first quote 0.797, tip in the first two 0.880; first turns
-0.969, follow-ups 0.803 / 0.967, their lead 0.770; docs/evaluation.md)."""
+REPLY_FLOOR = {"answer in 400": 0.84, "lead from gold": 0.82, "first quote": 0.79, "tips": 0.86}
+"""Floors on what the reply shows, about 4 points under the held-out figures measured with `assistant eval` on
+2026-12-07 after the seventh session's refit (answer cited within the first 400 characters 0.881, lead from a right
+passage 0.868, first quote 0.844 of 64, tip in the first two 0.920 of 50; docs/evaluation.md)."""
+CONVERSATION_FLOOR = {"first turns": 0.91, "follow-ups": 0.78, "follow-ups top 5": 0.93, "follow-up lead": 0.74}
+"""Floors on the held-out conversations asked turn by turn, about 4 points under the same measurement (first turns
+0.954 of 65, follow-ups 0.822 / 0.967 of 152, their lead 0.783)."""
 
 
 def test_reply_floor(held_out: Evaluation) -> None:
