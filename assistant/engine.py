@@ -288,16 +288,19 @@ class Engine:
         inferred = Filters(
             *(None if old == new else new for old, new in zip(astuple(given), astuple(filters), strict=True))
         )
-        after = talk.after(
-            reading.topic_after(follows, loaded.reader.municipalities, given.document),
-            follows,
-            question,
-            tuple(hit.passage.id for hit in answer.cited),
-            tuple(sentence.text for sentence in answer.lead),
-            _led_place(answer, loaded.reader.municipalities),
+        # a new question declined opens no thread; the one before it goes on ("Och i Jokkmokk?")
+        after = (
+            talk.after(
+                reading.topic_after(follows, loaded.reader.municipalities, given.document),
+                follows,
+                question,
+                tuple(hit.passage.id for hit in answer.cited),
+                tuple(sentence.text for sentence in answer.lead),
+                _led_place(answer, loaded.reader.municipalities),
+            )
+            if answer.answered or follows
+            else talk
         )
-        if not (answer.answered or follows):
-            after = talk  # a new question declined opens no thread; the one before it goes on ("Och i Jokkmokk?")
         previous, topic = (talk.previous, reading.topic_text) if follows and reading.topic else ("", "")
         return Reply(answer, query.search_text, filters, inferred, query, after, previous, topic, probability)
 

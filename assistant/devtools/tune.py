@@ -653,18 +653,17 @@ def _fit_choices(found: _OutOfFold, engine: Engine) -> tuple[LinearModel, dict[s
     follow the lead fitted without that fold, as a new question's would."""
     groups: dict[str, list[ChoiceGroup]] = {"quote": [], "tip": []}
     folds: dict[str, list[int]] = {"quote": [], "tip": []}
-    leads = {fold: found.lead_without(fold) for fold in set(found.lead_folds)}
     for candidates, fold in found.choice_rows:
-        for kind, group in choice_data(candidates, leads[fold], engine.settings.reply).items():
+        for kind, group in choice_data(candidates, found.lead_without(fold), engine.settings.reply).items():
             groups[kind].append(group)
             folds[kind].append(fold)
-    quote_model, quote_report = _fit_quotes_giving_way(found, leads, groups["quote"], folds["quote"], engine)
+    quote_model, quote_report = _fit_quotes_giving_way(found, groups["quote"], folds["quote"], engine)
     tip_model, tip_report = fit_choice(groups["tip"], np.array(folds["tip"]), 2)
     return quote_model, quote_report, tip_model, tip_report
 
 
 def _fit_quotes_giving_way(
-    found: _OutOfFold, leads: dict[int, LinearModel], groups: list[ChoiceGroup], folds: list[int], engine: Engine
+    found: _OutOfFold, groups: list[ChoiceGroup], folds: list[int], engine: Engine
 ) -> tuple[LinearModel, dict[str, Any]]:
     """The quote model fitted on replies whose lead gives way to a quote the model prefers (:func:`gives_way`), as
     at run time: each fold's replies are composed again with the quote model fitted without that fold on ``groups``
@@ -679,7 +678,7 @@ def _fit_quotes_giving_way(
     given: list[ChoiceGroup] = []
     given_folds: list[int] = []
     for candidates, fold in found.choice_rows:
-        group = choice_data(candidates, leads[fold], engine.settings.reply, without.get(fold)).get("quote")
+        group = choice_data(candidates, found.lead_without(fold), engine.settings.reply, without.get(fold)).get("quote")
         if group is not None:
             given.append(group)
             given_folds.append(fold)
